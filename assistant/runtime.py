@@ -1,0 +1,30 @@
+"""Build the long-lived objects (embedding model, index) from settings, once per process."""
+
+from __future__ import annotations
+
+import os
+
+from assistant.settings import Settings
+from index.embeddings import load_embedder
+from index.store import IndexStore
+
+# Nothing may be fetched from a model hub or phoned home: weights ship inside installed packages.
+OFFLINE_ENV = {
+    "HF_HUB_OFFLINE": "1",
+    "TRANSFORMERS_OFFLINE": "1",
+    "HF_HUB_DISABLE_TELEMETRY": "1",
+    "ANONYMIZED_TELEMETRY": "False",
+    "GRADIO_ANALYTICS_ENABLED": "False",
+    "TOKENIZERS_PARALLELISM": "false",
+}
+
+
+def use_offline_environment() -> None:
+    for key, value in OFFLINE_ENV.items():
+        os.environ.setdefault(key, value)
+
+
+def open_store(settings: Settings) -> IndexStore:
+    use_offline_environment()
+    embedder = load_embedder(settings.embed_model)
+    return IndexStore(settings.data_dir, embedder, chroma_url=settings.chroma_url, candidates=settings.candidates)

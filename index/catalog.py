@@ -1,0 +1,251 @@
+"""The catalog: documents and passages in SQLite, the record every other store is checked against.
+
+A document is in the index exactly when its row is here. Vectors (Chroma) and the keyword index
+are derived from these rows and repaired from them after a crash (see :mod:`index.store`).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from ingest.models import Document, Passage, Span
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS documents (
+    doc_id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    source TEXT NOT NULL,
+    file_type TEXT NOT NULL,
+    size_bytes INTEGER NOT NULL,
+    title TEXT,
+    published TEXT,
+    provinces TEXT NOT NULL,
+    years TEXT NOT NULL,
+    text TEXT NOT NULL,
+    n_passages INTEGER NOT NULL,
+    pipeline_version INTEGER NOT NULL,
+    ingested_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS documents_source ON documents(source);
+CREATE INDEX IF NOT EXISTS documents_name ON documents(name);
+CREATE TABLE IF NOT EXISTS passages (
+    passage_id TEXT PRIMARY KEY,
+    doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE,
+    ordinal INTEGER NOT NULL,
+    start_char INTEGER NOT NULL,
+    end_char INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    sentences TEXT NOT NULL,
+    provinces TEXT NOT NULL,
+    years TEXT NOT NULL,
+    tokens TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS passages_doc ON passages(doc_id, ordinal);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+INSERT OR IGNORE INTO meta(key, value) VALUES ('generation', '0');
+"""
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    """A catalog row without the text: what listings show."""
+
+    doc_id: str
+    name: str
+    source: str
+    file_type: str
+    size_bytes: int
+    title: str | None
+    published: str | None
+    provinces: list[str]
+    years: list[int]
+    n_passages: int
+    pipeline_version: int
+    ingested_at: str
+
+    def as_dict(self) -> dict[str, object]:
+        return dict(self.__dict__)
+
+
+_INFO_COLUMNS = (
+    "doc_id, name, source, file_type, size_bytes, title, published, provinces, years, n_passages, "
+    "pipeline_version, ingested_at"
+)
+
+
+def _info(row: sqlite3.Row) -> DocumentInfo:
+    return DocumentInfo(
+        doc_id=row["doc_id"],
+        name=row["name"],
+        source=row["source"],
+        file_type=row["file_type"],
+        size_bytes=row["size_bytes"],
+        title=row["title"],
+        published=row["published"],
+        provinces=json.loads(row["provinces"]),
+        years=json.loads(row["years"]),
+        n_passages=row["n_passages"],
+        pipeline_version=row["pipeline_version"],
+        ingested_at=row["ingested_at"],
+    )
+
+
+def _passage(row: sqlite3.Row) -> Passage:
+    return Passage(
+        passage_id=row["passage_id"],
+        doc_id=row["doc_id"],
+        ordinal=row["ordinal"],
+        text=row["text"],
+        start=row["start_char"],
+        end=row["end_char"],
+        sentences=[Span(s, e) for s, e in json.loads(row["sentences"])],
+        provinces=json.loads(row["provinces"]),
+        years=json.loads(row["years"]),
+    )
+
+
+class Catalog:
+    """SQLite catalog. Each call opens its own connection, so one object serves many threads."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with self._connect() as conn:
+            conn.executescript(_SCHEMA)
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        conn = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+        try:
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=FULL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            yield conn
+        finally:
+            conn.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._connect() as conn:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'")
+            conn.execute("COMMIT")
+
+    # --- reads ----------------------------------------------------------------------------------
+
+    def generation(self) -> int:
+        """A counter bumped by every change; derived indexes record the one they reflect."""
+        with self._connect() as conn:
+            return int(conn.execute("SELECT value FROM meta WHERE key='generation'").fetchone()[0])
+
+    def documents(self) -> list[DocumentInfo]:
+        with self._connect() as conn:
+            rows = conn.execute(f"SELECT {_INFO_COLUMNS} FROM documents ORDER BY name, doc_id").fetchall()
+        return [_info(r) for r in rows]
+
+    def document(self, doc_id: str) -> DocumentInfo | None:
+        with self._connect() as conn:
+            row = conn.execute(f"SELECT {_INFO_COLUMNS} FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
+        return _info(row) if row else None
+
+    def document_text(self, doc_id: str) -> str | None:
+        with self._connect() as conn:
+            row = conn.execute("SELECT text FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
+        return row[0] if row else None
+
+    def documents_from_source(self, source: str) -> list[DocumentInfo]:
+        with self._connect() as conn:
+            rows = conn.execute(f"SELECT {_INFO_COLUMNS} FROM documents WHERE source=?", (source,)).fetchall()
+        return [_info(r) for r in rows]
+
+    def find_documents(self, ref: str) -> list[DocumentInfo]:
+        """Documents matching an ID, a unique ID prefix (6+ characters) or a file name."""
+        with self._connect() as conn:
+            rows = conn.execute(f"SELECT {_INFO_COLUMNS} FROM documents WHERE doc_id=?", (ref,)).fetchall()
+            if not rows:
+                rows = conn.execute(f"SELECT {_INFO_COLUMNS} FROM documents WHERE name=?", (ref,)).fetchall()
+            if not rows and len(ref) >= 6:
+                escaped = ref.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+                rows = conn.execute(
+                    f"SELECT {_INFO_COLUMNS} FROM documents WHERE doc_id LIKE ? ESCAPE '\\'",
+                    (escaped + "%",),
+                ).fetchall()
+        return [_info(r) for r in rows]
+
+    def passages(self, ids: Iterable[str]) -> dict[str, Passage]:
+        ids = list(dict.fromkeys(ids))
+        found: dict[str, Passage] = {}
+        with self._connect() as conn:
+            for i in range(0, len(ids), 500):
+                chunk = ids[i : i + 500]
+                marks = ",".join("?" * len(chunk))
+                for row in conn.execute(f"SELECT * FROM passages WHERE passage_id IN ({marks})", chunk):
+                    found[row["passage_id"]] = _passage(row)
+        return found
+
+    def passages_of(self, doc_id: str) -> list[Passage]:
+        with self._connect() as conn:
+            rows = conn.execute("SELECT * FROM passages WHERE doc_id=? ORDER BY ordinal", (doc_id,)).fetchall()
+        return [_passage(r) for r in rows]
+
+    def passage_ids(self) -> set[str]:
+        with self._connect() as conn:
+            return {r[0] for r in conn.execute("SELECT passage_id FROM passages")}
+
+    def keyword_items(self) -> list[tuple[str, str, str]]:
+        """(passage_id, keyword tokens, text) of every passage, for building the keyword index."""
+        with self._connect() as conn:
+            rows = conn.execute("SELECT passage_id, tokens, text FROM passages ORDER BY rowid")
+            return [(r[0], r[1], r[2]) for r in rows]
+
+    def counts(self) -> tuple[int, int]:
+        with self._connect() as conn:
+            docs = conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
+            passages = conn.execute("SELECT COUNT(*) FROM passages").fetchone()[0]
+        return int(docs), int(passages)
+
+    # --- writes ---------------------------------------------------------------------------------
+
+    def put_document(self, doc: Document, tokens: list[str], replaces: Iterable[str] = ()) -> None:
+        """Insert a document and its passages, removing ``replaces`` (and any older copy of the same
+        document) in the same transaction: readers see the old state or the new, never a mix."""
+        now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        with self._transaction() as conn:
+            for old in {*replaces, doc.doc_id}:
+                conn.execute("DELETE FROM documents WHERE doc_id=?", (old,))
+            conn.execute(
+                "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (
+                    doc.doc_id, doc.name, doc.source, doc.file_type, doc.size_bytes, doc.title,
+                    doc.published, json.dumps(doc.provinces, ensure_ascii=False), json.dumps(doc.years),
+                    doc.text, len(doc.passages), doc.pipeline_version, now,
+                ),
+            )  # fmt: skip
+            conn.executemany(
+                "INSERT INTO passages VALUES (?,?,?,?,?,?,?,?,?,?)",
+                [
+                    (
+                        p.passage_id, p.doc_id, p.ordinal, p.start, p.end, p.text,
+                        json.dumps([[s.start, s.end] for s in p.sentences]),
+                        json.dumps(p.provinces, ensure_ascii=False), json.dumps(p.years), toks,
+                    )
+                    for p, toks in zip(doc.passages, tokens, strict=True)
+                ],
+            )  # fmt: skip
+
+    def delete_documents(self, doc_ids: Iterable[str]) -> None:
+        with self._transaction() as conn:
+            for doc_id in doc_ids:
+                conn.execute("DELETE FROM documents WHERE doc_id=?", (doc_id,))

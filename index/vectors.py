@@ -1,0 +1,127 @@
+"""The vector side: passage embeddings in Chroma, searched through llama-index.
+
+Chroma runs embedded (a ``PersistentClient`` under the data folder) by default, or as a separate
+server (``chroma run``) when a URL is configured. Each embedding model gets its own collection, so
+switching models never mixes vectors of different spaces.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from urllib.parse import urlparse
+
+import numpy as np
+from llama_index.core import VectorStoreIndex
+from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
+from llama_index.vector_stores.chroma import ChromaVectorStore
+
+from index.embeddings import ChromaEmbeddingFunction, Embedder, LlamaIndexEmbedding
+from ingest.models import Document, Passage, doc_id_of_passage
+
+
+class ChromaUnavailable(RuntimeError):
+    """The configured Chroma server cannot be reached."""
+
+
+def chroma_client(data_dir: Path, chroma_url: str | None = None):  # -> chromadb.ClientAPI
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    settings = ChromaSettings(anonymized_telemetry=False)
+    if chroma_url:
+        url = urlparse(chroma_url if "://" in chroma_url else f"http://{chroma_url}")
+        if not url.hostname:
+            raise ChromaUnavailable(f"not a Chroma server URL: {chroma_url!r}")
+        try:
+            return chromadb.HttpClient(
+                host=url.hostname,
+                port=url.port or (443 if url.scheme == "https" else 8000),
+                ssl=url.scheme == "https",
+                settings=settings,
+            )
+        except Exception as exc:  # noqa: BLE001 - connection errors come in many types
+            raise ChromaUnavailable(f"cannot reach the Chroma server at {chroma_url}: {exc}") from exc
+    path = data_dir / "chroma"
+    path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(path), settings=settings)
+
+
+def collection_name(model_id: str) -> str:
+    slug = re.sub(r"[^a-zA-Z0-9_-]+", "-", model_id).strip("-_").lower()
+    return f"ngoaid-{slug}"[:60]
+
+
+def passage_node(passage: Passage, doc_name: str) -> TextNode:
+    """The llama-index node for a passage; built the same way everywhere so fusion can match them."""
+    node = TextNode(
+        id_=passage.passage_id,
+        text=passage.text,
+        metadata={"doc_id": passage.doc_id, "doc": doc_name, "ordinal": passage.ordinal},
+        excluded_embed_metadata_keys=["doc_id", "doc", "ordinal"],
+        excluded_llm_metadata_keys=["doc_id", "ordinal"],
+    )
+    node.relationships[NodeRelationship.SOURCE] = RelatedNodeInfo(node_id=passage.doc_id)
+    return node
+
+
+class VectorIndex:
+    def __init__(self, client, embedder: Embedder) -> None:  # client: chromadb.ClientAPI
+        self.embedder = embedder
+        self.collection = client.get_or_create_collection(
+            name=collection_name(embedder.model_id),
+            embedding_function=ChromaEmbeddingFunction(embedder.spec),
+            configuration={"hnsw": {"space": "cosine"}},
+            metadata={"embed_model": embedder.model_id},
+        )
+        self.store = ChromaVectorStore(chroma_collection=self.collection)
+        self._index = VectorStoreIndex.from_vector_store(self.store, embed_model=LlamaIndexEmbedding(embedder))
+
+    def add(self, doc: Document, vectors: np.ndarray, passages: list[Passage] | None = None) -> None:
+        """Upsert passage vectors (ids are deterministic, so a retry overwrites, never duplicates)."""
+        passages = doc.passages if passages is None else passages
+        nodes = []
+        for passage, vector in zip(passages, vectors, strict=True):
+            node = passage_node(passage, doc.name)
+            node.embedding = vector.tolist()
+            nodes.append(node)
+        for i in range(0, len(nodes), 1000):
+            batch = nodes[i : i + 1000]
+            # upsert rather than the store's add(): re-running after a crash must overwrite.
+            self.collection.upsert(
+                ids=[n.node_id for n in batch],
+                embeddings=[n.embedding for n in batch],
+                documents=[n.get_content() for n in batch],
+                metadatas=[_flat_metadata(n) for n in batch],
+            )
+
+    def delete_ids(self, ids: Iterable[str]) -> None:
+        ids = list(ids)
+        for i in range(0, len(ids), 1000):
+            self.collection.delete(ids=ids[i : i + 1000])
+
+    def ids(self) -> set[str]:
+        found: set[str] = set()
+        offset = 0
+        while True:
+            batch = self.collection.get(include=[], limit=5000, offset=offset)["ids"]
+            found.update(batch)
+            if len(batch) < 5000:
+                return found
+            offset += len(batch)
+
+    def doc_ids(self) -> set[str]:
+        return {doc_id_of_passage(pid) for pid in self.ids()}
+
+    def count(self) -> int:
+        return int(self.collection.count())
+
+    def retriever(self, top_k: int):  # -> llama_index VectorIndexRetriever
+        return self._index.as_retriever(similarity_top_k=top_k)
+
+
+def _flat_metadata(node: TextNode) -> dict[str, str | int | float]:
+    from llama_index.core.vector_stores.utils import node_to_metadata_dict
+
+    return node_to_metadata_dict(node, remove_text=True, flat_metadata=True)

@@ -1,0 +1,234 @@
+"""Turn a file's bytes into raw text (plus title and date when the format carries them).
+
+One loader per format; each raises :class:`IngestError` with a reason a person can act on.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from ingest.models import IngestError
+
+SUPPORTED_TYPES = {
+    ".txt": "text",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+    ".pdf": "pdf",
+    ".docx": "docx",
+}
+# A .docx is a zip archive; refuse archives that expand far beyond any real report.
+MAX_DOCX_EXPANDED_BYTES = 300 * 1024 * 1024
+
+
+@dataclass
+class LoadedText:
+    text: str
+    file_type: str
+    title: str | None = None
+    published: str | None = None  # ISO date
+
+
+def file_type_of(name: str) -> str:
+    suffix = Path(name).suffix.lower()
+    if suffix not in SUPPORTED_TYPES:
+        supported = ", ".join(sorted(SUPPORTED_TYPES))
+        shown = suffix or "no extension"
+        raise IngestError(name, f"unsupported file type ({shown}); supported: {supported}")
+    return SUPPORTED_TYPES[suffix]
+
+
+def load_bytes(data: bytes, name: str) -> LoadedText:
+    """Extract the text of a file given its bytes and its name (the extension picks the format)."""
+    file_type = file_type_of(name)
+    if not data.strip():
+        raise IngestError(name, "the file is empty")
+    if file_type in ("text", "markdown"):
+        return LoadedText(decode_text(data, name), file_type)
+    if file_type == "html":
+        return _load_html(data, name)
+    if file_type == "pdf":
+        return _load_pdf(data, name)
+    return _load_docx(data, name)
+
+
+# --- plain text ---------------------------------------------------------------------------------
+
+_BOMS = (
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
+_VIETNAMESE_LETTERS = frozenset("ăâđêôơưĂÂĐÊÔƠƯ")
+
+
+def _vietnamese_score(text: str) -> float:
+    """Share of characters that only Vietnamese text has; tells cp1258 from cp1252 and friends."""
+    nfc = unicodedata.normalize("NFC", text)
+    letters = [c for c in nfc if c.isalpha()]
+    if not letters:
+        return 0.0
+    specific = sum(1 for c in letters if c in _VIETNAMESE_LETTERS or 0x1EA0 <= ord(c) <= 0x1EF9)
+    return specific / len(letters)
+
+
+def _looks_binary(text: str) -> bool:
+    if not text:
+        return False
+    controls = sum(1 for c in text if unicodedata.category(c) == "Cc" and c not in "\n\r\t\f")
+    return controls / len(text) > 0.01
+
+
+def decode_text(data: bytes, name: str = "text") -> str:
+    """Decode text bytes: BOMs, then UTF-8, then the best-scoring legacy encoding.
+
+    Vietnamese legacy files are usually Windows-1258, which generic detectors often mistake for
+    Windows-1252 (both decode any byte), so candidates are ranked by how Vietnamese the result reads.
+    """
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return _checked(data.decode(encoding, errors="replace"), name)
+    if b"\x00" in data[:4096]:
+        # UTF-16 without a BOM: every other byte of ASCII text is zero.
+        zeros_even = data[0:4096:2].count(0)
+        zeros_odd = data[1:4096:2].count(0)
+        if max(zeros_even, zeros_odd) > len(data[:4096]) // 8:
+            encoding = "utf-16-be" if zeros_even > zeros_odd else "utf-16-le"
+            return _checked(data.decode(encoding, errors="replace"), name)
+        raise IngestError(name, "this is not a text file (it contains binary data)")
+    try:
+        return _checked(data.decode("utf-8"), name)
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    candidates: dict[str, str] = {}
+    best = from_bytes(data).best()
+    if best is not None:
+        candidates[best.encoding] = str(best)
+    for encoding in ("cp1258", "cp1252"):
+        candidates.setdefault(encoding, data.decode(encoding, errors="replace"))
+    text = max(candidates.values(), key=_vietnamese_score)
+    return _checked(text, name)
+
+
+def _checked(text: str, name: str) -> str:
+    if _looks_binary(text):
+        raise IngestError(name, "this is not a text file (it contains binary data)")
+    return text
+
+
+# --- HTML ---------------------------------------------------------------------------------------
+
+
+def _load_html(data: bytes, name: str) -> LoadedText:
+    import trafilatura
+
+    try:
+        doc = trafilatura.bare_extraction(
+            data, include_tables=True, favor_precision=True, with_metadata=True
+        )
+    except Exception as exc:  # trafilatura raises many kinds on malformed markup
+        raise IngestError(name, f"unreadable HTML ({exc.__class__.__name__}: {exc})") from exc
+    if doc is not None and doc.text and doc.text.strip():
+        return LoadedText(doc.text, "html", title=doc.title or None, published=doc.date or None)
+    # Very short pages fall below the main-content extractor's size threshold; take all the text
+    # and let the text rules remove the clutter.
+    text = trafilatura.html2txt(data) or ""
+    if not text.strip():
+        raise IngestError(name, "no readable text found in this HTML page")
+    return LoadedText(text, "html")
+
+
+# --- PDF ----------------------------------------------------------------------------------------
+
+
+def _load_pdf(data: bytes, name: str) -> LoadedText:
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            try:
+                if not reader.decrypt(""):
+                    raise IngestError(name, "the PDF is password-protected")
+            except IngestError:
+                raise
+            except Exception as exc:
+                raise IngestError(name, "the PDF is encrypted and cannot be opened") from exc
+        pages = [page.extract_text() or "" for page in reader.pages]
+        title = None
+        if reader.metadata is not None and reader.metadata.title:
+            title = str(reader.metadata.title).strip() or None
+    except IngestError:
+        raise
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, OSError) as exc:
+        raise IngestError(name, f"unreadable PDF ({exc.__class__.__name__}: {exc})") from exc
+    text = "\n".join(pages)
+    if not text.strip():
+        raise IngestError(name, "the PDF has no text layer (scanned images need OCR first)")
+    return LoadedText(text, "pdf", title=title)
+
+
+# --- DOCX ---------------------------------------------------------------------------------------
+
+
+def _load_docx(data: bytes, name: str) -> LoadedText:
+    import docx
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            expanded = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile as exc:
+        raise IngestError(name, "not a valid .docx file (it is not a zip archive)") from exc
+    if expanded > MAX_DOCX_EXPANDED_BYTES:
+        raise IngestError(name, f"the .docx expands to {expanded // 2**20} MB, over the limit")
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except Exception as exc:  # python-docx raises KeyError, ValueError, lxml errors...
+        raise IngestError(name, f"unreadable .docx ({exc.__class__.__name__}: {exc})") from exc
+    blocks: list[str] = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            cells: list[str] = []
+            for cell in row.cells:
+                if cell.text not in cells:  # merged cells repeat their text
+                    cells.append(cell.text)
+            blocks.append(" | ".join(c.strip() for c in cells if c.strip()))
+    text = "\n".join(blocks)
+    if not text.strip():
+        raise IngestError(name, "the .docx contains no text")
+    title = (document.core_properties.title or "").strip() or None
+    return LoadedText(text, "docx", title=title)
+
+
+def read_source(path: Path, max_bytes: int) -> bytes:
+    """Read a file from disk, refusing what is missing, unreadable or over the size limit."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise IngestError(path, f"cannot read the file ({exc.strerror or exc})") from exc
+    if size > max_bytes:
+        raise IngestError(
+            path, f"the file is {size / 2**20:.1f} MB, over the {max_bytes / 2**20:.0f} MB limit"
+        )
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise IngestError(path, f"cannot read the file ({exc.strerror or exc})") from exc
+
+
+_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def iso_date_or_none(value: str | None) -> str | None:
+    return value if value and _ISO.match(value) else None

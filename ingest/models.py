@@ -1,0 +1,74 @@
+"""The records ingestion produces: documents, their passages and sentence spans."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+# Bumped whenever cleaning or segmentation changes what a file turns into, so that re-ingesting an
+# unchanged file still reprocesses it once after an upgrade.
+PIPELINE_VERSION = 1
+
+
+class IngestError(Exception):
+    """A file that cannot be ingested, with a reason a person can act on."""
+
+    def __init__(self, source: str | Path, reason: str) -> None:
+        self.source = str(source)
+        self.reason = reason
+        super().__init__(f"{Path(self.source).name}: {reason}")
+
+
+@dataclass(frozen=True)
+class Span:
+    """A [start, end) character range in a document's cleaned text."""
+
+    start: int
+    end: int
+
+    def of(self, text: str) -> str:
+        return text[self.start : self.end]
+
+
+@dataclass
+class Passage:
+    """A few consecutive sentences of one paragraph: the unit that is embedded and retrieved."""
+
+    passage_id: str
+    doc_id: str
+    ordinal: int
+    text: str
+    start: int  # offsets in the document's cleaned text
+    end: int
+    sentences: list[Span]  # absolute spans in the document's cleaned text
+    provinces: list[str] = field(default_factory=list)
+    years: list[int] = field(default_factory=list)
+
+    def sentence_texts(self, doc_text: str) -> list[str]:
+        return [s.of(doc_text) for s in self.sentences]
+
+
+@dataclass
+class Document:
+    """A cleaned document, ready to be indexed."""
+
+    doc_id: str  # from the hash of the file's bytes
+    name: str  # the source file's name, shown in citations
+    source: str  # where it came from; re-ingesting the same source replaces the old version
+    file_type: str
+    size_bytes: int
+    text: str  # cleaned text; every offset refers to it
+    title: str | None = None
+    published: str | None = None  # ISO date when the document states one
+    passages: list[Passage] = field(default_factory=list)
+    provinces: list[str] = field(default_factory=list)
+    years: list[int] = field(default_factory=list)
+    pipeline_version: int = PIPELINE_VERSION
+
+
+def passage_id(doc_id: str, ordinal: int) -> str:
+    return f"{doc_id}-p{ordinal}"
+
+
+def doc_id_of_passage(pid: str) -> str:
+    return pid.rsplit("-p", 1)[0]

@@ -44,6 +44,7 @@ CREATE TABLE IF NOT EXISTS passages (
     sentences TEXT NOT NULL,
     provinces TEXT NOT NULL,
     years TEXT NOT NULL,
+    context TEXT,
     tokens TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS passages_doc ON passages(doc_id, ordinal);
@@ -107,6 +108,7 @@ def _passage(row: sqlite3.Row) -> Passage:
         sentences=[Span(s, e) for s, e in json.loads(row["sentences"])],
         provinces=json.loads(row["provinces"]),
         years=json.loads(row["years"]),
+        context=row["context"],
     )
 
 
@@ -234,12 +236,12 @@ class Catalog:
                 ),
             )  # fmt: skip
             conn.executemany(
-                "INSERT INTO passages VALUES (?,?,?,?,?,?,?,?,?,?)",
+                "INSERT INTO passages VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                 [
                     (
                         p.passage_id, p.doc_id, p.ordinal, p.start, p.end, p.text,
                         json.dumps([[s.start, s.end] for s in p.sentences]),
-                        json.dumps(p.provinces, ensure_ascii=False), json.dumps(p.years), toks,
+                        json.dumps(p.provinces, ensure_ascii=False), json.dumps(p.years), p.context, toks,
                     )
                     for p, toks in zip(doc.passages, tokens, strict=True)
                 ],

@@ -25,10 +25,10 @@ from ingest.models import Passage
 NATIONAL = "national"
 
 
-def subjects_of(text: str, provinces: list[str] | None = None) -> set[str]:
+def subjects_of(text: str) -> set[str]:
     """What a text is about, as a set: the provinces it names, and "national" when it speaks of
     the whole country ("toàn quốc", "cả nước", "Việt Nam")."""
-    subjects = set(find_provinces(text) if provinces is None else provinces)
+    subjects = set(find_provinces(text))
     if NATIONAL in concepts_in(text):
         subjects.add(NATIONAL)
     return subjects
@@ -125,7 +125,8 @@ class _ScopeRetriever(BaseRetriever):
         scored = []
         for rank, candidate in enumerate(candidates):
             passage = passages[candidate.node.node_id]
-            match = len(years & set(passage.years)) + len(subjects & subjects_of(passage.text, passage.provinces))
+            described = f"{passage.context}\n{passage.text}" if passage.context else passage.text
+            match = len(years & set(find_years(described))) + len(subjects & subjects_of(described))
             if match:
                 scored.append((-match, rank, candidate))
         scored.sort(key=lambda item: item[:2])

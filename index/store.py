@@ -57,9 +57,15 @@ class ReconcileReport:
 
 
 def embedding_text(passage: Passage, title: str | None) -> str:
-    """What the dense model sees for a passage: the document title gives it the context
-    (province, event, year) that passages deep in an article often leave implicit."""
-    return f"{title}\n{passage.text}" if title and title != passage.text else passage.text
+    """What the dense model sees for a passage: the document title and the section heading give
+    it the context (province, event, year) that passages deep in an article often leave implicit."""
+    parts = [t for t in (title, passage.context) if t and t != passage.text]
+    return "\n".join([*parts, passage.text])
+
+
+def keyword_text(passage: Passage) -> str:
+    """What the keyword index sees: the passage and its section heading."""
+    return f"{passage.context}\n{passage.text}" if passage.context else passage.text
 
 
 class IndexStore:
@@ -160,7 +166,7 @@ class IndexStore:
             if existing is not None:
                 stale_ids |= {p.passage_id for p in self.catalog.passages_of(doc.doc_id)}
             vectors = self._embed(doc.passages, doc.title, progress)
-            tokens = [" ".join(keyword_tokens(p.text)) for p in doc.passages]
+            tokens = [" ".join(keyword_tokens(keyword_text(p))) for p in doc.passages]
             self.vectors.add(doc, vectors)
             self.catalog.put_document(doc, tokens, replaces=replaced)
             self.vectors.delete_ids(stale_ids - {p.passage_id for p in doc.passages})

@@ -202,6 +202,11 @@ def _heading_like(line: str) -> bool:
     return 2 <= _words(line) <= 30 and not re.search(r"[.!?;:,]$", line)
 
 
+def is_heading(line: str) -> bool:
+    """A short line that names what follows (a section heading or a photo caption)."""
+    return 1 <= _words(line) <= 12 and not re.search(r"[.!?;:,…]$", line)
+
+
 def clean_text(raw: str, title: str | None = None, published: str | None = None) -> CleanedText:
     """Clean extracted text: clutter out, one paragraph per line, repeats removed.
 

@@ -41,8 +41,11 @@ class Passage:
     start: int  # offsets in the document's cleaned text
     end: int
     sentences: list[Span]  # absolute spans in the document's cleaned text
-    provinces: list[str] = field(default_factory=list)
+    provinces: list[str] = field(default_factory=list)  # named in the passage's own text
     years: list[int] = field(default_factory=list)
+    # The heading (or caption) the passage sits under. Retrieval uses it as context; metadata and
+    # citations do not, since a caption can name a place the passage is not about.
+    context: str | None = None
 
     def sentence_texts(self, doc_text: str) -> list[str]:
         return [s.of(doc_text) for s in self.sentences]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from ingest.cleaning import is_heading
 from ingest.gazetteer import find_provinces, find_years
 from ingest.models import Passage, Span, passage_id
 
@@ -132,10 +133,17 @@ def build_passages(
     A passage never cuts a sentence and never spans two paragraphs, so a file of one-line news
     items yields at least one passage per item.
     """
-    para_of: dict[int, int] = {}
-    for n, para in enumerate(paragraphs(text)):
-        para_of[para.start] = n
-    para_starts = sorted(para_of)
+    para_spans = list(paragraphs(text))
+    para_starts = [p.start for p in para_spans]
+    # The heading each paragraph sits under: the nearest earlier short heading-like line. The
+    # first line is skipped: it is the document's title, which every passage gets anyway.
+    heading_of: list[str | None] = []
+    current_heading: str | None = None
+    for n, para in enumerate(para_spans):
+        heading_of.append(current_heading)
+        line = para.of(text)
+        if n > 0 and is_heading(line):
+            current_heading = line
 
     def paragraph_index(pos: int) -> int:
         lo, hi = 0, len(para_starts) - 1
@@ -147,7 +155,7 @@ def build_passages(
                 hi = mid - 1
         return lo
 
-    groups: list[list[Span]] = []
+    groups: list[tuple[int, list[Span]]] = []
     current: list[Span] = []
     current_para = -1
     for sentence in sentences:
@@ -162,16 +170,17 @@ def build_passages(
             current.append(sentence)
         else:
             if current:
-                groups.append(current)
+                groups.append((current_para, current))
             current = [sentence]
             current_para = para
     if current:
-        groups.append(current)
+        groups.append((current_para, current))
 
     passages: list[Passage] = []
-    for ordinal, group in enumerate(groups):
+    for ordinal, (para, group) in enumerate(groups):
         start, end = group[0].start, group[-1].end
         body = text[start:end]
+        context = heading_of[para] if para_spans else None
         passages.append(
             Passage(
                 passage_id=passage_id(doc_id, ordinal),
@@ -183,6 +192,7 @@ def build_passages(
                 sentences=list(group),
                 provinces=find_provinces(body),
                 years=find_years(body),
+                context=context,
             )
         )
     return passages

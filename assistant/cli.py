@@ -85,8 +85,11 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
     selection = collect_files(args.paths)
     failures: list[IngestError] = list(selection.errors)
     outcomes = []
-    if not selection.files and not failures:
-        _err("no supported files found (.txt .md .html .htm .pdf .docx)")
+    if not selection.files:
+        for e in failures:
+            _err(f"{e.source}: {e.reason}")
+        if not failures:
+            _err("no supported files found (.txt .md .html .htm .pdf .docx)")
         return EXIT_FAILURES
     store = open_store(settings)
     options = PassageOptions(settings.passage_max_chars, settings.passage_max_sentences)

@@ -11,6 +11,7 @@ so callers only say whether they embed a query or a passage.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import threading
 from functools import lru_cache
@@ -92,8 +93,8 @@ class SentenceTransformerEmbedder:
         except Exception as exc:  # noqa: BLE001 - many loader errors, one message for the user
             raise EmbeddingModelError(f"cannot load the model in {path}: {exc}") from exc
         self.spec = str(path)
-        self.model_id = f"st/{path.resolve().name}"
-        dim = self._model.get_sentence_embedding_dimension()
+        self.model_id = f"st/{path.resolve().name}-{_folder_digest(path)}"
+        dim = self._model.get_embedding_dimension()
         self.dim = int(dim) if dim else int(self._model.encode(["x"]).shape[1])
         prompts = dict(getattr(self._model, "prompts", {}) or {})
         if "query" not in prompts and "e5" in path.name.lower():
@@ -116,6 +117,17 @@ class SentenceTransformerEmbedder:
 
     def embed_queries(self, texts: list[str]) -> np.ndarray:
         return self._encode(texts, self._query_prefix)
+
+
+def _folder_digest(path: Path) -> str:
+    """A short fingerprint of a model folder (configs and weight sizes), so that two different
+    models in folders with the same name never share a Chroma collection."""
+    digest = hashlib.sha256()
+    for item in sorted(path.rglob("*")):
+        if item.is_file():
+            digest.update(str(item.relative_to(path)).encode())
+            digest.update(item.read_bytes() if item.suffix == ".json" else str(item.stat().st_size).encode())
+    return digest.hexdigest()[:8]
 
 
 @lru_cache(maxsize=4)

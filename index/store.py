@@ -170,7 +170,7 @@ class IndexStore:
             self.vectors.add(doc, vectors)
             self.catalog.put_document(doc, tokens, replaces=replaced)
             self.vectors.delete_ids(stale_ids - {p.passage_id for p in doc.passages})
-            status = "replaced" if replaced else "added"
+            status = "replaced" if replaced or existing is not None else "added"
             return AddOutcome(status, doc.doc_id, doc.name, len(doc.passages), replaced=replaced)
 
     def remove_documents(self, doc_ids: list[str]) -> None:

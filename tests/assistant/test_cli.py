@@ -1,0 +1,103 @@
+"""The ``ngoaid`` command as a user runs it, in a child process."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.helpers import SAMPLES, run_cli
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory):
+    path = tmp_path_factory.mktemp("cli-data")
+    done = run_cli("ingest", str(SAMPLES), "--data-dir", str(path))
+    assert done.returncode == 0, done.stderr
+    assert "4 added" in done.stdout
+    return path
+
+
+def test_search_json_with_options_after_the_subcommand(data_dir):
+    done = run_cli("search", "--json", "--data-dir", str(data_dir), "quang tri giai ngan nam 2023")
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["interpreted"].startswith("quảng trị giải ngân")
+    top = result["results"][0]
+    assert "17.216.450,40 USD" in top["text"] and top["doc"] == "quang-tri-vien-tro-pcpnn.txt"
+    assert {"rank", "score", "passage_id", "doc_id", "start", "end", "provinces", "years"} <= set(top)
+
+
+def test_search_text_output_and_empty_query(data_dir):
+    done = run_cli("search", "Hòa Bình giải ngân năm 2020", "--data-dir", str(data_dir), "--top-k", "2")
+    assert done.returncode == 0 and "1. [" in done.stdout and "2. [" in done.stdout and "3. [" not in done.stdout
+    empty = run_cli("search", "   ", "--data-dir", str(data_dir))
+    assert empty.returncode == 2 and "empty" in empty.stderr
+
+
+def test_reingest_is_a_no_op(data_dir):
+    done = run_cli("ingest", str(SAMPLES), "--json", "--data-dir", str(data_dir))
+    assert done.returncode == 0
+    assert {r["status"] for r in json.loads(done.stdout)["results"]} == {"unchanged"}
+
+
+def test_bad_files_are_reported_and_the_rest_goes_in(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "good.txt").write_text("Năm 2023, tỉnh Quảng Trị giải ngân 17.216.450,40 USD.", encoding="utf-8")
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "binary.txt").write_bytes(bytes(range(256)) * 8)
+    (folder / "broken.pdf").write_bytes(b"%PDF-1.4\n1 0 obj <<")
+    (folder / "menu-only.txt").write_text("Tin bài liên quan\nMột tiêu đề khác\nĐọc nhiều\n", encoding="utf-8")
+    (folder / "photo.jpg").write_bytes(b"\xff\xd8\xff")
+    missing = tmp_path / "missing.docx"
+    done = run_cli("ingest", str(folder), str(missing), "--json", "--data-dir", str(tmp_path / "data"))
+    assert done.returncode == 1
+    result = json.loads(done.stdout)
+    assert [r["name"] for r in result["results"]] == ["good.txt"]
+    failed = {f["file"].rsplit("/", 1)[-1]: f["reason"] for f in result["failed"]}
+    assert set(failed) == {"empty.txt", "binary.txt", "broken.pdf", "menu-only.txt", "missing.docx"}
+    assert "empty" in failed["empty.txt"]
+    assert "binary" in failed["binary.txt"]
+    assert "PDF" in failed["broken.pdf"]
+    assert "no text left" in failed["menu-only.txt"]
+    assert "no such file" in failed["missing.docx"]
+    assert [s["file"].rsplit("/", 1)[-1] for s in result["skipped"]] == ["photo.jpg"]
+    text = run_cli("ingest", str(folder), "--data-dir", str(tmp_path / "data"))
+    assert "FAILED" in text.stdout and "binary.txt" in text.stdout and "Traceback" not in text.stderr
+
+
+def test_file_over_the_size_limit(tmp_path):
+    big = tmp_path / "big.txt"
+    big.write_text("Quảng Trị. " * 200_000, encoding="utf-8")
+    done = run_cli("ingest", str(big), "--max-file-mb", "1", "--json", "--data-dir", str(tmp_path / "d"))
+    assert done.returncode == 1
+    assert "over the 1 MB limit" in json.loads(done.stdout)["failed"][0]["reason"]
+
+
+def test_docs_list_and_remove(tmp_path):
+    data = str(tmp_path / "data")
+    assert run_cli("ingest", str(SAMPLES), "--data-dir", data).returncode == 0
+    listed = json.loads(run_cli("docs", "list", "--json", "--data-dir", data).stdout)
+    assert len(listed) == 4 and all(d["n_passages"] > 0 for d in listed)
+    by_name = run_cli("docs", "remove", "quang-tri-vien-tro-pcpnn.txt", "--data-dir", data)
+    assert by_name.returncode == 0 and "removed quang-tri-vien-tro-pcpnn.txt" in by_name.stdout
+    other = next(d for d in listed if d["name"] != "quang-tri-vien-tro-pcpnn.txt")
+    by_prefix = run_cli("docs", "remove", other["doc_id"][:10], "--data-dir", data)
+    assert by_prefix.returncode == 0
+    unknown = run_cli("docs", "remove", "nothing-like-this", "--data-dir", data)
+    assert unknown.returncode == 1 and "no document matches" in unknown.stderr
+    remaining = json.loads(run_cli("docs", "list", "--json", "--data-dir", data).stdout)
+    assert len(remaining) == 2
+    table = run_cli("docs", "list", "--data-dir", data).stdout
+    assert "PASSAGES" in table and remaining[0]["name"] in table
+
+
+def test_usage_errors():
+    assert run_cli().returncode == 2
+    assert run_cli("search", "x", "--top-k", "0").returncode == 2
+    assert "at least 1" in run_cli("search", "x", "--top-k", "0").stderr
+    unsupported = run_cli("ingest", "README.xlsx")
+    assert unsupported.returncode == 1

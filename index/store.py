@@ -124,6 +124,11 @@ class IndexStore:
     def search(self, query: str, top_k: int = 5) -> SearchResults:
         return hybrid_search(query, self.catalog, self.vectors, self.keywords(), top_k, self.candidates)
 
+    def warm_up(self) -> None:
+        """Load everything a first search needs (segmentation models, keyword index, query path),
+        so that a server's first request is as fast as the rest."""
+        self.search("Quảng Trị giải ngân năm 2023", top_k=1)
+
     def keywords(self) -> KeywordIndex:
         """The keyword index for the catalog's current generation (loaded or rebuilt as needed)."""
         generation = self.catalog.generation()

@@ -6,7 +6,6 @@ One loader per format; each raises :class:`IngestError` with a reason a person c
 from __future__ import annotations
 
 import io
-import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass
@@ -225,10 +224,3 @@ def read_source(path: Path, max_bytes: int) -> bytes:
         return path.read_bytes()
     except OSError as exc:
         raise IngestError(path, f"cannot read the file ({exc.strerror or exc})") from exc
-
-
-_ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-def iso_date_or_none(value: str | None) -> str | None:
-    return value if value and _ISO.match(value) else None

@@ -101,6 +101,31 @@ class _CatalogBacked(BaseRetriever):
         return out
 
 
+class _Memo(BaseRetriever):
+    """Runs a retriever once per query string and serves the result to several lists of one search."""
+
+    def __init__(self, inner: BaseRetriever) -> None:
+        super().__init__()
+        self._inner = inner
+        self._results: dict[str, list[NodeWithScore]] = {}
+
+    def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
+        key = query_bundle.query_str
+        if key not in self._results:
+            self._results[key] = self._inner.retrieve(query_bundle)
+        return self._results[key]
+
+
+class _Head(BaseRetriever):
+    def __init__(self, inner: BaseRetriever, top_k: int) -> None:
+        super().__init__()
+        self._inner = inner
+        self._top_k = top_k
+
+    def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
+        return self._inner.retrieve(query_bundle)[: self._top_k]
+
+
 class _ScopeRetriever(BaseRetriever):
     """Keyword candidates re-ordered by how many of the query's years and subjects they match.
 
@@ -165,10 +190,12 @@ def hybrid_search(
     docs = {d.doc_id: d for d in catalog.documents()}
     names = {doc_id: d.name for doc_id, d in docs.items()}
     depth = max(candidates, top_k)
+    # One BM25 pass per query feeds both the keyword list (its head) and the scope list (deeper).
+    keyword_pass = _Memo(_CatalogBacked(keywords.retriever(depth * 4), catalog, names, tokenize=True))
     sides = [
         _CatalogBacked(vectors.retriever(depth), catalog, names, tokenize=False),
-        _CatalogBacked(keywords.retriever(depth), catalog, names, tokenize=True),
-        _ScopeRetriever(_CatalogBacked(keywords.retriever(depth * 4), catalog, names, tokenize=True), catalog),
+        _Head(keyword_pass, depth),
+        _ScopeRetriever(keyword_pass, catalog),
     ]
     fusion = _EnumerationFusionRetriever(sides, sub_queries(effective), top_k)
     results = fusion.retrieve(effective)

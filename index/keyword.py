@@ -16,6 +16,7 @@ import logging
 import os
 import shutil
 import tempfile
+import threading
 from pathlib import Path
 
 from index.lexicon import Lexicon
@@ -28,6 +29,9 @@ _TOKEN_PATTERN = r"(?u)\S+"
 # bm25s sets its logger to DEBUG when imported and logs every index build to stderr.
 logging.getLogger("bm25s").setLevel(logging.WARNING)
 _GENERATION_FILE = "generation.json"
+# underthesea's word segmenter is one shared native object; concurrent calls from server threads
+# must take turns.
+_SEGMENTER_LOCK = threading.Lock()
 _LEXICON_FILE = "lexicon.json"
 
 
@@ -44,7 +48,9 @@ def keyword_tokens(text: str) -> list[str]:
             continue
         # word_tokenize merges words across sentence ends ("USD. Ông"), so feed it sentences.
         for start, end in split_paragraph(line):
-            for word in word_tokenize(line[start:end]):
+            with _SEGMENTER_LOCK:
+                words = word_tokenize(line[start:end])
+            for word in words:
                 word = fold(word.lower())
                 if not any(c.isalnum() for c in word):
                     continue

@@ -87,8 +87,19 @@ class IndexStore:
 
     @contextmanager
     def writing(self, wait_seconds: float = 600.0) -> Iterator[None]:
-        """Hold the data folder's write lock (re-entrant within this process)."""
-        with self._write_lock:
+        """Hold the data folder's write lock (re-entrant within this process).
+
+        The in-process lock is taken without blocking past ``wait_seconds`` too, so a reader that
+        opportunistically saves the keyword index can never wait on a writer that waits on it.
+        """
+        acquired = (
+            self._write_lock.acquire(blocking=False)
+            if wait_seconds <= 0
+            else self._write_lock.acquire(timeout=wait_seconds)
+        )
+        if not acquired:
+            raise IndexBusy(f"the index in {self.data_dir} is being written; try again when that has finished")
+        try:
             if self._lock_depth == 0:
                 fd = os.open(self._lock_file, os.O_RDWR | os.O_CREAT, 0o644)
                 deadline = time.monotonic() + wait_seconds
@@ -112,6 +123,8 @@ class IndexStore:
                 if self._lock_depth == 0:
                     fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
                     os.close(self._lock_fd)
+        finally:
+            self._write_lock.release()
 
     # --- reads ----------------------------------------------------------------------------------
 

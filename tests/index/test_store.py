@@ -145,3 +145,37 @@ def test_empty_index_search_returns_nothing(tmp_path, embedder):
     store = IndexStore(tmp_path / "data", embedder)
     assert store.search("Quảng Trị").hits == []
     assert store.stats()["documents"] == 0
+
+
+def test_searches_keep_working_while_documents_are_added(sample_store, tmp_path):
+    import threading
+
+    errors: list[BaseException] = []
+    stop = threading.Event()
+    served = [0]
+
+    def search_loop() -> None:
+        while not stop.is_set():
+            try:
+                assert sample_store.search("quang tri giai ngan 2023", top_k=3).hits
+                served[0] += 1
+            except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
+                errors.append(exc)
+                return
+
+    threads = [threading.Thread(target=search_loop) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for i in range(3):
+        path = tmp_path / f"new-{i}.txt"
+        path.write_text(f"Năm 202{i}, tỉnh Lạng Sơn tiếp nhận {i + 5} dự án viện trợ PCPNN mới.", encoding="utf-8")
+        assert sample_store.add_document(prepare_file(path, MAX)).status == "added"
+        sample_store.refresh_keywords()
+    stop.set()
+    for t in threads:
+        t.join(timeout=60)
+    assert not any(t.is_alive() for t in threads), "a search hung"
+    assert not errors, errors[0]
+    assert served[0] > 0
+    assert_consistent(sample_store)
+    assert any("Lạng Sơn" in h.passage.text for h in sample_store.search("Lạng Sơn dự án PCPNN").hits)

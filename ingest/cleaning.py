@@ -155,21 +155,27 @@ def is_list_marker(line: str) -> bool:
     return line.casefold().strip(" :|") in LIST_MARKERS
 
 
+_LIST_ITEM = re.compile(r"^(?:\d{1,2}[.)]|[-–•*+])\s")
+
+
+def _continues(previous: str, line: str) -> bool:
+    if re.search(r"[.!?…:;\"”’)]$", previous):
+        return False
+    if line[0].islower() or line[0] in ",;)":
+        return True
+    # a number carried to the next line ("đạt\n17.216.450,40 USD"), not a numbered list item
+    return line[0].isdigit() and not _LIST_ITEM.match(line) and _words(previous) >= 8
+
+
 def unwrap_lines(lines: list[str]) -> list[str]:
     """Join lines that a hard wrap (PDF, e-mail) split mid-sentence.
 
-    A line is joined to the previous one when the previous does not end like a sentence or heading
-    and the line starts with a lower-case letter or a digit continuing a number.
+    A line continues the previous one when the previous does not end like a sentence and the line
+    starts with a lower-case letter, or with a number after a long unfinished line.
     """
     out: list[str] = []
     for line in lines:
-        if (
-            out
-            and out[-1]
-            and line
-            and (line[0].islower() or (line[0] in ",;)" ))
-            and not re.search(r"[.!?…:;\"”’)]$", out[-1])
-        ):
+        if out and out[-1] and line and _continues(out[-1], line):
             out[-1] = f"{out[-1]} {line}"
         else:
             out.append(line)
@@ -216,15 +222,18 @@ def clean_text(raw: str, title: str | None = None, published: str | None = None)
     lines = [
         "" if is_teaser_cell(line) else strip_markup(line) for line in normalize_text(raw).split("\n")
     ]
-    lines = unwrap_lines([line for line in lines if line])
+    undated: list[str] = []
+    for line in lines:
+        date = parse_date_line(line) if line else None
+        if date is not None:
+            published = published or date
+        elif line:
+            undated.append(line)
+    lines = unwrap_lines(undated)
 
     kept: list[str] = []
     in_list = False
     for line in lines:
-        date = parse_date_line(line)
-        if date is not None:
-            published = published or date
-            continue
         if is_list_marker(line):
             in_list = True
             continue

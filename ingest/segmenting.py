@@ -15,7 +15,7 @@ from ingest.models import Passage, Span, passage_id
 
 # Characters underthesea sometimes leaves at the start of the next sentence ("tốt.” Sau đó").
 _CLOSERS = "\"”’')]}»"
-_LEADING_CLOSERS = re.compile(rf"^[{re.escape(_CLOSERS)}]+")
+_LEADING_CLOSERS = re.compile(rf"[{re.escape(_CLOSERS)}]+")  # used with .match(text, pos)
 # Sentences longer than this are cut at a clause boundary: tables flattened to text and run-on
 # lists would otherwise become passages too long to embed.
 MAX_SENTENCE_CHARS = 1000

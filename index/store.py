@@ -63,9 +63,9 @@ def embedding_text(passage: Passage, title: str | None) -> str:
     return "\n".join([*parts, passage.text])
 
 
-def keyword_text(passage: Passage) -> str:
-    """What the keyword index sees: the passage and its section heading."""
-    return f"{passage.context}\n{passage.text}" if passage.context else passage.text
+def keyword_text(passage: Passage, title: str | None) -> str:
+    """What the keyword index sees: the same context as the dense model."""
+    return embedding_text(passage, title)
 
 
 class IndexStore:
@@ -184,7 +184,7 @@ class IndexStore:
             if existing is not None:
                 stale_ids |= {p.passage_id for p in self.catalog.passages_of(doc.doc_id)}
             vectors = self._embed(doc.passages, doc.title, progress)
-            tokens = [" ".join(keyword_tokens(keyword_text(p))) for p in doc.passages]
+            tokens = [" ".join(keyword_tokens(keyword_text(p, doc.title))) for p in doc.passages]
             self.vectors.add(doc, vectors)
             self.catalog.put_document(doc, tokens, replaces=replaced)
             self.vectors.delete_ids(stale_ids - {p.passage_id for p in doc.passages})

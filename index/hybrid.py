@@ -1,8 +1,11 @@
-"""Hybrid retrieval: dense vectors and BM25 keywords fused by reciprocal rank (llama-index).
+"""Hybrid retrieval: ranked lists fused by reciprocal rank with llama-index's fusion retriever.
 
-Dense models confuse years and miss text typed without diacritics; keyword search over folded
-tokens covers both but misses paraphrases. The two lists are fused as a union: neither side filters
-the other.
+Three lists per query: the dense retriever (Chroma), BM25 over folded keyword tokens, and the BM25
+candidates re-ordered by the years and subjects (province, or the whole country) the query names.
+Dense models confuse years and miss text typed without diacritics; keyword search covers both but
+misses paraphrases. The lists are fused as a union: none filters another. A query typed without
+diacritics gets them back first (:mod:`index.lexicon`); a query that enumerates years or places is
+also run once per item (:mod:`index.queries`).
 """
 
 from __future__ import annotations
@@ -35,16 +38,6 @@ def subjects_of(text: str) -> set[str]:
 
 
 @dataclass
-class SearchResults:
-    query: str
-    interpreted: str | None  # the query with diacritics restored, when it was typed without them
-    hits: list[SearchHit]
-
-    def as_dict(self) -> dict[str, object]:
-        return {"query": self.query, "interpreted": self.interpreted, "results": [h.as_dict() for h in self.hits]}
-
-
-@dataclass
 class SearchHit:
     rank: int
     score: float
@@ -67,6 +60,16 @@ class SearchHit:
             "provinces": p.provinces,
             "years": p.years,
         }
+
+
+@dataclass
+class SearchResults:
+    query: str
+    interpreted: str | None  # the query with diacritics restored, when it was typed without them
+    hits: list[SearchHit]
+
+    def as_dict(self) -> dict[str, object]:
+        return {"query": self.query, "interpreted": self.interpreted, "results": [h.as_dict() for h in self.hits]}
 
 
 class _CatalogBacked(BaseRetriever):

@@ -42,6 +42,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print results as JSON")
     _common(p)
 
+    p = sub.add_parser("ask", help="answer a question with figures and cited sentences")
+    p.add_argument("question")
+    p.add_argument("--json", action="store_true", help="print the answer as JSON")
+    _common(p)
+
     p = sub.add_parser("docs", help="list or remove indexed documents")
     docs = p.add_subparsers(dest="docs_command", required=True, metavar="ACTION")
     q = docs.add_parser("list", help="list indexed documents")
@@ -178,6 +183,31 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    from assistant.answering import Answerer, QuestionError
+    from assistant.runtime import open_store
+
+    store = open_store(settings)
+    try:
+        answer = Answerer(store).ask(args.question, top_k=settings.top_k)
+    except QuestionError as exc:
+        _err(str(exc))
+        return EXIT_USAGE
+    if args.json:
+        _print_json(answer.as_dict())
+        return EXIT_OK
+    if answer.interpreted:
+        print(f"(understood as: {answer.interpreted})\n")
+    print(answer.answer)
+    if answer.calculation:
+        print(f"\nCalculation: {answer.calculation}")
+    if answer.citations:
+        print("\nSources:")
+        for n, c in enumerate(answer.citations, 1):
+            print(f"  [{n}] {c.doc} (characters {c.start}-{c.end}): {c.sentence}")
+    return EXIT_OK
+
+
 def cmd_docs(args: argparse.Namespace, settings: Settings) -> int:
     from assistant.runtime import open_store
 
@@ -237,7 +267,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         settings = _settings(args)
-        handler = {"ingest": cmd_ingest, "search": cmd_search, "docs": cmd_docs, "serve": cmd_serve}[args.command]
+        handler = {
+            "ingest": cmd_ingest,
+            "search": cmd_search,
+            "ask": cmd_ask,
+            "docs": cmd_docs,
+            "serve": cmd_serve,
+        }[args.command]
         return handler(args, settings)
     except SettingsError as exc:
         _err(str(exc))

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from ingest.models import Document, Passage, Span
+from ingest.models import Document, Fact, Passage, Span
+from ingest.periods import Period
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -48,6 +49,33 @@ CREATE TABLE IF NOT EXISTS passages (
     tokens TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS passages_doc ON passages(doc_id, ordinal);
+CREATE TABLE IF NOT EXISTS facts (
+    fact_id TEXT PRIMARY KEY,
+    doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE,
+    passage_id TEXT NOT NULL,
+    sentence_start INTEGER NOT NULL,
+    sentence_end INTEGER NOT NULL,
+    span_start INTEGER NOT NULL,
+    span_end INTEGER NOT NULL,
+    value REAL NOT NULL,
+    unit TEXT NOT NULL,
+    unit_text TEXT,
+    text TEXT NOT NULL,
+    qualifier TEXT,
+    change TEXT,
+    metric TEXT,
+    place TEXT,
+    district TEXT,
+    organization TEXT,
+    period TEXT,
+    compared_to TEXT,
+    part_of_total INTEGER NOT NULL,
+    descriptor TEXT NOT NULL,
+    context TEXT NOT NULL,
+    subject_source TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS facts_doc ON facts(doc_id);
+CREATE INDEX IF NOT EXISTS facts_unit_place ON facts(unit, place);
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 INSERT OR IGNORE INTO meta(key, value) VALUES ('generation', '0');
 """
@@ -109,6 +137,43 @@ def _passage(row: sqlite3.Row) -> Passage:
         provinces=json.loads(row["provinces"]),
         years=json.loads(row["years"]),
         context=row["context"],
+    )
+
+
+def _period_json(period: Period | None) -> str | None:
+    return json.dumps([period.start, period.end, period.label]) if period else None
+
+
+def _period(raw: str | None) -> Period | None:
+    if not raw:
+        return None
+    start, end, label = json.loads(raw)
+    return Period(start, end, label)
+
+
+def _fact(row: sqlite3.Row) -> Fact:
+    return Fact(
+        fact_id=row["fact_id"],
+        doc_id=row["doc_id"],
+        passage_id=row["passage_id"],
+        sentence=Span(row["sentence_start"], row["sentence_end"]),
+        span=Span(row["span_start"], row["span_end"]),
+        value=row["value"],
+        unit=row["unit"],
+        unit_text=row["unit_text"],
+        text=row["text"],
+        qualifier=row["qualifier"],
+        change=row["change"],
+        metric=row["metric"],
+        place=row["place"],
+        district=row["district"],
+        organization=row["organization"],
+        period=_period(row["period"]),
+        part_of_total=bool(row["part_of_total"]),
+        descriptor=row["descriptor"],
+        context=[Span(s, e) for s, e in json.loads(row["context"])],
+        subject_source=row["subject_source"],
+        compared_to=_period(row["compared_to"]),
     )
 
 
@@ -212,6 +277,33 @@ class Catalog:
             rows = conn.execute("SELECT passage_id, tokens, text FROM passages ORDER BY rowid")
             return [(r[0], r[1], r[2]) for r in rows]
 
+    def facts(
+        self,
+        units: Iterable[str] | None = None,
+        doc_ids: Iterable[str] | None = None,
+        passage_ids: Iterable[str] | None = None,
+    ) -> list[Fact]:
+        """Facts, optionally only of some units, documents or passages."""
+        clauses, params = [], []
+        for column, values in (("unit", units), ("doc_id", doc_ids), ("passage_id", passage_ids)):
+            if values is not None:
+                values = list(values)
+                if not values:
+                    return []
+                clauses.append(f"{column} IN ({','.join('?' * len(values))})")
+                params.extend(values)
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        with self._connect() as conn:
+            rows = conn.execute(f"SELECT * FROM facts {where} ORDER BY rowid", params).fetchall()
+        return [_fact(r) for r in rows]
+
+    def sentence_text(self, doc_id: str, span: Span) -> str:
+        with self._connect() as conn:
+            row = conn.execute(
+                "SELECT substr(text, ?, ?) FROM documents WHERE doc_id=?", (span.start + 1, span.end - span.start, doc_id)
+            ).fetchone()
+        return row[0] if row else ""
+
     def counts(self) -> tuple[int, int]:
         with self._connect() as conn:
             docs = conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
@@ -244,6 +336,19 @@ class Catalog:
                         json.dumps(p.provinces, ensure_ascii=False), json.dumps(p.years), p.context, toks,
                     )
                     for p, toks in zip(doc.passages, tokens, strict=True)
+                ],
+            )  # fmt: skip
+            conn.executemany(
+                "INSERT INTO facts VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                [
+                    (
+                        f.fact_id, f.doc_id, f.passage_id, f.sentence.start, f.sentence.end, f.span.start,
+                        f.span.end, f.value, f.unit, f.unit_text, f.text, f.qualifier, f.change, f.metric,
+                        f.place, f.district, f.organization, _period_json(f.period), _period_json(f.compared_to),
+                        int(f.part_of_total), f.descriptor, json.dumps([[c.start, c.end] for c in f.context]),
+                        f.subject_source,
+                    )
+                    for f in doc.facts
                 ],
             )  # fmt: skip
 

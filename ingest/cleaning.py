@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 
 from ingest.vietnamese import comparable, normalize_text
 
@@ -124,9 +125,10 @@ def parse_date_line(line: str) -> str | None:
         year, month, day = int(groups["iy"]), int(groups["im"]), int(groups["id"])
     else:
         year, month, day = int(groups["y"]), int(groups["m"]), int(groups["d"])
-    if not (1 <= month <= 12 and 1 <= day <= 31 and 1900 <= year <= 2100):
+    try:
+        return date(year, month, day).isoformat() if 1900 <= year <= 2100 else None
+    except ValueError:  # 30/02, 31/04: not a day of the calendar
         return None
-    return f"{year:04d}-{month:02d}-{day:02d}"
 
 
 def is_navigation(line: str) -> bool:

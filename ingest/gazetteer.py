@@ -35,6 +35,7 @@ class _Gazetteer:
     folded: re.Pattern[str]  # over lower-case folded forms
     by_exact: dict[str, str]  # matched form -> canonical name
     by_folded: dict[str, str]
+    written: dict[str, str]  # lower-case form -> the form as the gazetteer writes it
 
 
 def _boundary(alternatives: list[str], flags: int = 0) -> re.Pattern[str]:
@@ -49,6 +50,7 @@ def _gazetteer() -> _Gazetteer:
     provinces: dict[str, Province] = {}
     by_exact: dict[str, str] = {}
     by_folded: dict[str, str] = {}
+    written: dict[str, str] = {}
     for unit in raw["units"]:
         province = Province(unit["name"], unit["kind"], unit["merged_into"], tuple(unit["aliases"]))
         provinces[province.name] = province
@@ -56,12 +58,15 @@ def _gazetteer() -> _Gazetteer:
             form = normalize_text(form)
             by_exact[form.lower()] = province.name
             by_folded[fold(form).lower()] = province.name
+            written[form.lower()] = form
+            written[fold(form).lower()] = form
     return _Gazetteer(
         provinces=provinces,
         exact=_boundary(list(by_exact), re.IGNORECASE),
         folded=_boundary(list(by_folded), re.IGNORECASE),
         by_exact=by_exact,
         by_folded=by_folded,
+        written=written,
     )
 
 
@@ -77,11 +82,28 @@ def get_province(name: str) -> Province | None:
     return g.provinces.get(canonical) if canonical else None
 
 
-def _looks_like_name(span: str) -> bool:
-    # "Hòa Bình" is a province, "hòa bình" is peace: in text written with diacritics a place name
-    # is capitalised (or the whole span is upper case, or an alias such as "TP.HCM").
+def _looks_like_name(span: str, written: str) -> bool:
+    """ "Hòa Bình" is a province, "hòa bình" is peace: in text written with diacritics a place name
+    keeps the capitals the gazetteer gives it ("Thủ đô Hà Nội", "TP.HCM"), or is all upper case."""
+    if span.isupper():
+        return True
     words = [w for w in re.split(r"[\s\-–.]+", span) if w]
-    return span.isupper() or all(w[0].isupper() or not w[0].isalpha() for w in words)
+    model = [w for w in re.split(r"[\s\-–.]+", written) if w]
+    if len(words) != len(model):
+        return all(w[0].isupper() or not w[0].isalpha() for w in words)
+    return all(w[0].isupper() or not m[0].isupper() or not w[0].isalpha() for w, m in zip(words, model))
+
+
+def _matches(pattern: re.Pattern[str], text: str):
+    """Every match, retrying one character later when a match is refused, so a rejected long form
+    ("thủ đô Hà Nội" in lower case) does not hide the name inside it."""
+    pos = 0
+    while True:
+        m = pattern.search(text, pos)
+        if m is None:
+            return
+        yield m
+        pos = m.start() + 1
 
 
 @dataclass(frozen=True)
@@ -100,16 +122,23 @@ def find_province_mentions(text: str) -> list[PlaceMention]:
     """
     g = _gazetteer()
     text = normalize_text(text)
-    found: dict[int, PlaceMention] = {}
-    for m in g.exact.finditer(text):
-        if _looks_like_name(m.group(0)):
-            found.setdefault(m.start(), PlaceMention(m.start(), m.end(), g.by_exact[m.group(0).lower()]))
+    found: list[PlaceMention] = []
+
+    def add(start: int, end: int, name: str) -> None:
+        if not any(f.start <= start < f.end or start <= f.start < end for f in found):
+            found.append(PlaceMention(start, end, name))
+
+    for m in _matches(g.exact, text):
+        key = m.group(0).lower()
+        if _looks_like_name(m.group(0), g.written[key]):
+            add(m.start(), m.end(), g.by_exact[key])
     folded = fold(text)
-    for m in g.folded.finditer(folded):
+    for m in _matches(g.folded, folded):
         original = text[m.start() : m.end()]
-        if original == m.group(0) and (original.islower() or _looks_like_name(original)):
-            found.setdefault(m.start(), PlaceMention(m.start(), m.end(), g.by_folded[m.group(0).lower()]))
-    return [found[k] for k in sorted(found)]
+        key = m.group(0).lower()
+        if original == m.group(0) and (original.islower() or _looks_like_name(original, g.written[key])):
+            add(m.start(), m.end(), g.by_folded[key])
+    return sorted(found, key=lambda f: f.start)
 
 
 def find_provinces(text: str) -> list[str]:

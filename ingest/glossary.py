@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from ingest.vietnamese import fold, normalize_text
+from ingest.vietnamese import fold, has_diacritics, normalize_text
 
 
 @dataclass(frozen=True)
@@ -25,34 +25,45 @@ class ConceptMention:
 
 @dataclass(frozen=True)
 class _Glossary:
-    pattern: re.Pattern[str]
-    concept_of: dict[str, str]  # folded lower-case term -> concept id
-
-
-def _key(term: str) -> str:
-    return fold(normalize_text(term)).lower()
+    exact: re.Pattern[str]  # over lower-case normalised text
+    folded: re.Pattern[str]  # over lower-case folded text
+    concept_of: dict[str, str]  # lower-case term, with and without diacritics -> concept id
 
 
 @lru_cache(maxsize=1)
 def _glossary() -> _Glossary:
     raw = json.loads(resources.files("ingest").joinpath("data/glossary.json").read_text("utf-8"))
     concept_of: dict[str, str] = {}
+    exact_terms: set[str] = set()
+    folded_terms: set[str] = set()
     for concept in raw["concepts"]:
         for term in concept["terms"]:
-            concept_of.setdefault(_key(term), concept["id"])
-    alternatives = sorted(concept_of, key=len, reverse=True)
-    body = "|".join(re.escape(t) for t in alternatives)
-    return _Glossary(re.compile(rf"(?<!\w)(?:{body})(?!\w)"), concept_of)
+            written = normalize_text(term).lower()
+            concept_of.setdefault(written, concept["id"])
+            concept_of.setdefault(fold(written), concept["id"])
+            exact_terms.add(written)
+            folded_terms.add(fold(written))
+    return _Glossary(_alternation(exact_terms), _alternation(folded_terms), concept_of)
+
+
+def _alternation(terms: set[str]) -> re.Pattern[str]:
+    body = "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{body})(?!\w)")
 
 
 def find_concepts(text: str) -> list[ConceptMention]:
     """Concept mentions in a text, longest term first at each position, without overlaps.
 
-    Matching ignores case and diacritics, so "giai ngan" and "Giải ngân" are the same mention.
+    Text written with diacritics must match a term's diacritics ("báo cáo" is not "bão"); text typed
+    without any ("giai ngan") matches the folded terms. Case never matters.
     """
     g = _glossary()
-    folded = fold(normalize_text(text)).lower()
-    return [ConceptMention(m.start(), m.end(), g.concept_of[m.group(0)]) for m in g.pattern.finditer(folded)]
+    lowered = normalize_text(text).lower()
+    if has_diacritics(lowered):
+        matches = g.exact.finditer(lowered)
+    else:
+        matches = g.folded.finditer(lowered)
+    return [ConceptMention(m.start(), m.end(), g.concept_of[m.group(0)]) for m in matches]
 
 
 def concepts_in(text: str) -> list[str]:

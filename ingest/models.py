@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ingest.periods import Period
+
 # Bumped whenever cleaning or segmentation changes what a file turns into, so that re-ingesting an
 # unchanged file still reprocesses it once after an upgrade.
-PIPELINE_VERSION = 1
+PIPELINE_VERSION = 2
 
 
 class IngestError(Exception):
@@ -52,6 +54,38 @@ class Passage:
 
 
 @dataclass
+class Fact:
+    """A figure from a sentence, with what it measures, whom it is about and when."""
+
+    fact_id: str
+    doc_id: str
+    passage_id: str
+    sentence: Span  # absolute offsets in the document's cleaned text
+    span: Span  # the figure as quoted, qualifier included
+    value: float
+    unit: str
+    unit_text: str | None
+    text: str  # the figure as written: "hơn 262 triệu USD"
+    qualifier: str | None = None
+    change: str | None = None
+    metric: str | None = None
+    place: str | None = None  # canonical province, or "Việt Nam" for the whole country
+    district: str | None = None
+    organization: str | None = None
+    period: Period | None = None
+    part_of_total: bool = False  # inside "(trong đó ...)": a part of a figure given before
+    descriptor: str = ""  # the words that describe this figure (between it and the previous one)
+    context: list[Span] = field(default_factory=list)  # earlier sentences the subject/period came from
+    subject_source: str = "sentence"  # "sentence", "paragraph" (carried) or "document" (title)
+    compared_to: Period | None = None  # for a change: the period it is measured against
+
+    @property
+    def subject(self) -> str | None:
+        parts = [p for p in (self.organization, self.district and f"huyện {self.district}", self.place) if p]
+        return ", ".join(parts) if parts else None
+
+
+@dataclass
 class Document:
     """A cleaned document, ready to be indexed."""
 
@@ -66,6 +100,7 @@ class Document:
     passages: list[Passage] = field(default_factory=list)
     provinces: list[str] = field(default_factory=list)
     years: list[int] = field(default_factory=list)
+    facts: list[Fact] = field(default_factory=list)
     pipeline_version: int = PIPELINE_VERSION
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ingest.cleaning import clean_text
+from ingest.facts import extract_facts
 from ingest.gazetteer import find_provinces, find_years
 from ingest.loaders import SUPPORTED_TYPES, file_type_of, load_bytes, read_source
 from ingest.models import Document, IngestError
@@ -39,6 +40,7 @@ def prepare_document(
         doc_id, cleaned.text, sentences, max_chars=options.max_chars, max_sentences=options.max_sentences
     )
     context = f"{cleaned.title or ''}\n{cleaned.text}"
+    facts = extract_facts(doc_id, cleaned.text, passages, cleaned.title, cleaned.published)
     return Document(
         doc_id=doc_id,
         name=Path(name).name,
@@ -51,6 +53,7 @@ def prepare_document(
         passages=passages,
         provinces=find_provinces(context),
         years=find_years(context),
+        facts=facts,
     )
 
 

@@ -15,6 +15,10 @@ _VOWELS = frozenset("aăâeêioôơuưy")
 # Vowels that carry a shape mark of their own; when present, the tone sits on one of them.
 _MARKED_VOWELS = frozenset("ăâêôơư")
 _WORD = re.compile(r"[^\W\d_]+")
+_INITIALS = frozenset(
+    "b c ch d đ g gh gi h k kh l m n ng ngh nh p ph q qu r s t th tr v x".split()
+) | {""}
+_FINALS = frozenset("c ch m n ng nh p t".split()) | {""}
 
 # Characters that look like Vietnamese letters but are not (legacy encodings produce them) and
 # invisible characters that break word matching.
@@ -99,6 +103,8 @@ def place_tone(word: str) -> str:
     first, last = vowel_idx[0], vowel_idx[-1]
     if last - first + 1 != len(vowel_idx):
         return word  # vowels separated by consonants: not one syllable (a foreign word)
+    if lower[:first] not in _INITIALS or lower[last + 1 :] not in _FINALS:
+        return word  # "Chloé": no Vietnamese syllable starts with "chl"
     cluster = vowel_idx
     # "qu" and "gi" (before another vowel) are initial consonants, not part of the vowel cluster.
     if len(cluster) > 1 and first == 1 and lower[:2] in ("qu", "gi"):
@@ -132,8 +138,9 @@ def normalize_text(text: str) -> str:
     Line structure is kept: cleaning and segmentation rely on it.
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = unicodedata.normalize("NFC", text).translate(_CHAR_FIXES)
-    text = normalize_tones(text)
+    # invisible characters go first: one between a letter and its combining mark blocks composition
+    text = unicodedata.normalize("NFC", text.translate(_CHAR_FIXES))
+    text = unicodedata.normalize("NFC", normalize_tones(text))
     text = re.sub(r"[ \t\f\v]+", " ", text)
     return "\n".join(line.strip() for line in text.split("\n"))
 

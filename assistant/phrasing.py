@@ -1,0 +1,168 @@
+"""Sentences around figures, in Vietnamese and English.
+
+Figures are always quoted as the source writes them ("hơn 262 triệu USD"); only the words around
+them come from these templates.
+"""
+
+from __future__ import annotations
+
+from ingest.facts import NATIONAL
+from ingest.models import Fact
+from ingest.numbers import format_number_vi
+from ingest.periods import Period
+from ingest.vietnamese import fold
+
+METRIC_VI = {
+    "disbursed": "giá trị giải ngân",
+    "committed": "tổng giá trị cam kết",
+    "mobilised": "giá trị vận động được",
+    "rate": "tỷ lệ",
+    "aid": "giá trị viện trợ",
+    "value": "giá trị",
+}
+METRIC_EN = {
+    "disbursed": "disbursement",
+    "committed": "total commitments",
+    "mobilised": "funds mobilised",
+    "rate": "rate",
+    "aid": "aid value",
+    "value": "value",
+}
+COUNT_VERB_VI = {"mobilised": "vận động được", "committed": "vận động được"}
+QUALIFIER_EN = {"more than": "more than", "nearly": "nearly", "about": "about", "less than": "less than",
+                "at least": "at least", "at most": "at most"}  # fmt: skip
+UNIT_EN = {
+    "projects": "programmes/projects", "organizations": "organisations", "aid items": "aid items",
+    "people": "people", "countries": "countries", "sites": "sites", "provinces": "provinces",
+    "communes": "communes", "districts": "districts", "works": "works", "schools": "schools",
+    "households": "households", "years": "years",
+}  # fmt: skip
+
+
+def period_vi(period: Period | None) -> str | None:
+    if period is None:
+        return None
+    if period.is_single_year:
+        return f"năm {period.label}"
+    if period.end is None:
+        return f"{period.label.replace('từ', 'từ năm')} đến nay"
+    if period.label.startswith("đến"):
+        return period.label
+    if "/" in period.label:
+        first, last = period.label.split("-")
+        return f"từ {first} đến {last}"
+    return f"giai đoạn {period.label}"
+
+
+def period_en(period: Period | None) -> str | None:
+    if period is None:
+        return None
+    if period.is_single_year:
+        return f"in {period.label}"
+    if period.end is None:
+        return f"since {period.label.replace('từ ', '')}"
+    if period.label.startswith("đến"):
+        return f"up to {period.label.replace('đến ', '')}"
+    if "/" in period.label:
+        first, last = period.label.split("-")
+        return f"from {first} to {last}"
+    return f"in {period.label}"
+
+
+def subject_vi(fact: Fact) -> str | None:
+    """ "Quảng Trị", "cả nước", "ChildFund tại huyện Na Rì, Bắc Kạn"."""
+    where = [f"huyện {fact.district}"] if fact.district else []
+    if fact.place and fact.place != NATIONAL:
+        where.append(fact.place)
+    elif fact.place == NATIONAL and not where and not fact.organization:
+        return "cả nước"
+    place = ", ".join(where)
+    if fact.organization:
+        return f"{fact.organization} tại {place}" if place else fact.organization
+    return place or None
+
+
+def subject_en(fact: Fact) -> str | None:
+    where = [f"{fact.district} district"] if fact.district else []
+    if fact.place and fact.place != NATIONAL:
+        where.append(fact.place)
+    elif fact.place == NATIONAL and not where and not fact.organization:
+        return "Vietnam as a whole"
+    place = ", ".join(where)
+    if fact.organization:
+        return f"{fact.organization} in {place}" if place else fact.organization
+    return place or None
+
+
+def _metric_vi(fact: Fact) -> str | None:
+    if fact.metric == "rate" and "giai ngan" in fold(fact.descriptor.lower()):
+        return "tỷ lệ giải ngân"
+    return METRIC_VI.get(fact.metric or "")
+
+
+def _capitalise(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def statement_vi(fact: Fact) -> str:
+    """"Năm 2023, giá trị giải ngân của Quảng Trị là 17.216.450,40 USD." """
+    when = period_vi(fact.period)
+    who = subject_vi(fact)
+    words = fact.descriptor.split()
+    if fact.unit in ("USD", "VND", "EUR", "percent", "fraction") and _metric_vi(fact) is None and 0 < len(words) <= 8:
+        # no known metric: the source's own words say what the figure is ("Lĩnh vực y tế đạt")
+        body = f"{fact.descriptor} {fact.text}" + (f" ({who})" if who else "")
+        body = body[:1].lower() + body[1:] if when else body
+    elif fact.unit in ("USD", "VND", "EUR", "percent", "fraction"):
+        what = _metric_vi(fact) or "con số"
+        body = f"{what} của {who} là {fact.text}" if who else f"{what} là {fact.text}"
+    else:
+        verb = COUNT_VERB_VI.get(fact.metric or "", "có")
+        body = f"{who} {verb} {fact.text}" if who else f"có {fact.text}"
+    return f"{_capitalise(when)}, {body}." if when else f"{_capitalise(body)}."
+
+
+def figure_en(fact: Fact) -> str:
+    """The source figure in an English sentence: qualifier translated, number and unit as written,
+    counted things named in English ("more than 500 TCPCPNN (organisations)")."""
+    number = fact.text
+    qualifier = QUALIFIER_EN.get(fact.qualifier or "")
+    if fact.unit in UNIT_EN and fact.unit_text:
+        return f"{qualifier + ' ' if qualifier else ''}{_core(fact)} {UNIT_EN[fact.unit]} (“{number}”)"
+    return f"{qualifier + ' ' if qualifier else ''}{_core(fact)} (“{number}”)"
+
+
+def _core(fact: Fact) -> str:
+    """The figure without its qualifier and counted noun: "hơn 262 triệu USD" -> "262 triệu USD"."""
+    text = fact.text
+    if fact.unit_text and fact.unit in UNIT_EN and text.endswith(fact.unit_text):
+        text = text[: -len(fact.unit_text)].strip()
+    words = text.split()
+    if fact.qualifier and len(words) > 1 and not words[0][0].isdigit():
+        text = " ".join(words[1:])
+    return text
+
+
+def statement_en(fact: Fact) -> str:
+    """"In 2023, the disbursement of Quảng Trị was 17.216.450,40 USD (“17.216.450,40 USD”)." """
+    when = period_en(fact.period)
+    who = subject_en(fact)
+    if fact.unit in ("USD", "VND", "EUR", "percent", "fraction"):
+        what = METRIC_EN.get(fact.metric or "", "figure")
+        body = f"the {what} of {who} was {figure_en(fact)}" if who else f"the {what} was {figure_en(fact)}"
+    else:
+        body = f"{who} had {figure_en(fact)}" if who else f"there were {figure_en(fact)}"
+    return f"{_capitalise(when)}, {body}." if when else f"{_capitalise(body)}."
+
+
+def amount_in_scale(value: float, like: Fact) -> str:
+    """Write a computed amount the way the source wrote its figure ("223,8 triệu USD")."""
+    scale_word, scale = "", 1.0
+    lowered = like.text.lower()
+    for word, factor in (("tỷ", 1e9), ("tỉ", 1e9), ("triệu", 1e6), ("nghìn", 1e3), ("ngàn", 1e3)):
+        if f" {word}" in f" {lowered}":
+            scale_word, scale = word, factor
+            break
+    number = format_number_vi(round(value / scale, 3))
+    unit = like.unit_text or like.unit
+    return " ".join(p for p in (number, scale_word, unit) if p)

@@ -1,0 +1,245 @@
+"""Structured facts from report sentences: a figure with its metric, subject and period.
+
+"Về phía tỉnh Quảng Trị, năm 2023, tỉnh có 94 chương trình, dự án PCPNN triển khai với số vốn
+giải ngân đạt 17.216.450,40 USD." gives two facts, 94 projects and 17,216,450.40 USD disbursed, both
+for Quảng Trị in 2023. A subject or period not named in the sentence is carried over from earlier
+sentences of the same paragraph ("Tổng giá trị cam kết viện trợ 16,2 triệu USD." after a sentence
+about Hòa Bình in 2020), and the sentence it came from is kept so an answer can cite it too.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from ingest.gazetteer import find_province_mentions
+from ingest.glossary import find_concepts
+from ingest.models import Fact, Passage, Span
+from ingest.numbers import Quantity, find_quantities
+from ingest.periods import Period, PeriodMention, find_periods
+from ingest.vietnamese import fold
+
+NATIONAL = "Việt Nam"
+
+# Metric words, strongest first: the first found between a figure and the previous one names it.
+_METRICS = (
+    ("rate", ("ty le", "ti le", "rate")),
+    ("disbursed", ("giai ngan", "disburse")),
+    ("committed", ("cam ket", "commit", "pledge")),
+    ("mobilised", ("van dong", "thu hut", "mobilis", "mobiliz", "attract")),
+    ("aid", ("vien tro", "tai tro", "ho tro", " aid", "grant", "fund")),
+    ("value", ("gia tri", "tong von", "so von", "value")),
+)
+_DISTRICT = re.compile(r"\b(?:huyện|quận|thị xã|district)\s+((?:[A-ZĐ][^\W\d_]*)(?:\s+[A-ZĐ][^\W\d_]*){0,2})")
+_SUBSET = re.compile(r"\btrong\s+đó\b|\bincluding\b|\bof which\b", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _organisations() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    raw = json.loads(resources.files("ingest").joinpath("data/organizations.json").read_text("utf-8"))
+    out = []
+    for org in raw["organizations"]:
+        names = sorted({org["name"], *org.get("aliases", [])}, key=len, reverse=True)
+        pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(n) for n in names) + r")(?!\w)", re.IGNORECASE)
+        out.append((org["name"], pattern))
+    return tuple(out)
+
+
+_CAMEL = re.compile(r"\b[A-Z][a-z]+[A-Z][A-Za-z]+\b")
+
+
+def find_organisations(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, canonical name) of foreign NGOs named in a text."""
+    found: dict[int, tuple[int, str]] = {}
+    for name, pattern in _organisations():
+        for m in pattern.finditer(text):
+            if m.start() not in found or found[m.start()][0] < m.end():
+                found[m.start()] = (m.end(), name)
+    for m in _CAMEL.finditer(text):
+        if not any(start <= m.start() < end for start, (end, _) in found.items()):
+            found[m.start()] = (m.end(), m.group(0))
+    return sorted((start, end, name) for start, (end, name) in found.items())
+
+
+def find_districts(text: str) -> list[tuple[int, str]]:
+    return [(m.start(), m.group(1)) for m in _DISTRICT.finditer(text)]
+
+
+@dataclass
+class _Carry:
+    place: tuple[str, Span] | None = None
+    district: tuple[str, Span] | None = None
+    organization: tuple[str, Span] | None = None
+    period: tuple[Period, Span] | None = None
+
+
+def _nearest(mentions: list[tuple[int, object]], pos: int) -> object | None:
+    """The mention closest before ``pos``; failing that, the first after it."""
+    before = [m for m in mentions if m[0] <= pos]
+    if before:
+        return before[-1][1]
+    return mentions[0][1] if mentions else None
+
+
+def _places(sentence: str, organisations: list[tuple[int, int, str]] | None = None) -> list[tuple[int, str]]:
+    """Provinces and mentions of the whole country; "Việt Nam" inside a name ("ChildFund Việt Nam")
+    does not make a figure national."""
+    inside = [(start, end) for start, end, _ in organisations or []]
+    found = [(m.start, m.name) for m in find_province_mentions(sentence)]
+    found += [
+        (m.start, NATIONAL)
+        for m in find_concepts(sentence)
+        if m.concept == "national" and not any(s <= m.start < e for s, e in inside)
+    ]
+    return sorted(found)
+
+
+def _metric(descriptor: str) -> str | None:
+    folded = " " + fold(descriptor.lower())
+    for name, words in _METRICS:
+        if any(w in folded for w in words):
+            return name
+    return None
+
+
+def reference_year(text: str, published: str | None) -> int | None:
+    """The year a report speaks from: the year it mentions most, else its publication year."""
+    counts = Counter(
+        m.period.start[:4] for m in find_periods(text) if m.period is not None and m.period.is_single_year and not m.comparison
+    )
+    if counts:
+        return int(max(counts, key=lambda y: (counts[y], y)))
+    return int(published[:4]) if published else None
+
+
+def _resolve(mention: PeriodMention, carried: Period | None, ref_year: int | None) -> Period | None:
+    if mention.period is not None:
+        return mention.period
+    if mention.relative == "past":
+        return carried or (Period.year(ref_year) if ref_year else None)
+    return Period.year(ref_year) if ref_year else None
+
+
+def extract_facts(
+    doc_id: str,
+    text: str,
+    passages: list[Passage],
+    title: str | None = None,
+    published: str | None = None,
+) -> list[Fact]:
+    """Facts of every sentence of a document, subjects and periods carried within paragraphs."""
+    ref_year = reference_year(text, published)
+    doc_place = _nearest(_places(title, find_organisations(title)), 0) if title else None
+    facts: list[Fact] = []
+    carry = _Carry()
+    previous_paragraph = -1
+    for passage in passages:
+        for sentence_span in passage.sentences:
+            paragraph = text.count("\n", 0, sentence_span.start)
+            if paragraph != previous_paragraph:
+                carry = _Carry()
+                previous_paragraph = paragraph
+            sentence = sentence_span.of(text)
+            facts.extend(
+                _sentence_facts(doc_id, passage, sentence_span, sentence, carry, ref_year, doc_place, len(facts))
+            )
+    return facts
+
+
+def _sentence_facts(
+    doc_id: str,
+    passage: Passage,
+    span: Span,
+    sentence: str,
+    carry: _Carry,
+    ref_year: int | None,
+    doc_place: object | None,
+    counter: int,
+) -> list[Fact]:
+    organisations_found = find_organisations(sentence)
+    organisations = [(start, name) for start, _, name in organisations_found]
+    places = _places(sentence, organisations_found)
+    districts = find_districts(sentence)
+    mentions = find_periods(sentence)
+    comparisons = [(p.start, p.period) for p in mentions if p.comparison]
+    periods = [p for p in mentions if not p.comparison]
+    resolved = [(p.start, _resolve(p, carry.period[0] if carry.period else None, ref_year)) for p in periods]
+    resolved = [(pos, period) for pos, period in resolved if period is not None]
+    subset_at = [m.start() for m in _SUBSET.finditer(sentence)]
+    facts: list[Fact] = []
+    previous_end = 0
+    previous_metric: str | None = None
+    for quantity in find_quantities(sentence):
+        descriptor = sentence[previous_end : quantity.start]
+        metric = _metric(descriptor) or (previous_metric if quantity.change else None)
+        previous_end, previous_metric = quantity.end, metric
+        context: list[Span] = []
+        source = "sentence"
+
+        def pick(mentions, carried):
+            nonlocal source
+            value = _nearest(mentions, quantity.start)
+            if value is not None:
+                return value
+            if carried is not None:
+                if carried[1] != span:
+                    context.append(carried[1])
+                source = "paragraph"
+                return carried[0]
+            return None
+
+        place = pick(places, carry.place)
+        if place is None and doc_place is not None:
+            place, source = doc_place, "document"
+        facts.append(
+            Fact(
+                fact_id=f"{passage.passage_id}-f{counter + len(facts)}",
+                doc_id=doc_id,
+                passage_id=passage.passage_id,
+                sentence=span,
+                span=Span(span.start + quantity.start, span.start + quantity.end),
+                value=quantity.value,
+                unit=quantity.unit or "count",
+                unit_text=quantity.unit_text,
+                text=quantity.text,
+                qualifier=quantity.qualifier,
+                change=quantity.change,
+                metric=metric,
+                place=place,
+                district=pick(districts, carry.district),
+                organization=pick(organisations, carry.organization),
+                period=pick(resolved, carry.period),
+                part_of_total=_in_subset(sentence, quantity, subset_at),
+                descriptor=descriptor.strip(" ,;:()"),
+                context=list(dict.fromkeys(context)),
+                subject_source=source,
+                compared_to=_comparison_after(comparisons, quantity) if quantity.change else None,
+            )
+        )
+    # what this sentence names explicitly is carried to the next ones of the paragraph
+    if places:
+        carry.place = (places[-1][1], span)
+    if districts:
+        carry.district = (districts[-1][1], span)
+    if organisations:
+        carry.organization = (organisations[-1][1], span)
+    if resolved:
+        carry.period = (resolved[-1][1], span)
+    return facts
+
+
+def _comparison_after(comparisons: list[tuple[int, Period]], quantity: Quantity) -> Period | None:
+    """ "tăng 4,9 triệu USD so với năm 2022": the reference right after a change."""
+    following = [(pos, period) for pos, period in comparisons if pos >= quantity.end]
+    return following[0][1] if following else None
+
+
+def _in_subset(sentence: str, quantity: Quantity, subset_at: list[int]) -> bool:
+    if any(pos < quantity.start for pos in subset_at):
+        return True
+    depth = sentence[: quantity.start].count("(") - sentence[: quantity.start].count(")")
+    return depth > 0

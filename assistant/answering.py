@@ -27,11 +27,18 @@ from assistant.question import MONEY, MONEY_UNITS, Ask, Question, analyze, conte
 from index.hybrid import SearchResults
 from index.store import IndexStore
 from ingest.facts import NATIONAL
+from ingest.glossary import concepts_in
 from ingest.models import Fact, Span
 from ingest.periods import Period
 from ingest.vietnamese import fold
 
 MAX_QUESTION_CHARS = 2000
+# Concepts nearly every sentence of these reports shares: they cannot tell figures apart.
+GENERIC_CONCEPTS = {
+    "pcpnn", "ngo", "national", "aid", "organisation", "project", "programme", "province", "how_many",
+    "who", "million", "billion", "thousand", "usd", "vnd", "total", "year", "operating", "new",
+    "district", "commune", "country", "conference", "online", "period",
+}  # fmt: skip
 # Specific metrics that contradict each other; "aid" and "value" are generic and fit any.
 _SPECIFIC = {"disbursed", "committed", "mobilised", "rate"}
 
@@ -156,9 +163,13 @@ class Answerer:
                 score -= 1.5
 
         if q.periods:
-            match = max(_period_match(fact.period, p) for p in q.periods)
-            if match is None:
+            matches = [_period_match(fact.period, p) for p in q.periods]
+            if all(m is None for m in matches):
                 return None
+            match = max(m for m in matches if m is not None)
+            if fact.period_source == "document":
+                # only the report's year, not the sentence's: weaker, and only for that very year
+                match = 1.5 if match == 3.0 else min(match, 0.5)
             score += match
             acceptable = acceptable and match >= 1.5
         elif fact.period is not None:
@@ -175,11 +186,18 @@ class Answerer:
             score -= 1.0
 
         words = q.keywords
+        near = f"{fact.descriptor} {fact.unit_text or ''} {fact.trailing}"
         if words:
-            descriptor = content_words(fact.descriptor)
-            score += 2.0 * len(words & descriptor) / len(words)
-            sentence = content_words(self._sentence(fact))
-            score += 1.0 * len(words & sentence) / len(words)
+            score += 2.0 * len(words & content_words(near)) / len(words)
+            score += 1.0 * len(words & content_words(self._sentence(fact))) / len(words)
+        topics = q.concepts - GENERIC_CONCEPTS
+        if topics:
+            # concepts carry across wordings and languages: "giáo dục" / "GD&ĐT" / "education"
+            score += 1.0 * len(topics & set(concepts_in(near))) / len(topics)
+        if fact.unit_text and ask.noun and fold(fact.unit_text.lower()).startswith(fold(ask.noun.lower())):
+            score += 2.0  # "bao nhiêu trường hợp": the very thing counted
+        elif fact.unit_text and fold(fact.unit_text.lower()) in q.folded:
+            score += 1.0  # the question names the counted thing as the sentence does
         rank = rank_of.get(fact.passage_id)
         if rank is not None:
             score += 1.0 / rank**0.5
@@ -279,7 +297,9 @@ class Answerer:
 
     def _facts_answer(self, q: Question, facts: list[Fact], text: str | None = None) -> Answer:
         if text is None:
-            statements = [statement_en(f) if q.language == "en" else statement_vi(f) for f in facts]
+            # the report's year matters only when the question asks about a period
+            shown = [f if q.periods or f.period_source != "document" else _undated(f) for f in facts]
+            statements = [statement_en(f) if q.language == "en" else statement_vi(f) for f in shown]
             quote = self._quote(facts[0])
             lead = "The report says" if q.language == "en" else "Theo tài liệu"
             text = " ".join(statements) + f" {lead}: “{quote}”"
@@ -339,9 +359,9 @@ class Answerer:
         best: tuple[float, str, Span, str, str] | None = None  # score, doc_id, span, passage_id, text
         candidates: list[tuple[float, str, Span, str, str]] = []
         wanted = q.keywords
-        if not wanted or not search.hits:
+        if not (wanted or q.concepts) or not search.hits:
             return self._no_answer(q)
-        for hit in search.hits[:6]:
+        for hit in search.hits[:10]:
             doc_text = self.store.catalog.document_text(hit.passage.doc_id) or ""
             sentences = hit.passage.sentences
             for i, span in enumerate(sentences):
@@ -351,7 +371,10 @@ class Answerer:
                 for j in (i - 1, i + 1):
                     if 0 <= j < len(sentences):
                         neighbours |= content_words(sentences[j].of(doc_text))
-                score = 3.0 * len(wanted & words) / len(wanted) + 1.0 * len(wanted & neighbours) / len(wanted)
+                score = (3.0 * len(wanted & words) + 1.0 * len(wanted & neighbours)) / max(len(wanted), 1)
+                if q.concepts:
+                    score += 2.0 * len(q.concepts & set(concepts_in(sentence))) / len(q.concepts)
+                score += _year_agreement(q, " ".join(s.of(doc_text) for s in sentences), doc_text)
                 score += _cue_bonus(q, sentence) + 0.5 / hit.rank
                 score += 0.5 * len(set(re.findall(r"\d+/\d+(?:/\d+)?", q.text)) & set(re.findall(r"\d+/\d+(?:/\d+)?", " ".join(s.of(doc_text) for s in sentences))))
                 candidates.append((score, hit.passage.doc_id, span, hit.passage.passage_id, sentence))
@@ -464,6 +487,12 @@ def _period_sort_key(label: str) -> str:
     return digits[0] if digits else label
 
 
+def _undated(fact: Fact) -> Fact:
+    from dataclasses import replace
+
+    return replace(fact, period=None, period_source=None)
+
+
 def _with_periods(q: Question, periods: list[Period]) -> Question:
     from dataclasses import replace
 
@@ -487,6 +516,20 @@ _PERSON = re.compile(
 _DECREE = re.compile(r"(?:Nghị định|Quyết định|Thông tư|Chỉ thị|Kết luận|Nghị quyết|Luật) số\s*[\w./-]+(?: ngày \d{1,2}/\d{1,2}/\d{4})?")
 _QUOTED = re.compile(r"['\"“‘]([^'\"”’]{3,120})['\"”’]")
 _DATE_IN = re.compile(r"\b(?:ngày\s*)?\d{1,2}/\d{1,2}(?:/\d{4})?\b")
+
+
+def _year_agreement(q: Question, passage: str, document: str) -> float:
+    """Years asked about: named in the passage (+1), only elsewhere in its document (+0.5), or the
+    passage names other years and not these (-0.5)."""
+    asked = {p.label for p in q.periods if p.is_single_year}
+    if not asked:
+        return 0.0
+    named = set(re.findall(r"(?<!\d)(?:19|20)\d\d(?!\d)", passage))
+    if asked & named:
+        return 1.0
+    if named:
+        return -0.5
+    return 0.5 if any(y in document for y in asked) else 0.0
 
 
 def _cue_bonus(q: Question, sentence: str) -> float:

@@ -106,6 +106,10 @@ def _capitalise(text: str) -> str:
 
 def statement_vi(fact: Fact) -> str:
     """"Năm 2023, giá trị giải ngân của Quảng Trị là 17.216.450,40 USD." """
+    if fact.period_source == "document":
+        undated = _without_period(fact)
+        year = fact.period.label if fact.period else ""
+        return f"Báo cáo nói về năm {year}, nhưng câu chứa số liệu không ghi năm: {statement_vi(undated)[:1].lower()}{statement_vi(undated)[1:]}"
     when = period_vi(fact.period)
     who = subject_vi(fact)
     words = fact.descriptor.split()
@@ -145,6 +149,9 @@ def _core(fact: Fact) -> str:
 
 def statement_en(fact: Fact) -> str:
     """"In 2023, the disbursement of Quảng Trị was 17.216.450,40 USD (“17.216.450,40 USD”)." """
+    if fact.period_source == "document":
+        year = fact.period.label if fact.period else ""
+        return f"The report is about {year}, but the sentence with the figure gives no year: {statement_en(_without_period(fact))}"
     when = period_en(fact.period)
     who = subject_en(fact)
     if fact.unit in ("USD", "VND", "EUR", "percent", "fraction"):
@@ -153,6 +160,12 @@ def statement_en(fact: Fact) -> str:
     else:
         body = f"{who} had {figure_en(fact)}" if who else f"there were {figure_en(fact)}"
     return f"{_capitalise(when)}, {body}." if when else f"{_capitalise(body)}."
+
+
+def _without_period(fact: Fact) -> Fact:
+    from dataclasses import replace
+
+    return replace(fact, period=None, period_source=None)
 
 
 def amount_in_scale(value: float, like: Fact) -> str:

@@ -53,6 +53,7 @@ class Ask:
 
     unit: str | None  # "money", "percent" or a counted unit ("projects"); None = any
     position: int  # where in the question it is asked
+    noun: str | None = None  # the counted thing as the question words it ("trường hợp")
 
 
 @dataclass
@@ -83,20 +84,29 @@ def content_words(text: str) -> set[str]:
     return {w for w in words if w not in STOPWORDS and not w.isdigit() and len(w) > 1}
 
 
-def _ask_unit(text: str, folded: str, cue_end: int) -> str | None:
-    """The unit asked for right after "bao nhiêu" / "how many" (skipping up to two words)."""
+def _place_words(places: list[str], districts: list[str]) -> set[str]:
+    """Words of the places named: the subject score already weighs them."""
+    words: set[str] = set()
+    for name in [*places, *districts]:
+        words |= content_words(name)
+    return words
+
+
+def _ask_unit(text: str, cue_end: int) -> tuple[str | None, str | None]:
+    """The unit asked for right after "bao nhiêu" / "how many" (skipping up to two words), and the
+    noun that names it."""
     rest = text[cue_end:]
     skipped = 0
     for m in re.finditer(r"\S+", rest):
         found = _match_phrase(text, cue_end + m.start(), COUNTED)
         if found is not None:
             if COUNTED[found[0]] == "years" and re.match(r"\s*\d{4}", text[found[1] :]):
-                return None  # "bao nhiêu năm 2023": "năm" introduces the year
-            return COUNTED[found[0]]
+                return None, None  # "bao nhiêu năm 2023": "năm" introduces the year
+            return COUNTED[found[0]], found[0]
         skipped += 1
         if skipped > 2:
             break
-    return None
+    return None, None
 
 
 def analyze(question: str, lexicon: Lexicon | None = None) -> Question:
@@ -128,14 +138,14 @@ def analyze(question: str, lexicon: Lexicon | None = None) -> Question:
         if cue in ("ty le", "ti le", "what percentage", "what share", "what proportion"):
             asks.append(Ask("percent", m.start()))
             continue
-        unit = _ask_unit(text, folded, m.end())
+        unit, noun = _ask_unit(text, m.end())
         if unit is None:
             window = folded[max(0, m.start() - 60) : m.end() + 40]
             if _RATE_WORDS.search(window):
                 unit = "percent"
             elif _MONEY_WORDS.search(window) or cue == "how much":
                 unit = MONEY
-        asks.append(Ask(unit, m.start()))
+        asks.append(Ask(unit, m.start(), noun))
     # "tỷ lệ ... là bao nhiêu" is one ask, not two
     if len(asks) > 1 and asks[0].unit == "percent" and all(a.unit in (None, MONEY, "percent") for a in asks[1:]):
         asks = asks[:1]
@@ -151,6 +161,8 @@ def analyze(question: str, lexicon: Lexicon | None = None) -> Question:
                 given_change = (q.value, q.change)
                 break
 
+    if re.search(r"\bso (may|bao nhieu|nao|hieu)\b|\bnumber (of the|is the)\b", folded):
+        asks = []  # "Kế hoạch số mấy": the number that names a document, not a quantity
     if given_change is not None:
         kind = "derived"
     elif _COMPARE.search(folded) or (asks and (len({p.label for p in periods}) > 1 or len(places) > 1)):
@@ -188,7 +200,7 @@ def analyze(question: str, lexicon: Lexicon | None = None) -> Question:
         asks=asks,
         metrics=metrics,
         concepts=set(concepts_in(text)),
-        keywords=content_words(text),
+        keywords=content_words(text) - _place_words(places, districts),
         asks_change=bool(_CHANGE_ASK.search(folded)) and given_change is None,
         given_change=given_change,
     )

@@ -7,6 +7,7 @@ are derived from these rows and repaired from them after a crash (see :mod:`inde
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -31,7 +32,8 @@ CREATE TABLE IF NOT EXISTS documents (
     text TEXT NOT NULL,
     n_passages INTEGER NOT NULL,
     pipeline_version INTEGER NOT NULL,
-    ingested_at TEXT NOT NULL
+    ingested_at TEXT NOT NULL,
+    reference_year INTEGER
 );
 CREATE INDEX IF NOT EXISTS documents_source ON documents(source);
 CREATE INDEX IF NOT EXISTS documents_name ON documents(name);
@@ -72,7 +74,9 @@ CREATE TABLE IF NOT EXISTS facts (
     part_of_total INTEGER NOT NULL,
     descriptor TEXT NOT NULL,
     context TEXT NOT NULL,
-    subject_source TEXT NOT NULL
+    subject_source TEXT NOT NULL,
+    trailing TEXT NOT NULL DEFAULT '',
+    period_source TEXT
 );
 CREATE INDEX IF NOT EXISTS facts_doc ON facts(doc_id);
 CREATE INDEX IF NOT EXISTS facts_unit_place ON facts(unit, place);
@@ -97,6 +101,7 @@ class DocumentInfo:
     n_passages: int
     pipeline_version: int
     ingested_at: str
+    reference_year: int | None = None
 
     def as_dict(self) -> dict[str, object]:
         return dict(self.__dict__)
@@ -104,7 +109,7 @@ class DocumentInfo:
 
 _INFO_COLUMNS = (
     "doc_id, name, source, file_type, size_bytes, title, published, provinces, years, n_passages, "
-    "pipeline_version, ingested_at"
+    "pipeline_version, ingested_at, reference_year"
 )
 
 
@@ -122,6 +127,7 @@ def _info(row: sqlite3.Row) -> DocumentInfo:
         n_passages=row["n_passages"],
         pipeline_version=row["pipeline_version"],
         ingested_at=row["ingested_at"],
+        reference_year=row["reference_year"],
     )
 
 
@@ -138,6 +144,19 @@ def _passage(row: sqlite3.Row) -> Passage:
         years=json.loads(row["years"]),
         context=row["context"],
     )
+
+
+def _add_missing_columns(conn: sqlite3.Connection) -> None:
+    """Bring a catalog made by an earlier version up to the current columns. Its documents keep
+    their old pipeline version and are reprocessed the next time they are ingested."""
+    expected = re.findall(r"CREATE TABLE IF NOT EXISTS (\w+) \((.*?)\n\);", _SCHEMA, re.S)
+    for table, body in expected:
+        have = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
+        for line in body.split(",\n"):
+            column = line.strip().split()[0]
+            if column not in have and column.isidentifier():
+                definition = line.strip().replace("NOT NULL", "").rstrip(",")
+                conn.execute(f"ALTER TABLE {table} ADD COLUMN {definition}")
 
 
 def _period_json(period: Period | None) -> str | None:
@@ -174,6 +193,8 @@ def _fact(row: sqlite3.Row) -> Fact:
         context=[Span(s, e) for s, e in json.loads(row["context"])],
         subject_source=row["subject_source"],
         compared_to=_period(row["compared_to"]),
+        trailing=row["trailing"],
+        period_source=row["period_source"],
     )
 
 
@@ -185,6 +206,7 @@ class Catalog:
         path.parent.mkdir(parents=True, exist_ok=True)
         with self._connect() as conn:
             conn.executescript(_SCHEMA)
+            _add_missing_columns(conn)
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
@@ -320,11 +342,11 @@ class Catalog:
             for old in {*replaces, doc.doc_id}:
                 conn.execute("DELETE FROM documents WHERE doc_id=?", (old,))
             conn.execute(
-                "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     doc.doc_id, doc.name, doc.source, doc.file_type, doc.size_bytes, doc.title,
                     doc.published, json.dumps(doc.provinces, ensure_ascii=False), json.dumps(doc.years),
-                    doc.text, len(doc.passages), doc.pipeline_version, now,
+                    doc.text, len(doc.passages), doc.pipeline_version, now, doc.reference_year,
                 ),
             )  # fmt: skip
             conn.executemany(
@@ -339,14 +361,14 @@ class Catalog:
                 ],
             )  # fmt: skip
             conn.executemany(
-                "INSERT INTO facts VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                "INSERT INTO facts VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 [
                     (
                         f.fact_id, f.doc_id, f.passage_id, f.sentence.start, f.sentence.end, f.span.start,
                         f.span.end, f.value, f.unit, f.unit_text, f.text, f.qualifier, f.change, f.metric,
                         f.place, f.district, f.organization, _period_json(f.period), _period_json(f.compared_to),
                         int(f.part_of_total), f.descriptor, json.dumps([[c.start, c.end] for c in f.context]),
-                        f.subject_source,
+                        f.subject_source, f.trailing, f.period_source,
                     )
                     for f in doc.facts
                 ],

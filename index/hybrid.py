@@ -137,10 +137,11 @@ class _ScopeRetriever(BaseRetriever):
     that match none are left out of this list; the other lists still carry them.
     """
 
-    def __init__(self, keyword_side: BaseRetriever, catalog: Catalog) -> None:
+    def __init__(self, keyword_side: BaseRetriever, catalog: Catalog, reference_years: dict[str, int | None]) -> None:
         super().__init__()
         self._keyword_side = keyword_side
         self._catalog = catalog
+        self._reference_years = reference_years
 
     def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
         query = query_bundle.query_str
@@ -154,7 +155,11 @@ class _ScopeRetriever(BaseRetriever):
         for rank, candidate in enumerate(candidates):
             passage = passages[candidate.node.node_id]
             described = f"{passage.context}\n{passage.text}" if passage.context else passage.text
-            match = len(years & set(find_years(described))) + len(subjects & subjects_of(described))
+            named_years = set(find_years(described))
+            year_match = len(years & named_years)
+            if not named_years and self._reference_years.get(passage.doc_id) in years:
+                year_match = 0.5  # the passage names no year; its report is about the one asked
+            match = year_match + len(subjects & subjects_of(described))
             if match:
                 scored.append((-match, rank, candidate))
         scored.sort(key=lambda item: item[:2])
@@ -198,7 +203,7 @@ def hybrid_search(
     sides = [
         _CatalogBacked(vectors.retriever(depth), catalog, names, tokenize=False),
         _Head(keyword_pass, depth),
-        _ScopeRetriever(keyword_pass, catalog),
+        _ScopeRetriever(keyword_pass, catalog, {doc_id: d.reference_year for doc_id, d in docs.items()}),
     ]
     fusion = _EnumerationFusionRetriever(sides, sub_queries(effective), top_k)
     results = fusion.retrieve(effective)

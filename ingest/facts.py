@@ -71,6 +71,7 @@ def find_districts(text: str) -> list[tuple[int, str]]:
 
 @dataclass
 class _Carry:
+    metric: str | None = None
     place: tuple[str, Span] | None = None
     district: tuple[str, Span] | None = None
     organization: tuple[str, Span] | None = None
@@ -112,7 +113,8 @@ def reference_year(text: str, published: str | None) -> int | None:
         m.period.start[:4] for m in find_periods(text) if m.period is not None and m.period.is_single_year and not m.comparison
     )
     if counts:
-        return int(max(counts, key=lambda y: (counts[y], y)))
+        # a tie goes to the earlier year: reports review one year and plan the next
+        return int(max(counts, key=lambda y: (counts[y], -int(y))))
     return int(published[:4]) if published else None
 
 
@@ -133,6 +135,7 @@ def extract_facts(
 ) -> list[Fact]:
     """Facts of every sentence of a document, subjects and periods carried within paragraphs."""
     ref_year = reference_year(text, published)
+    ref_span = _first_sentence_with_year(text, passages, ref_year)
     doc_place = _nearest(_places(title, find_organisations(title)), 0) if title else None
     facts: list[Fact] = []
     carry = _Carry()
@@ -145,7 +148,9 @@ def extract_facts(
                 previous_paragraph = paragraph
             sentence = sentence_span.of(text)
             facts.extend(
-                _sentence_facts(doc_id, passage, sentence_span, sentence, carry, ref_year, doc_place, len(facts))
+                _sentence_facts(
+                    doc_id, passage, sentence_span, sentence, carry, ref_year, ref_span, doc_place, len(facts)
+                )
             )
     return facts
 
@@ -157,6 +162,7 @@ def _sentence_facts(
     sentence: str,
     carry: _Carry,
     ref_year: int | None,
+    ref_span: Span | None,
     doc_place: object | None,
     counter: int,
 ) -> list[Fact]:
@@ -173,9 +179,14 @@ def _sentence_facts(
     facts: list[Fact] = []
     previous_end = 0
     previous_metric: str | None = None
-    for quantity in find_quantities(sentence):
+    quantities = find_quantities(sentence)
+    for n, quantity in enumerate(quantities):
         descriptor = sentence[previous_end : quantity.start]
+        next_start = quantities[n + 1].start if n + 1 < len(quantities) else len(sentence)
+        trailing = re.split(r"[;]", sentence[quantity.end : next_start], maxsplit=1)[0]
         metric = _metric(descriptor) or (previous_metric if quantity.change else None)
+        if metric is None and quantity.is_money:
+            metric = carry.metric  # "Viện trợ PCPNN theo lĩnh vực ... Lĩnh vực y tế đạt trên 51 triệu USD"
         previous_end, previous_metric = quantity.end, metric
         context: list[Span] = []
         source = "sentence"
@@ -195,6 +206,15 @@ def _sentence_facts(
         place = pick(places, carry.place)
         if place is None and doc_place is not None:
             place, source = doc_place, "document"
+        own_periods = len(context)
+        period = pick(resolved, carry.period)
+        period_source = None if period is None else ("sentence" if resolved else "paragraph")
+        if period is None and ref_year is not None:
+            # no sentence dates the figure: the year the report is about, cited, and flagged as such
+            period, period_source = Period.year(ref_year), "document"
+            if ref_span is not None and ref_span != span:
+                context.append(ref_span)
+        del own_periods
         facts.append(
             Fact(
                 fact_id=f"{passage.passage_id}-f{counter + len(facts)}",
@@ -212,15 +232,20 @@ def _sentence_facts(
                 place=place,
                 district=pick(districts, carry.district),
                 organization=pick(organisations, carry.organization),
-                period=pick(resolved, carry.period),
+                period=period,
                 part_of_total=_in_subset(sentence, quantity, subset_at),
                 descriptor=descriptor.strip(" ,;:()"),
+                trailing=trailing.strip(" ,;:()."),
                 context=list(dict.fromkeys(context)),
                 subject_source=source,
                 compared_to=_comparison_after(comparisons, quantity) if quantity.change else None,
+                period_source=period_source,
             )
         )
     # what this sentence names explicitly is carried to the next ones of the paragraph
+    sentence_metric = _metric(sentence)
+    if sentence_metric is not None:
+        carry.metric = sentence_metric
     if places:
         carry.place = (places[-1][1], span)
     if districts:
@@ -230,6 +255,19 @@ def _sentence_facts(
     if resolved:
         carry.period = (resolved[-1][1], span)
     return facts
+
+
+def _first_sentence_with_year(text: str, passages: list[Passage], year: int | None) -> Span | None:
+    if year is None:
+        return None
+    for passage in passages:
+        for span in passage.sentences:
+            if any(
+                m.period is not None and m.period.is_single_year and m.period.start[:4] == str(year) and not m.comparison
+                for m in find_periods(span.of(text))
+            ):
+                return span
+    return None
 
 
 def _comparison_after(comparisons: list[tuple[int, Period]], quantity: Quantity) -> Period | None:

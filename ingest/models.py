@@ -9,7 +9,7 @@ from ingest.periods import Period
 
 # Bumped whenever cleaning or segmentation changes what a file turns into, so that re-ingesting an
 # unchanged file still reprocesses it once after an upgrade.
-PIPELINE_VERSION = 2
+PIPELINE_VERSION = 3
 
 
 class IngestError(Exception):
@@ -74,10 +74,14 @@ class Fact:
     organization: str | None = None
     period: Period | None = None
     part_of_total: bool = False  # inside "(trong đó ...)": a part of a figure given before
-    descriptor: str = ""  # the words that describe this figure (between it and the previous one)
+    descriptor: str = ""  # the words before the figure, back to the previous figure
+    trailing: str = ""  # the words after it, up to the next figure or the end of the clause
     context: list[Span] = field(default_factory=list)  # earlier sentences the subject/period came from
     subject_source: str = "sentence"  # "sentence", "paragraph" (carried) or "document" (title)
     compared_to: Period | None = None  # for a change: the period it is measured against
+    # where the period came from: "sentence", "paragraph" (an earlier sentence) or "document" (the
+    # year the report is about, when no sentence dates the figure)
+    period_source: str | None = None
 
     @property
     def subject(self) -> str | None:
@@ -101,6 +105,7 @@ class Document:
     provinces: list[str] = field(default_factory=list)
     years: list[int] = field(default_factory=list)
     facts: list[Fact] = field(default_factory=list)
+    reference_year: int | None = None  # the year the report is mainly about
     pipeline_version: int = PIPELINE_VERSION
 
 

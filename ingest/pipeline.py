@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ingest.cleaning import clean_text
-from ingest.facts import extract_facts
+from ingest.facts import extract_facts, reference_year
 from ingest.gazetteer import find_provinces, find_years
 from ingest.loaders import SUPPORTED_TYPES, file_type_of, load_bytes, read_source
 from ingest.models import Document, IngestError
@@ -54,6 +54,7 @@ def prepare_document(
         provinces=find_provinces(context),
         years=find_years(context),
         facts=facts,
+        reference_year=reference_year(cleaned.text, cleaned.published),
     )
 
 

@@ -47,6 +47,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the answer as JSON")
     _common(p)
 
+    p = sub.add_parser("draft", help="draft a speech or brief on a topic, with its figures and sources")
+    p.add_argument("topic")
+    p.add_argument("--province", help="limit to one province or city")
+    p.add_argument("--years", help="a year or a range: 2023 or 2023-2024")
+    p.add_argument("--format", choices=("md", "docx", "json"), default="md")
+    p.add_argument("--output", type=Path, help="write to this file (required for docx)")
+    _common(p)
+
     p = sub.add_parser("docs", help="list or remove indexed documents")
     docs = p.add_subparsers(dest="docs_command", required=True, metavar="ACTION")
     q = docs.add_parser("list", help="list indexed documents")
@@ -208,6 +216,31 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+def cmd_draft(args: argparse.Namespace, settings: Settings) -> int:
+    from assistant.drafting import Drafter, DraftError, render_docx, render_markdown
+    from assistant.runtime import open_store
+
+    if args.format == "docx" and args.output is None:
+        _err("--format docx needs --output FILE.docx")
+        return EXIT_USAGE
+    try:
+        draft = Drafter(open_store(settings)).draft(args.topic, province=args.province, years=args.years)
+    except DraftError as exc:
+        _err(str(exc))
+        return EXIT_USAGE
+    if args.format == "docx":
+        args.output.write_bytes(render_docx(draft))
+        print(f"Draft written to {args.output} ({len(draft.figures)} figures with sources).")
+        return EXIT_OK
+    text = json.dumps(draft.as_dict(), ensure_ascii=False, indent=2) if args.format == "json" else render_markdown(draft)
+    if args.output:
+        args.output.write_text(text, encoding="utf-8")
+        print(f"Draft written to {args.output}.")
+    else:
+        print(text)
+    return EXIT_OK
+
+
 def cmd_docs(args: argparse.Namespace, settings: Settings) -> int:
     from assistant.runtime import open_store
 
@@ -271,6 +304,7 @@ def main(argv: list[str] | None = None) -> int:
             "ingest": cmd_ingest,
             "search": cmd_search,
             "ask": cmd_ask,
+            "draft": cmd_draft,
             "docs": cmd_docs,
             "serve": cmd_serve,
         }[args.command]

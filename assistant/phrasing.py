@@ -6,6 +6,8 @@ them come from these templates.
 
 from __future__ import annotations
 
+import re
+
 from ingest.facts import NATIONAL
 from ingest.models import Fact
 from ingest.numbers import format_number_vi
@@ -94,6 +96,13 @@ def subject_en(fact: Fact) -> str | None:
     return place or None
 
 
+def own_metric(fact: Fact) -> str | None:
+    """The metric the figure's own words name (not one carried from an earlier sentence)."""
+    from ingest.facts import _metric
+
+    return _metric(fact.descriptor)
+
+
 def _metric_vi(fact: Fact) -> str | None:
     if fact.metric == "rate" and "giai ngan" in fold(fact.descriptor.lower()):
         return "tỷ lệ giải ngân"
@@ -113,7 +122,11 @@ def statement_vi(fact: Fact) -> str:
     when = period_vi(fact.period)
     who = subject_vi(fact)
     words = fact.descriptor.split()
-    if fact.unit in ("USD", "VND", "EUR", "percent", "fraction") and _metric_vi(fact) is None and 0 < len(words) <= 8:
+    own_words = re.sub(r"^(trong đó|trong số đó|bao gồm)\s*:?\s*", "", fact.descriptor, flags=re.I).strip(" :,")
+    if fact.unit in ("USD", "VND", "EUR", "percent", "fraction") and fact.part_of_total and own_words:
+        # a part of an earlier figure: say which part, in the source's words
+        body = f"{who + ': ' if who else ''}{own_words} {fact.text}"
+    elif fact.unit in ("USD", "VND", "EUR", "percent", "fraction") and own_metric(fact) is None and 0 < len(words) <= 8:
         # no known metric: the source's own words say what the figure is ("Lĩnh vực y tế đạt")
         body = f"{fact.descriptor} {fact.text}" + (f" ({who})" if who else "")
         body = body[:1].lower() + body[1:] if when else body
@@ -122,7 +135,8 @@ def statement_vi(fact: Fact) -> str:
         body = f"{what} của {who} là {fact.text}" if who else f"{what} là {fact.text}"
     else:
         verb = COUNT_VERB_VI.get(fact.metric or "", "có")
-        body = f"{who} {verb} {fact.text}" if who else f"có {fact.text}"
+        counted = f"{fact.text} {qualifying_words(fact)}".strip()
+        body = f"{who} {verb} {counted}" if who else f"có {counted}"
     return f"{_capitalise(when)}, {body}." if when else f"{_capitalise(body)}."
 
 
@@ -160,6 +174,21 @@ def statement_en(fact: Fact) -> str:
     else:
         body = f"{who} had {figure_en(fact)}" if who else f"there were {figure_en(fact)}"
     return f"{_capitalise(when)}, {body}." if when else f"{_capitalise(body)}."
+
+
+def qualifying_words(fact: Fact, limit: int = 8) -> str:
+    """The words right after a count that say what kind ("94 chương trình, dự án PCPNN triển khai",
+    "36 chương trình, dự án mới được vận động"), cut at the next clause."""
+    trailing = re.split(r"[,;:(]|\bvới\b|\bvà\b|\btrong đó\b|\bwith\b|\band\b", fact.trailing, maxsplit=1)[0]
+    words = trailing.split()
+    # words that lead into the next figure ("500 tổ chức của | 33 quốc gia") are not about this one
+    while words and fold(words[-1].lower()) in _LEADING_INTO:
+        words.pop()
+    return " ".join(words) if len(words) <= limit else ""
+
+
+_LEADING_INTO = {"cua", "voi", "va", "tong", "gia", "tri", "dat", "la", "co", "gom", "trong", "tu", "den", "tai",
+                 "cho", "so", "von", "of", "with", "and", "total", "worth", "value"}  # fmt: skip
 
 
 def _without_period(fact: Fact) -> Fact:

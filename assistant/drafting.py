@@ -1,0 +1,287 @@
+"""Speech and brief drafts for the friendship-organisation unions, built from cited sources.
+
+A draft has an opening, the key figures of the topic (each numbered and traceable to its sentence),
+the organisations and sectors the sources name, the directions and plans they state, a closing, and
+a fact sheet. Without a language model the connecting text comes from templates and carries no
+figure of its own; every figure comes from an extracted fact.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import asdict, dataclass, field
+
+from assistant.models import Citation, FactRef
+from assistant.phrasing import period_vi, statement_vi
+from assistant.question import content_words
+from index.store import IndexStore
+from ingest.facts import NATIONAL, find_organisations
+from ingest.gazetteer import get_province
+from ingest.glossary import concepts_in
+from ingest.models import Fact, Span
+from ingest.periods import Period
+
+SECTORS_VI = {
+    "health": "y tế", "education": "giáo dục và đào tạo", "clean_water": "nước sạch và vệ sinh môi trường",
+    "uxo": "khắc phục hậu quả bom mìn", "poverty": "xóa đói giảm nghèo", "climate": "ứng phó biến đổi khí hậu",
+    "disability": "hỗ trợ người khuyết tật", "children": "bảo vệ trẻ em", "agent_orange": "hỗ trợ nạn nhân chất độc da cam",
+    "disaster": "phòng chống và khắc phục thiên tai", "covid": "phòng chống dịch bệnh", "socio_economic": "phát triển kinh tế - xã hội",
+}  # fmt: skip
+BODIES_VI = {
+    "vufo": "Liên hiệp các tổ chức hữu nghị Việt Nam (VUFO)",
+    "paccom": "Ban Điều phối viện trợ nhân dân (PACCOM)",
+    "comingo": "Ủy ban Công tác về các tổ chức phi chính phủ nước ngoài",
+    "dofa": "Sở Ngoại vụ",
+    "friendship_union": "Liên hiệp các tổ chức hữu nghị",
+}
+_DIRECTION = re.compile(
+    r"\b(phương hướng|kế hoạch|định hướng|tiếp tục|sẽ|nhiệm vụ|đề nghị|đề xuất|kiến nghị|tăng cường|đẩy mạnh|ưu tiên|"
+    r"will|plan|plans|priority|priorities)\b",
+    re.IGNORECASE,
+)
+MAX_FIGURES = 8
+MAX_DIRECTIONS = 4
+
+
+class DraftError(ValueError):
+    """A draft request that cannot be served (bad years, unknown province, empty topic)."""
+
+
+@dataclass
+class DraftFigure:
+    number: int
+    statement: str
+    fact: FactRef
+    citation: Citation
+
+
+@dataclass
+class DraftPoint:
+    text: str
+    citation: Citation
+
+
+@dataclass
+class Draft:
+    topic: str
+    province: str | None
+    years: str | None
+    title: str
+    opening: str
+    figures: list[DraftFigure] = field(default_factory=list)
+    organisations: list[str] = field(default_factory=list)
+    sectors: list[str] = field(default_factory=list)
+    directions: list[DraftPoint] = field(default_factory=list)
+    closing: str = ""
+    notes: list[str] = field(default_factory=list)
+    generator: str = "template"
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def parse_years(text: str | None) -> Period | None:
+    """ "2023" or "2023-2024" -> a period; None when not given."""
+    if not text:
+        return None
+    m = re.fullmatch(r"\s*(\d{4})\s*(?:[-–]\s*(\d{4}))?\s*", text)
+    if not m:
+        raise DraftError(f"years must look like 2023 or 2023-2024, not {text!r}")
+    first, last = int(m.group(1)), int(m.group(2) or m.group(1))
+    if not 1940 <= first <= last <= 2100:
+        raise DraftError(f"years out of order or out of range: {text!r}")
+    return Period.years(first, last)
+
+
+class Drafter:
+    def __init__(self, store: IndexStore) -> None:
+        self.store = store
+
+    def draft(self, topic: str, province: str | None = None, years: str | None = None) -> Draft:
+        topic = (topic or "").strip()
+        if not topic:
+            raise DraftError("the topic is empty")
+        place = None
+        if province:
+            found = get_province(province)
+            if found is None:
+                raise DraftError(f"unknown province or city: {province!r}")
+            place = found.name
+        period = parse_years(years)
+        query = " ".join(p for p in (topic, place, period.label if period else None) if p)
+        hits = self.store.search(query, top_k=25).hits
+        names = {d.doc_id: d.name for d in self.store.documents()}
+        texts: dict[str, str] = {}
+
+        def sentence(doc_id: str, span: Span) -> str:
+            if doc_id not in texts:
+                texts[doc_id] = self.store.catalog.document_text(doc_id) or ""
+            return span.of(texts[doc_id])
+
+        def citation(doc_id: str, passage_id: str, span: Span) -> Citation:
+            return Citation(names.get(doc_id, doc_id), doc_id, passage_id, sentence(doc_id, span), span.start, span.end)
+
+        in_scope = [h for h in hits if _passage_in_scope(h.passage.provinces, h.doc_title, place)]
+        rank_of = {h.passage.passage_id: h.rank for h in in_scope}
+        words = content_words(topic)
+
+        # key figures
+        candidates = [f for f in self.store.catalog.facts() if _fact_in_scope(f, place, period)]
+        scored = []
+        for f in candidates:
+            text = sentence(f.doc_id, f.sentence)
+            score = 2.0 * len(words & content_words(text)) / max(len(words), 1)
+            if f.passage_id in rank_of:
+                score += 2.0 / rank_of[f.passage_id] ** 0.5
+            if f.part_of_total:
+                score -= 0.5
+            if f.period_source == "document":
+                score -= 0.5
+            scored.append((score, f))
+        scored.sort(key=lambda item: item[0], reverse=True)
+        chosen: list[Fact] = []
+        seen: set[tuple[object, ...]] = set()
+        for score, f in scored:
+            key = (round(f.value, 4), f.unit, f.place, f.period.label if f.period else None)
+            if score <= 0 or key in seen:
+                continue
+            seen.add(key)
+            chosen.append(f)
+            if len(chosen) == MAX_FIGURES:
+                break
+        chosen.sort(key=lambda f: (f.period.start if f.period else "9999", f.place or ""))
+        figures = []
+        for n, f in enumerate(chosen, 1):
+            ref = FactRef(f.value, f.unit, f.qualifier, f.text, f.subject, f.period.label if f.period else None,
+                          names.get(f.doc_id, f.doc_id), f.metric)  # fmt: skip
+            undated = f if f.period_source != "document" else _undated(f)
+            figures.append(DraftFigure(n, f"{statement_vi(undated)} [{n}]", ref, citation(f.doc_id, f.passage_id, f.sentence)))
+
+        # organisations, sectors, directions from the passages in scope
+        organisations: list[str] = [f.organization for f in chosen if f.organization]
+        sectors: list[str] = []
+        directions: list[DraftPoint] = []
+        for hit in in_scope:
+            text = hit.passage.text
+            organisations += [name for _, _, name in find_organisations(text)]
+            concepts = concepts_in(text)
+            organisations += [BODIES_VI[c] for c in concepts if c in BODIES_VI]
+            sectors += [SECTORS_VI[c] for c in concepts if c in SECTORS_VI]
+            for span in hit.passage.sentences:
+                said = sentence(hit.passage.doc_id, span)
+                if len(directions) < MAX_DIRECTIONS and _DIRECTION.search(said) and words & content_words(said):
+                    if all(d.text != said for d in directions):
+                        directions.append(DraftPoint(said, citation(hit.passage.doc_id, hit.passage.passage_id, span)))
+
+        where = f" tại {place}" if place and place != NATIONAL else ""
+        when = f" {period_vi(period)}" if period else ""
+        notes = []
+        if not figures:
+            notes.append(f"Tài liệu không có số liệu về {topic}{where}{when}.")
+        return Draft(
+            topic=topic,
+            province=place,
+            years=period.label if period else None,
+            title=f"Dự thảo bài phát biểu: {topic}{where}{when}",
+            opening=(
+                "Kính thưa các vị đại biểu, thưa các quý vị khách quý! "
+                f"Hôm nay, chúng ta cùng nhìn lại {topic}{where}{when}, ghi nhận những đóng góp của các tổ chức "
+                "phi chính phủ nước ngoài và bàn định hướng hợp tác trong thời gian tới."
+            ),
+            figures=figures,
+            organisations=list(dict.fromkeys(organisations)),
+            sectors=list(dict.fromkeys(sectors)),
+            directions=directions,
+            closing=(
+                "Thay mặt ban tổ chức, xin trân trọng cảm ơn các tổ chức phi chính phủ nước ngoài, các nhà tài trợ "
+                "và các cơ quan, địa phương đã đồng hành. Mong rằng sự hợp tác sẽ tiếp tục được mở rộng, thiết thực "
+                "và hiệu quả. Xin trân trọng cảm ơn!"
+            ),
+            notes=notes,
+        )
+
+
+def _undated(fact: Fact) -> Fact:
+    from dataclasses import replace
+
+    return replace(fact, period=None, period_source=None)
+
+
+def _passage_in_scope(provinces: list[str], title: str | None, place: str | None) -> bool:
+    if place is None:
+        return True
+    return place in provinces or (title is not None and place in (title or ""))
+
+
+def _fact_in_scope(fact: Fact, place: str | None, period: Period | None) -> bool:
+    if fact.change:
+        return False
+    if place is not None and fact.place != place:
+        return False
+    if period is not None and (fact.period is None or not fact.period.overlaps(period)):
+        return False
+    return True
+
+
+# --- output formats -----------------------------------------------------------------------------
+
+
+def render_markdown(draft: Draft) -> str:
+    lines = [f"# {draft.title}", "", "## Mở đầu", "", draft.opening, ""]
+    lines += ["## Những con số nổi bật", ""]
+    lines += [f"- {f.statement}" for f in draft.figures] or [f"- {n}" for n in draft.notes]
+    if draft.organisations:
+        lines += ["", "## Các tổ chức được nêu trong tài liệu", "", *[f"- {o}" for o in draft.organisations]]
+    if draft.sectors:
+        lines += ["", "## Các lĩnh vực", "", *[f"- {s}" for s in draft.sectors]]
+    if draft.directions:
+        lines += ["", "## Định hướng, kế hoạch được nêu", ""]
+        lines += [f"- {d.text} ({d.citation.doc})" for d in draft.directions]
+    lines += ["", "## Kết", "", draft.closing, "", "## Bảng số liệu và nguồn", ""]
+    lines += ["| # | Số liệu | Đối tượng | Thời gian | Nguồn | Câu trích |", "|---|---|---|---|---|---|"]
+    for f in draft.figures:
+        cells = [str(f.number), f.fact.text, f.fact.subject or "", f.fact.period or "", f.citation.doc, f.citation.sentence]
+        lines.append("| " + " | ".join(c.replace("|", "/") for c in cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def render_docx(draft: Draft) -> bytes:
+    """The draft as a Word document staff can edit."""
+    import docx
+
+    document = docx.Document()
+    document.core_properties.title = draft.title
+    document.add_heading(draft.title, level=1)
+    document.add_heading("Mở đầu", level=2)
+    document.add_paragraph(draft.opening)
+    document.add_heading("Những con số nổi bật", level=2)
+    for item in [f.statement for f in draft.figures] or draft.notes:
+        document.add_paragraph(item, style="List Bullet")
+    if draft.organisations:
+        document.add_heading("Các tổ chức được nêu trong tài liệu", level=2)
+        for org in draft.organisations:
+            document.add_paragraph(org, style="List Bullet")
+    if draft.sectors:
+        document.add_heading("Các lĩnh vực", level=2)
+        for sector in draft.sectors:
+            document.add_paragraph(sector, style="List Bullet")
+    if draft.directions:
+        document.add_heading("Định hướng, kế hoạch được nêu", level=2)
+        for point in draft.directions:
+            document.add_paragraph(f"{point.text} ({point.citation.doc})", style="List Bullet")
+    document.add_heading("Kết", level=2)
+    document.add_paragraph(draft.closing)
+    document.add_heading("Bảng số liệu và nguồn", level=2)
+    table = document.add_table(rows=1, cols=6)
+    table.style = "Table Grid"
+    for cell, header in zip(table.rows[0].cells, ["#", "Số liệu", "Đối tượng", "Thời gian", "Nguồn", "Câu trích"], strict=True):
+        cell.text = header
+    for f in draft.figures:
+        row = table.add_row().cells
+        for cell, value in zip(row, [str(f.number), f.fact.text, f.fact.subject or "", f.fact.period or "", f.citation.doc, f.citation.sentence], strict=True):
+            cell.text = value
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+

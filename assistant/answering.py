@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass
 
 from assistant.grounding import numbers_in, ungrounded_numbers
+from assistant.llm import LLMPhraser, LLMUnavailable, SourcePassage, check_phrasing
 from assistant.models import Answer, Citation, FactRef
 from assistant.phrasing import (
     METRIC_EN,
@@ -55,8 +56,9 @@ class _Scored:
 
 
 class Answerer:
-    def __init__(self, store: IndexStore) -> None:
+    def __init__(self, store: IndexStore, llm: LLMPhraser | None = None) -> None:
         self.store = store
+        self.llm = llm
 
     # --- entry point ----------------------------------------------------------------------------
 
@@ -80,6 +82,10 @@ class Answerer:
             answer = self._extractive(q, search)
         timings["answer"] = _ms(t)
         answer = self._checked(answer, q)
+        if self.llm is not None and not answer.abstained:
+            t = time.perf_counter()
+            answer = self._phrased(answer, q, search)
+            timings["llm"] = _ms(t)
         answer.question = question
         answer.language = q.language
         answer.kind = q.kind
@@ -403,6 +409,43 @@ class Answerer:
             else "Tài liệu không có thông tin để trả lời câu hỏi này."
         )
         return Answer(question=q.original, answer=text, abstained=True)
+
+    # --- optional language model ----------------------------------------------------------------
+
+    def _phrased(self, answer: Answer, q: Question, search: SearchResults) -> Answer:
+        """Let the language model phrase the answer; keep it only if its numbers are grounded."""
+        assert self.llm is not None
+        passage_ids = list(dict.fromkeys(c.passage_id for c in answer.citations))
+        passage_ids += [h.passage.passage_id for h in search.hits if h.passage.passage_id not in passage_ids]
+        passages_by_id = self.store.catalog.passages(passage_ids[:6])
+        names = self._names()
+        ordered = [passages_by_id[pid] for pid in passage_ids[:6] if pid in passages_by_id]
+        sources = [SourcePassage(n, names.get(p.doc_id, p.doc_id), p.text) for n, p in enumerate(ordered, 1)]
+        try:
+            phrasing = self.llm.phrase(q.text, q.language, sources, answer.answer)
+        except LLMUnavailable as exc:
+            answer.notes.append(f"the language model was not used ({exc}); this is the extractive answer")
+            return answer
+        if phrasing is None:
+            answer.notes.append("the language model found no answer in the passages; this is the extractive answer")
+            return answer
+        problems = check_phrasing(phrasing, sources, numbers_in(q.original) + numbers_in(answer.calculation or ""))
+        if problems:
+            answer.notes.append(f"the language model's answer was not used: {'; '.join(problems)}")
+            return answer
+        answer.answer = phrasing.text
+        answer.generator = "llm"
+        used = numbers_in(re.sub(r"\[\d{1,2}\]", " ", phrasing.text))
+        for n in phrasing.cited:
+            passage = ordered[n - 1]
+            doc_text = self.store.catalog.document_text(passage.doc_id) or ""
+            for span in passage.sentences:
+                sentence = span.of(doc_text)
+                if (not used or set(used) & set(numbers_in(sentence))) and all(
+                    c.start != span.start or c.doc_id != passage.doc_id for c in answer.citations
+                ):
+                    answer.citations.append(self._citation(passage.doc_id, passage.passage_id, span))
+        return answer
 
     # --- helpers --------------------------------------------------------------------------------
 

@@ -192,12 +192,12 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
-    from assistant.answering import Answerer, QuestionError
-    from assistant.runtime import open_store
+    from assistant.answering import QuestionError
+    from assistant.runtime import build_answerer, open_store
 
     store = open_store(settings)
     try:
-        answer = Answerer(store).ask(args.question, top_k=settings.top_k)
+        answer = build_answerer(settings, store).ask(args.question, top_k=settings.top_k)
     except QuestionError as exc:
         _err(str(exc))
         return EXIT_USAGE
@@ -209,6 +209,8 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     print(answer.answer)
     if answer.calculation:
         print(f"\nCalculation: {answer.calculation}")
+    for note in answer.notes:
+        print(f"\nNote: {note}")
     if answer.citations:
         print("\nSources:")
         for n, c in enumerate(answer.citations, 1):
@@ -217,14 +219,14 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_draft(args: argparse.Namespace, settings: Settings) -> int:
-    from assistant.drafting import Drafter, DraftError, render_docx, render_markdown
-    from assistant.runtime import open_store
+    from assistant.drafting import DraftError, render_docx, render_markdown
+    from assistant.runtime import build_drafter, open_store
 
     if args.format == "docx" and args.output is None:
         _err("--format docx needs --output FILE.docx")
         return EXIT_USAGE
     try:
-        draft = Drafter(open_store(settings)).draft(args.topic, province=args.province, years=args.years)
+        draft = build_drafter(settings, open_store(settings)).draft(args.topic, province=args.province, years=args.years)
     except DraftError as exc:
         _err(str(exc))
         return EXIT_USAGE

@@ -12,6 +12,8 @@ import io
 import re
 from dataclasses import asdict, dataclass, field
 
+from assistant.grounding import numbers_in, ungrounded_numbers
+from assistant.llm import LLMPhraser, LLMUnavailable, draft_opening
 from assistant.models import Citation, FactRef
 from assistant.phrasing import period_vi, statement_vi
 from assistant.question import content_words
@@ -95,8 +97,9 @@ def parse_years(text: str | None) -> Period | None:
 
 
 class Drafter:
-    def __init__(self, store: IndexStore) -> None:
+    def __init__(self, store: IndexStore, llm: LLMPhraser | None = None) -> None:
         self.store = store
+        self.llm = llm
 
     def draft(self, topic: str, province: str | None = None, years: str | None = None) -> Draft:
         topic = (topic or "").strip()
@@ -179,16 +182,20 @@ class Drafter:
         notes = []
         if not figures:
             notes.append(f"Tài liệu không có số liệu về {topic}{where}{when}.")
+        opening = (
+            "Kính thưa các vị đại biểu, thưa các quý vị khách quý! "
+            f"Hôm nay, chúng ta cùng nhìn lại {topic}{where}{when}, ghi nhận những đóng góp của các tổ chức "
+            "phi chính phủ nước ngoài và bàn định hướng hợp tác trong thời gian tới."
+        )
+        generator = "template"
+        if self.llm is not None and figures:
+            opening, generator = self._phrased_opening(topic, figures, period, opening, notes)
         return Draft(
             topic=topic,
             province=place,
             years=period.label if period else None,
             title=f"Dự thảo bài phát biểu: {topic}{where}{when}",
-            opening=(
-                "Kính thưa các vị đại biểu, thưa các quý vị khách quý! "
-                f"Hôm nay, chúng ta cùng nhìn lại {topic}{where}{when}, ghi nhận những đóng góp của các tổ chức "
-                "phi chính phủ nước ngoài và bàn định hướng hợp tác trong thời gian tới."
-            ),
+            opening=opening,
             figures=figures,
             organisations=list(dict.fromkeys(organisations)),
             sectors=list(dict.fromkeys(sectors)),
@@ -199,7 +206,26 @@ class Drafter:
                 "và hiệu quả. Xin trân trọng cảm ơn!"
             ),
             notes=notes,
+            generator=generator,
         )
+
+    def _phrased_opening(
+        self, topic: str, figures: list[DraftFigure], period: Period | None, fallback: str, notes: list[str]
+    ) -> tuple[str, str]:
+        """The model's opening, kept only if every number in it is in a cited sentence."""
+        assert self.llm is not None
+        statements = [f.statement for f in figures]
+        try:
+            text = draft_opening(self.llm, topic, statements)
+        except LLMUnavailable as exc:
+            notes.append(f"the language model was not used ({exc}); the opening is the template")
+            return fallback, "template"
+        allowed = numbers_in(topic) + (numbers_in(period.label) if period else [])
+        missing = ungrounded_numbers(text, [f.citation.sentence for f in figures] + statements, allowed)
+        if missing:
+            notes.append(f"the language model's opening was not used: numbers not in the sources: {', '.join(missing)}")
+            return fallback, "template"
+        return text, "llm"
 
 
 def _undated(fact: Fact) -> Fact:

@@ -28,3 +28,24 @@ def open_store(settings: Settings) -> IndexStore:
     use_offline_environment()
     embedder = load_embedder(settings.embed_model)
     return IndexStore(settings.data_dir, embedder, chroma_url=settings.chroma_url, candidates=settings.candidates)
+
+
+def build_llm(settings: Settings):  # -> LLMPhraser | None
+    """The optional language model, when an endpoint is configured."""
+    if not settings.llm_url:
+        return None
+    from assistant.llm import LLMPhraser
+
+    return LLMPhraser(settings.llm_url, settings.llm_model, settings.llm_api_key, settings.llm_timeout)
+
+
+def build_answerer(settings: Settings, store: IndexStore):  # -> Answerer
+    from assistant.answering import Answerer
+
+    return Answerer(store, llm=build_llm(settings))
+
+
+def build_drafter(settings: Settings, store: IndexStore):  # -> Drafter
+    from assistant.drafting import Drafter
+
+    return Drafter(store, llm=build_llm(settings))

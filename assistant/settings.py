@@ -26,6 +26,10 @@ class Settings:
     passage_max_sentences: int = 4
     host: str = "127.0.0.1"
     port: int = 8000
+    llm_url: str | None = None  # an OpenAI-compatible endpoint, e.g. http://127.0.0.1:11434/v1
+    llm_model: str = "default"
+    llm_api_key: str | None = None
+    llm_timeout: float = 30.0
 
     # environment variable -> field
     ENV = {
@@ -39,6 +43,10 @@ class Settings:
         "NGOAID_PASSAGE_MAX_SENTENCES": "passage_max_sentences",
         "NGOAID_HOST": "host",
         "NGOAID_PORT": "port",
+        "NGOAID_LLM_URL": "llm_url",
+        "NGOAID_LLM_MODEL": "llm_model",
+        "NGOAID_LLM_API_KEY": "llm_api_key",
+        "NGOAID_LLM_TIMEOUT": "llm_timeout",
     }
 
     @classmethod
@@ -67,6 +75,8 @@ class Settings:
                 raise SettingsError(f"{name} must be at least 1")
         if new.max_file_mb <= 0:
             raise SettingsError("max_file_mb must be positive")
+        if new.llm_timeout <= 0:
+            raise SettingsError("llm_timeout must be positive")
         if not 0 < new.port < 65536:
             raise SettingsError("port must be between 1 and 65535")
         return new

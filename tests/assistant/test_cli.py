@@ -101,3 +101,17 @@ def test_usage_errors():
     assert "at least 1" in run_cli("search", "x", "--top-k", "0").stderr
     unsupported = run_cli("ingest", "README.xlsx")
     assert unsupported.returncode == 1
+
+
+def test_ask_json_and_text(data_dir):
+    done = run_cli("ask", "--json", "--data-dir", str(data_dir), "Quảng Trị giải ngân bao nhiêu năm 2023?")
+    assert done.returncode == 0, done.stderr
+    answer = json.loads(done.stdout)
+    assert "17.216.450,40 USD" in answer["answer"] and answer["abstained"] is False
+    assert answer["citations"][0]["doc"] == "quang-tri-vien-tro-pcpnn.txt"
+    text = run_cli("ask", "Hòa Bình giải ngân bao nhiêu năm 2020?", "--data-dir", str(data_dir))
+    assert "trên 4,1 triệu USD" in text.stdout and "Sources:" in text.stdout
+    missing = run_cli("ask", "--json", "--data-dir", str(data_dir), "Tỉnh Kon Tum có bao nhiêu dự án PCPNN năm 2023?")
+    assert json.loads(missing.stdout)["abstained"] is True
+    empty = run_cli("ask", " ", "--data-dir", str(data_dir))
+    assert empty.returncode == 2 and "empty" in empty.stderr

@@ -1,0 +1,102 @@
+"""Speech drafts: every figure traceable to its sentence; Word export; optional model phrasing."""
+
+from __future__ import annotations
+
+import io
+
+import docx
+import pytest
+
+from assistant.drafting import Drafter, DraftError, parse_years, render_docx, render_markdown
+from assistant.grounding import numbers_in
+from assistant.llm import LLMPhraser
+from tests.assistant.fake_llm import FakeLLM
+from tests.helpers import free_port, run_cli
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def quang_tri(corpus_store):
+    return Drafter(corpus_store).draft("công tác viện trợ phi chính phủ nước ngoài", province="quang tri", years="2023-2024")
+
+
+def test_draft_has_every_part(quang_tri):
+    assert quang_tri.title.startswith("Dự thảo bài phát biểu") and "Quảng Trị" in quang_tri.title
+    assert quang_tri.opening and quang_tri.closing
+    assert 3 <= len(quang_tri.figures) <= 8
+    assert quang_tri.sectors and quang_tri.organisations and quang_tri.directions
+    assert quang_tri.province == "Quảng Trị" and quang_tri.years == "2023-2024"
+
+
+def test_every_figure_is_traceable(quang_tri, corpus_store):
+    for figure in quang_tri.figures:
+        assert figure.fact.text in figure.citation.sentence
+        assert figure.statement.endswith(f"[{figure.number}]")
+        text = corpus_store.catalog.document_text(figure.citation.doc_id)
+        assert text[figure.citation.start : figure.citation.end] == figure.citation.sentence
+        # every number of the statement is in its sentence (the [n] marker aside)
+        marker_free = figure.statement.rsplit("[", 1)[0]
+        assert set(numbers_in(marker_free)) <= set(numbers_in(figure.citation.sentence)), figure.statement
+        assert figure.fact.subject and "Quảng Trị" in figure.fact.subject
+    for point in quang_tri.directions:
+        assert point.citation.sentence == point.text
+    # the template text carries no figure of its own
+    assert numbers_in(quang_tri.opening) == ["2023", "2024"]
+    assert numbers_in(quang_tri.closing) == []
+
+
+def test_markdown_and_word(quang_tri):
+    text = render_markdown(quang_tri)
+    assert "## Những con số nổi bật" in text and "## Bảng số liệu và nguồn" in text
+    assert "17.216.450,40 USD" in text
+    document = docx.Document(io.BytesIO(render_docx(quang_tri)))
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert "Bảng số liệu và nguồn" in headings and "Kết" in headings
+    table = document.tables[0]
+    assert [c.text for c in table.rows[0].cells] == ["#", "Số liệu", "Đối tượng", "Thời gian", "Nguồn", "Câu trích"]
+    assert len(table.rows) == len(quang_tri.figures) + 1
+    assert document.core_properties.title == quang_tri.title
+
+
+def test_no_figures_is_said_plainly(corpus_store):
+    draft = Drafter(corpus_store).draft("viện trợ PCPNN", province="Kon Tum")
+    assert draft.figures == [] and "không có số liệu" in draft.notes[0]
+    assert "không có số liệu" in render_markdown(draft)
+
+
+def test_bad_requests():
+    with pytest.raises(DraftError, match="years"):
+        parse_years("2024-2023")
+    with pytest.raises(DraftError, match="years"):
+        parse_years("năm ngoái")
+    assert parse_years("2023").label == "2023" and parse_years(None) is None
+
+
+def test_bad_province_and_topic(corpus_store):
+    with pytest.raises(DraftError, match="unknown province"):
+        Drafter(corpus_store).draft("x", province="Atlantis")
+    with pytest.raises(DraftError, match="empty"):
+        Drafter(corpus_store).draft("  ")
+
+
+def test_model_opening_is_checked(corpus_store):
+    with FakeLLM(free_port()) as fake:
+        drafter = Drafter(corpus_store, llm=LLMPhraser(fake.url, "m", timeout=10))
+        fake.reply = lambda user: "Kính thưa quý vị! Năm 2023, Quảng Trị giải ngân 17.216.450,40 USD."
+        good = drafter.draft("viện trợ PCPNN", province="Quảng Trị", years="2023")
+        assert good.generator == "llm" and "17.216.450,40" in good.opening
+        fake.reply = lambda user: "Kính thưa quý vị! Quảng Trị đã nhận 50 triệu USD."
+        bad = drafter.draft("viện trợ PCPNN", province="Quảng Trị", years="2023")
+        assert bad.generator == "template" and "50" in bad.notes[0] and "50 triệu" not in bad.opening
+
+
+def test_cli_draft_to_word(tmp_path):
+    data = tmp_path / "data"
+    assert run_cli("ingest", "samples", "--data-dir", str(data)).returncode == 0
+    out = tmp_path / "draft.docx"
+    done = run_cli("draft", "viện trợ PCPNN", "--province", "Quảng Trị", "--format", "docx", "--output", str(out), "--data-dir", str(data))
+    assert done.returncode == 0, done.stderr
+    assert docx.Document(str(out)).tables[0].rows[1].cells[1].text
+    missing = run_cli("draft", "x", "--format", "docx", "--data-dir", str(data))
+    assert missing.returncode == 2 and "--output" in missing.stderr

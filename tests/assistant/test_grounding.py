@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from assistant.grounding import numbers_in, ungrounded_numbers
+
+
+def test_numbers_are_taken_as_written():
+    assert numbers_in("đạt 17.216.450,40 USD, tăng 4,9 triệu; 71%.") == ["17.216.450,40", "4,9", "71"]
+    assert numbers_in("từ 16/11/2023 đến 15/12/2024") == ["16", "11", "2023", "15", "12", "2024"]
+
+
+def test_every_number_must_appear_in_a_source():
+    sources = ["Về phía tỉnh Quảng Trị, năm 2023, tỉnh có 94 dự án với số vốn giải ngân đạt 17.216.450,40 USD."]
+    assert ungrounded_numbers("Năm 2023, Quảng Trị giải ngân 17.216.450,40 USD.", sources) == []
+    assert ungrounded_numbers("Năm 2023, Quảng Trị giải ngân 17.216.450 USD.", sources) == ["17.216.450"]
+    assert ungrounded_numbers("Năm 2022, Quảng Trị giải ngân 17.216.450,40 USD.", sources) == ["2022"]
+    assert ungrounded_numbers("Năm 2022: 223,8", sources, allowed=["2022", "223,8"]) == []

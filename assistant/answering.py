@@ -9,6 +9,7 @@ When the documents do not hold the answer, the answer says so and names what the
 from __future__ import annotations
 
 import re
+import threading
 import time
 from dataclasses import dataclass
 
@@ -59,6 +60,28 @@ class Answerer:
     def __init__(self, store: IndexStore, llm: LLMPhraser | None = None) -> None:
         self.store = store
         self.llm = llm
+        # Facts, document texts and names change only when the catalog does: cache them per
+        # catalog generation instead of reading them again for every fact of every question.
+        self._cache_lock = threading.Lock()
+        self._cache_generation = -1
+        self._facts_cache: dict[str, list[Fact]] = {}
+        self._texts_cache: dict[str, str] = {}
+        self._names_cache: dict[str, str] = {}
+
+    def _fresh_cache(self) -> None:
+        generation = self.store.catalog.generation()
+        with self._cache_lock:
+            if generation != self._cache_generation:
+                self._facts_cache, self._texts_cache = {}, {}
+                self._names_cache = {d.doc_id: d.name for d in self.store.documents()}
+                self._cache_generation = generation
+
+    def _doc_text(self, doc_id: str) -> str:
+        text = self._texts_cache.get(doc_id)
+        if text is None:
+            text = self.store.catalog.document_text(doc_id) or ""
+            self._texts_cache[doc_id] = text
+        return text
 
     # --- entry point ----------------------------------------------------------------------------
 
@@ -70,6 +93,7 @@ class Answerer:
             raise QuestionError(f"the question is {len(question)} characters long; the limit is {MAX_QUESTION_CHARS}")
         timings: dict[str, float] = {}
         started = time.perf_counter()
+        self._fresh_cache()
         q = analyze(question, self.store.keywords().lexicon)
         timings["analyse"] = _ms(started)
         t = time.perf_counter()
@@ -130,11 +154,11 @@ class Answerer:
         return scored
 
     def _facts_for(self, ask: Ask) -> list[Fact]:
-        if ask.unit == MONEY:
-            return self.store.catalog.facts(units=MONEY_UNITS)
-        if ask.unit is None:
-            return self.store.catalog.facts()
-        return self.store.catalog.facts(units=[ask.unit])
+        key = ask.unit or ""
+        if key not in self._facts_cache:
+            units = MONEY_UNITS if ask.unit == MONEY else None if ask.unit is None else [ask.unit]
+            self._facts_cache[key] = self.store.catalog.facts(units=units)
+        return self._facts_cache[key]
 
     def _score(self, fact: Fact, q: Question, ask: Ask, rank_of: dict[str, int]) -> tuple[float, bool] | None:
         """How well a fact answers one ask of the question, or None when it cannot."""
@@ -368,7 +392,7 @@ class Answerer:
         if not (wanted or q.concepts) or not search.hits:
             return self._no_answer(q)
         for hit in search.hits[:10]:
-            doc_text = self.store.catalog.document_text(hit.passage.doc_id) or ""
+            doc_text = self._doc_text(hit.passage.doc_id)
             sentences = hit.passage.sentences
             for i, span in enumerate(sentences):
                 sentence = span.of(doc_text)
@@ -438,7 +462,7 @@ class Answerer:
         used = numbers_in(re.sub(r"\[\d{1,2}\]", " ", phrasing.text))
         for n in phrasing.cited:
             passage = ordered[n - 1]
-            doc_text = self.store.catalog.document_text(passage.doc_id) or ""
+            doc_text = self._doc_text(passage.doc_id)
             for span in passage.sentences:
                 sentence = span.of(doc_text)
                 if (not used or set(used) & set(numbers_in(sentence))) and all(
@@ -467,7 +491,7 @@ class Answerer:
             doc=self._names().get(doc_id, doc_id),
             doc_id=doc_id,
             passage_id=self._passage_of(doc_id, span) or passage_id,
-            sentence=self.store.catalog.sentence_text(doc_id, span),
+            sentence=span.of(self._doc_text(doc_id)),
             start=span.start,
             end=span.end,
         )
@@ -479,10 +503,10 @@ class Answerer:
         return None
 
     def _names(self) -> dict[str, str]:
-        return {d.doc_id: d.name for d in self.store.documents()}
+        return self._names_cache
 
     def _sentence(self, fact: Fact) -> str:
-        return self.store.catalog.sentence_text(fact.doc_id, fact.sentence)
+        return fact.sentence.of(self._doc_text(fact.doc_id))
 
     def _quote(self, fact: Fact, limit: int = 320) -> str:
         """The fact's sentence, trimmed to the clause around the figure when it is long."""

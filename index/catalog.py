@@ -319,13 +319,6 @@ class Catalog:
             rows = conn.execute(f"SELECT * FROM facts {where} ORDER BY rowid", params).fetchall()
         return [_fact(r) for r in rows]
 
-    def sentence_text(self, doc_id: str, span: Span) -> str:
-        with self._connect() as conn:
-            row = conn.execute(
-                "SELECT substr(text, ?, ?) FROM documents WHERE doc_id=?", (span.start + 1, span.end - span.start, doc_id)
-            ).fetchone()
-        return row[0] if row else ""
-
     def counts(self) -> tuple[int, int]:
         with self._connect() as conn:
             docs = conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0]

@@ -157,6 +157,7 @@ def is_list_marker(line: str) -> bool:
     return line.casefold().strip(" :|") in LIST_MARKERS
 
 
+_UNIT_START = re.compile(r"(?:USD|VND|VNĐ|EUR|US\$|%|triệu|tỷ|tỉ|nghìn|ngàn|đồng|million|billion)\b", re.IGNORECASE)
 _LIST_ITEM = re.compile(r"^(?:\d{1,2}[.)]|[-–•*+])\s")
 
 
@@ -166,7 +167,10 @@ def _continues(previous: str, line: str) -> bool:
     if line[0].islower() or line[0] in ",;)":
         return True
     # a number carried to the next line ("đạt\n17.216.450,40 USD"), not a numbered list item
-    return line[0].isdigit() and not _LIST_ITEM.match(line) and _words(previous) >= 8
+    if line[0].isdigit():
+        return not _LIST_ITEM.match(line) and _words(previous) >= 8
+    # a unit carried away from its figure ("17.216.450,40\nUSD")
+    return bool(re.search(r"\d$", previous)) and bool(_UNIT_START.match(line))
 
 
 def unwrap_lines(lines: list[str]) -> list[str]:

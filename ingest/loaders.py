@@ -49,7 +49,10 @@ def load_bytes(data: bytes, name: str) -> LoadedText:
     if not data.strip():
         raise IngestError(name, "the file is empty")
     if file_type in ("text", "markdown"):
-        return LoadedText(decode_text(data, name), file_type)
+        text = decode_text(data, name)
+        if not text.strip():  # a byte-order mark or encoded spaces only
+            raise IngestError(name, "the file is empty")
+        return LoadedText(text, file_type)
     if file_type == "html":
         return _load_html(data, name)
     if file_type == "pdf":
@@ -102,7 +105,9 @@ def decode_text(data: bytes, name: str = "text") -> str:
         if max(zeros_even, zeros_odd) > len(data[:4096]) // 8:
             encoding = "utf-16-be" if zeros_even > zeros_odd else "utf-16-le"
             return _checked(data.decode(encoding, errors="replace"), name)
-        raise IngestError(name, "this is not a text file (it contains binary data)")
+        if data.count(0) * 1000 > len(data):
+            raise IngestError(name, "this is not a text file (it contains binary data)")
+        data = data.replace(b"\x00", b"")  # a stray NUL in an otherwise ordinary text file
     try:
         return _checked(data.decode("utf-8"), name)
     except UnicodeDecodeError:
@@ -131,6 +136,8 @@ def _checked(text: str, name: str) -> str:
 def _load_html(data: bytes, name: str) -> LoadedText:
     import trafilatura
 
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        data = decode_text(data, name).encode("utf-8")  # the extractor reads UTF-16 poorly
     try:
         doc = trafilatura.bare_extraction(
             data, include_tables=True, favor_precision=True, with_metadata=True
@@ -195,14 +202,25 @@ def _load_docx(data: bytes, name: str) -> LoadedText:
         document = docx.Document(io.BytesIO(data))
     except Exception as exc:  # python-docx raises KeyError, ValueError, lxml errors...
         raise IngestError(name, f"unreadable .docx ({exc.__class__.__name__}: {exc})") from exc
-    blocks: list[str] = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            cells: list[str] = []
-            for cell in row.cells:
-                if cell.text not in cells:  # merged cells repeat their text
-                    cells.append(cell.text)
-            blocks.append(" | ".join(c.strip() for c in cells if c.strip()))
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    blocks: list[str] = []
+    # paragraphs and tables in the order the document has them, so a caption stays by its table
+    for child in document.element.body.iterchildren():
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            blocks.append(Paragraph(child, document).text)
+        elif tag == "tbl":
+            for row in Table(child, document).rows:
+                cells, seen = [], set()
+                for cell in row.cells:
+                    if id(cell._tc) in seen:  # a merged cell is returned once per column it spans
+                        continue
+                    seen.add(id(cell._tc))
+                    cells.append(cell.text.strip())
+                if any(cells):
+                    blocks.append(" | ".join(cells))
     text = "\n".join(blocks)
     if not text.strip():
         raise IngestError(name, "the .docx contains no text")
@@ -218,7 +236,7 @@ def read_source(path: Path, max_bytes: int) -> bytes:
         raise IngestError(path, f"cannot read the file ({exc.strerror or exc})") from exc
     if size > max_bytes:
         raise IngestError(
-            path, f"the file is {size / 2**20:.1f} MB, over the {max_bytes / 2**20:.0f} MB limit"
+            path, f"the file is {size / 2**20:.1f} MB, over the {max_bytes / 2**20:g} MB limit"
         )
     try:
         return path.read_bytes()

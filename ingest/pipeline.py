@@ -94,7 +94,8 @@ def collect_files(paths: Iterable[Path]) -> FileSelection:
                     continue
                 if child.suffix.lower() in SUPPORTED_TYPES:
                     add(child)
-                else:
+                elif child.resolve() not in seen:
+                    seen.add(child.resolve())
                     selection.skipped.append(IngestError(child, "unsupported file type, skipped"))
         elif path.is_file():
             if path.suffix.lower() in SUPPORTED_TYPES:

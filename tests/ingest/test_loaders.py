@@ -1,10 +1,10 @@
-"""Each format loads, each kind of bad file gets a clear reason."""
+"""ingest.loaders: every supported format loads, every kind of bad file gets a clear IngestError."""
 
 from __future__ import annotations
 
 import io
 import os
-import unicodedata
+import re
 import zipfile
 
 import pytest
@@ -13,170 +13,439 @@ from ingest import loaders
 from ingest.cleaning import clean_text
 from ingest.loaders import load_bytes, read_source
 from ingest.models import IngestError
-from tests.ingest.files import make_docx, make_pdf, vietnamese_font
+from tests.ingest.fixtures_files import (
+    FIGURE,
+    HTML_DATE,
+    HTML_FOOTER,
+    HTML_MENU,
+    HTML_PARAGRAPHS,
+    HTML_RELATED,
+    HTML_TITLE,
+    SENTENCE,
+    encode_cp1258,
+    encrypt_pdf,
+    forge_declared_size,
+    make_docx,
+    make_drawing_only_pdf,
+    make_pdf,
+    news_page,
+    nfc,
+    vietnamese_font,
+    zip_of_zeros,
+)
 
-SENTENCE = "Năm 2023, tỉnh Quảng Trị giải ngân 17.216.450,40 USD vốn viện trợ phi chính phủ nước ngoài."
+
+@pytest.fixture(scope="module")
+def font():
+    path = vietnamese_font()
+    if path is None:
+        pytest.skip("no TTF font with Vietnamese glyphs (DejaVuSans) on this machine")
+    return path
 
 
-def nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text)
+def refusal(data: bytes, name: str) -> IngestError:
+    """The IngestError that load_bytes raises for this file (fails the test if it loads)."""
+    with pytest.raises(IngestError) as info:
+        load_bytes(data, name)
+    error = info.value
+    assert error.source == name
+    assert str(error).startswith(f"{name}: ")  # the message a person sees names the file
+    assert error.reason.strip()
+    return error
+
+
+# --- plain text ---------------------------------------------------------------------------------
+
+TEXT = f"Báo cáo tình hình viện trợ PCPNN\n{SENTENCE}\nĐặc biệt, ưu tiên hỗ trợ đồng bào dân tộc ở huyện Hướng Hóa.\n"
 
 
 @pytest.mark.parametrize(
     "encoded",
     [
-        SENTENCE.encode("utf-8"),
-        b"\xef\xbb\xbf" + SENTENCE.encode("utf-8"),
-        SENTENCE.encode("utf-16"),  # with BOM
-        SENTENCE.encode("utf-16-le"),  # without BOM
-        SENTENCE.encode("utf-16-be"),
+        pytest.param(TEXT.encode("utf-8"), id="utf-8"),
+        pytest.param(b"\xef\xbb\xbf" + TEXT.encode("utf-8"), id="utf-8-bom"),
+        pytest.param(b"\xff\xfe" + TEXT.encode("utf-16-le"), id="utf-16-le-bom"),
+        pytest.param(b"\xfe\xff" + TEXT.encode("utf-16-be"), id="utf-16-be-bom"),
+        pytest.param(TEXT.encode("utf-16-le"), id="utf-16-le-no-bom"),
+        pytest.param(TEXT.encode("utf-16-be"), id="utf-16-be-no-bom"),
     ],
-    ids=["utf-8", "utf-8-bom", "utf-16-bom", "utf-16-le", "utf-16-be"],
 )
-def test_text_encodings(encoded):
-    assert nfc(load_bytes(encoded, "report.txt").text).strip() == SENTENCE
+def test_text_in_unicode_encodings(encoded):
+    loaded = load_bytes(encoded, "report.txt")
+    assert loaded.file_type == "text"
+    assert "\ufeff" not in loaded.text  # the BOM is not part of the text
+    assert "\ufffd" not in loaded.text
+    assert nfc(loaded.text) == TEXT
 
 
-def _cp1258(text: str) -> bytes:
-    """Windows-1258 as Vietnamese software writes it: letters with their shape (ă, ơ, ư...)
-    precomposed, the tone as a separate combining mark."""
-    tones = "\u0300\u0301\u0303\u0309\u0323"
-    out = bytearray()
-    for char in text:
-        try:
-            out += char.encode("cp1258")
-        except UnicodeEncodeError:
-            parts = unicodedata.normalize("NFD", char)
-            base = unicodedata.normalize("NFC", "".join(c for c in parts if c not in tones))
-            out += base.encode("cp1258") + "".join(c for c in parts if c in tones).encode("cp1258")
-    return bytes(out)
-
-
-def test_windows_1258_vietnamese():
-    encoded = _cp1258(SENTENCE)
+def test_text_in_windows_1258():
+    encoded = encode_cp1258(TEXT)
+    # the test only means something if the bytes take the legacy path and a wrong code page garbles them
     with pytest.raises(UnicodeDecodeError):
         encoded.decode("utf-8")
-    assert nfc(load_bytes(encoded, "legacy.txt").text) == SENTENCE
-    assert "17.216.450,40" in clean_text(load_bytes(encoded, "legacy.txt").text).text
+    assert nfc(encoded.decode("cp1252", errors="replace")) != TEXT
+    loaded = load_bytes(encoded, "legacy.txt")
+    assert nfc(loaded.text) == TEXT
+    cleaned = clean_text(loaded.text)  # cleaning composes the separate tone marks
+    assert SENTENCE in cleaned.text.split("\n")
 
 
-def test_markdown():
-    loaded = load_bytes(f"# Báo cáo\n\n**{SENTENCE}**\n\n![ảnh](a.png)\n[Nguồn](http://x.vn)".encode(), "a.md")
+def test_decoding_does_not_normalise_utf8_text_away():
+    decomposed = "Qua\u0309ng Tri\u0323"  # NFD input stays as given: normalisation is cleaning's job
+    assert nfc(load_bytes(decomposed.encode(), "a.txt").text) == "Quảng Trị"
+
+
+@pytest.mark.parametrize("name", ["notes.md", "NOTES.MD", "notes.markdown"])
+def test_markdown(name):
+    source = (
+        "# Báo cáo viện trợ\n\n"
+        f"**{SENTENCE}**\n\n"
+        "![Ảnh minh họa](images/anh1.png)\n\n"
+        "Danh sách đầy đủ các dự án được đăng trên [trang của tỉnh](https://quangtri.gov.vn/bao-cao).\n"
+    )
+    loaded = load_bytes(source.encode(), name)
     assert loaded.file_type == "markdown"
-    cleaned = clean_text(loaded.text)
-    assert SENTENCE in cleaned.text and "![" not in cleaned.text and "http" not in cleaned.text
-
-
-def test_html_keeps_the_article_and_drops_the_page_around_it():
-    html = f"""<html><head><title>Quảng Trị giải ngân năm 2023</title>
-    <meta name="date" content="2024-04-15"></head><body>
-    <nav><ul><li><a href="/">Trang chủ</a></li><li><a href="/t">Tin tức</a></li></ul></nav>
-    <article><h1>Quảng Trị giải ngân năm 2023</h1><p>{SENTENCE}</p>
-    <p>Năm 2023, có 33 tổ chức PCPNN và 11 tổ chức quốc tế hoạt động trên địa bàn tỉnh Quảng Trị.</p></article>
-    <aside><h3>Tin bài liên quan</h3><ul><li><a href="/a">Một bài khác hoàn toàn</a></li></ul></aside>
-    <footer>Địa chỉ: 20 Lê Đại Hành. Điện thoại: 0233 3550383</footer></body></html>"""
-    loaded = load_bytes(html.encode(), "page.html")
-    cleaned = clean_text(loaded.text, title=loaded.title, published=loaded.published)
-    assert SENTENCE in cleaned.text and "33 tổ chức PCPNN" in cleaned.text
-    for clutter in ("Trang chủ", "Tin bài liên quan", "Một bài khác", "Địa chỉ"):
-        assert clutter not in cleaned.text
-    assert loaded.title == "Quảng Trị giải ngân năm 2023" and loaded.published == "2024-04-15"
-
-
-def test_html_too_short_for_the_extractor_still_loads():
-    loaded = load_bytes("<html><body><p>Quảng Trị có 94 dự án.</p></body></html>".encode(), "tiny.htm")
-    assert "94 dự án" in loaded.text
-
-
-needs_font = pytest.mark.skipif(vietnamese_font() is None, reason="no font with Vietnamese glyphs")
-
-
-@needs_font
-def test_pdf_text_title_and_hard_wraps():
-    pages = [
-        ["Về phía tỉnh Quảng Trị, năm 2023, tỉnh có 94 chương trình,", "dự án PCPNN triển khai với số vốn giải ngân đạt", "17.216.450,40 USD."],
-        ["Năm 2023, có 381 tổ chức phi chính phủ nước ngoài hoạt động tại Việt Nam."],
-    ]
-    loaded = load_bytes(make_pdf(pages, title="Báo cáo PCPNN 2023"), "report.pdf")
-    assert loaded.file_type == "pdf" and loaded.title == "Báo cáo PCPNN 2023"
+    assert SENTENCE in loaded.text
     cleaned = clean_text(loaded.text)
     lines = cleaned.text.split("\n")
-    assert (
-        "Về phía tỉnh Quảng Trị, năm 2023, tỉnh có 94 chương trình, dự án PCPNN triển khai với số vốn giải ngân "
-        "đạt 17.216.450,40 USD." in lines
-    )
-    assert "381 tổ chức" in cleaned.text
+    assert SENTENCE in lines  # emphasis marks gone
+    assert "Danh sách đầy đủ các dự án được đăng trên trang của tỉnh." in lines  # link text kept, target dropped
+    assert not any(mark in cleaned.text for mark in ("#", "**", "![", "](", "https://", "anh1.png"))
+    assert cleaned.title == "Báo cáo viện trợ"
 
 
-def test_docx_paragraphs_tables_and_title():
-    data = make_docx([SENTENCE, "Đoạn thứ hai."], table=[["Tỉnh", "Dự án"], ["Quảng Trị", "94"]], title="Báo cáo")
-    loaded = load_bytes(data, "report.docx")
-    assert SENTENCE in loaded.text and "Quảng Trị | 94" in loaded.text and loaded.title == "Báo cáo"
+# --- HTML ---------------------------------------------------------------------------------------
 
 
-def _reason(data: bytes, name: str) -> str:
-    with pytest.raises(IngestError) as info:
-        load_bytes(data, name)
-    assert info.value.source == name
-    return info.value.reason
+@pytest.mark.parametrize(
+    "date_meta",
+    [
+        '<meta name="date" content="{date}">',
+        '<meta property="article:published_time" content="{date}T08:30:00+07:00">',
+    ],
+    ids=["meta-date", "article-published-time"],
+)
+def test_html_keeps_the_article_and_drops_the_page_around_it(date_meta):
+    loaded = load_bytes(news_page(date_meta).encode("utf-8"), "tin-bai.html")
+    assert loaded.file_type == "html"
+    assert loaded.title == HTML_TITLE
+    assert loaded.published == HTML_DATE
+    for paragraph in HTML_PARAGRAPHS:
+        assert paragraph in loaded.text
+    assert FIGURE in loaded.text
+    clutter = (*HTML_MENU, "Tin bài liên quan", *HTML_RELATED, *HTML_FOOTER)
+    for piece in clutter:
+        assert piece not in loaded.text, piece
+    # and cleaning keeps the article as two paragraphs, the figure intact
+    cleaned = clean_text(loaded.text, title=loaded.title, published=loaded.published)
+    assert [p for p in HTML_PARAGRAPHS if p in cleaned.text.split("\n")] == list(HTML_PARAGRAPHS)
+    assert cleaned.title == HTML_TITLE and cleaned.published == HTML_DATE
 
 
-def test_unsupported_empty_and_binary():
-    assert "unsupported file type (.xlsx)" in _reason(b"x", "sheet.xlsx")
-    assert "no extension" in _reason(b"x", "README")
-    assert "empty" in _reason(b"", "a.txt")
-    assert "empty" in _reason(b" \n\t ", "a.txt")
-    assert "binary" in _reason(os.urandom(4096), "random.txt")
-    assert "binary" in _reason(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 16, "image.txt")
+def test_html_page_too_short_for_the_main_content_extractor_still_gives_its_text():
+    page = "<html><head><title>Tin ngắn</title></head><body><div>Quảng Trị có 94 dự án.</div></body></html>"
+    loaded = load_bytes(page.encode(), "ngan.htm")
+    assert loaded.file_type == "html"
+    assert "Quảng Trị có 94 dự án." in loaded.text
 
 
-@needs_font
-def test_bad_pdfs():
-    good = make_pdf([[SENTENCE]])
-    assert "unreadable PDF" in _reason(good[:300], "truncated.pdf")
-    assert "no text layer" in _reason(_drawing_only_pdf(), "scan.pdf")
-    assert "password" in _reason(_encrypted(good), "locked.pdf")
+@pytest.mark.parametrize(
+    "page",
+    [
+        "<html><head><title>Trống</title></head><body></body></html>",
+        "<html><body><script>var tongVon = 17216450;</script><style>p{color:red}</style></body></html>",
+    ],
+    ids=["no-body-text", "only-script-and-style"],
+)
+def test_html_without_readable_text_is_refused(page):
+    assert "no readable text" in refusal(page.encode(), "trong.html").reason
 
 
-def _drawing_only_pdf() -> bytes:
-    from fpdf import FPDF
+# --- PDF ----------------------------------------------------------------------------------------
 
-    pdf = FPDF()
-    pdf.add_page()
-    pdf.rect(10, 10, 50, 50)
-    return bytes(pdf.output())
-
-
-def _encrypted(data: bytes) -> bytes:
-    from pypdf import PdfReader, PdfWriter
-
-    writer = PdfWriter()
-    for page in PdfReader(io.BytesIO(data)).pages:
-        writer.add_page(page)
-    writer.encrypt(user_password="secret", owner_password="owner")
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+WRAPPED = [  # one paragraph as a report's PDF prints it: cut at the line width
+    "Trong năm 2023, các tổ chức phi chính phủ nước ngoài đã phối hợp với",
+    "các sở, ngành và địa phương triển khai nhiều chương trình, dự án",
+    "thiết thực với tổng số vốn giải ngân đạt",
+    "17.216.450,40 USD.",
+]
+PAGE_TWO = "Tỉnh Quảng Trị tiếp nhận thêm 36 dự án mới trong năm."
 
 
-def test_bad_docx(monkeypatch):
-    assert "not a zip archive" in _reason(b"PK not really a zip", "fake.docx")
+def test_pdf_two_pages_text_title_and_hard_wraps(font):
+    data = make_pdf([["Báo cáo công tác viện trợ", *WRAPPED], [PAGE_TWO]], title="Báo cáo PCPNN 2023", font=font)
+    loaded = load_bytes(data, "bao-cao.pdf")
+    assert loaded.file_type == "pdf"
+    assert loaded.title == "Báo cáo PCPNN 2023"
+    text = nfc(loaded.text)
+    for line in WRAPPED:
+        assert line in text  # Vietnamese glyphs come back as the same characters
+    assert text.index(WRAPPED[0]) < text.index(PAGE_TWO)  # pages in order
+    cleaned = clean_text(loaded.text, title=loaded.title)
+    paragraphs = cleaned.text.split("\n")
+    assert " ".join(WRAPPED) in paragraphs  # the hard-wrapped lines are one paragraph again
+    assert PAGE_TWO in paragraphs
+    assert cleaned.title == "Báo cáo PCPNN 2023"
+
+
+def test_pdf_without_title_metadata_has_no_title(font):
+    loaded = load_bytes(make_pdf([[SENTENCE]], font=font), "khong-tieu-de.pdf")
+    assert loaded.title is None
+    assert SENTENCE in nfc(loaded.text)
+
+
+def test_pdf_wrap_before_the_unit_keeps_figure_and_unit_together(font):
+    lines = [
+        "Trong năm 2023, các tổ chức phi chính phủ nước ngoài đã giải ngân 17.216.450,40",
+        "USD cho các chương trình y tế, giáo dục và sinh kế tại tỉnh Quảng Trị.",
+    ]
+    cleaned = clean_text(load_bytes(make_pdf([lines], font=font), "wrap.pdf").text)
+    assert " ".join(lines) in cleaned.text.split("\n")
+
+
+def test_truncated_pdf_is_unreadable():
+    good = make_pdf([["Quang Tri received 94 projects in 2023."] * 5], title="Report")
+    assert "94 projects" in load_bytes(good, "whole.pdf").text  # the untruncated file is fine
+    error = refusal(good[:300], "cut.pdf")
+    assert "unreadable PDF" in error.reason
+
+
+@pytest.mark.parametrize("fraction", [0.1, 0.5, 0.9])
+def test_pdf_cut_anywhere_is_refused_cleanly(fraction):
+    good = make_pdf([["Quang Tri received 94 projects in 2023."] * 5, ["Page two."]])
+    # whatever pypdf trips on must come back as an IngestError, not as its own exception
+    error = refusal(good[: int(len(good) * fraction)], "cut.pdf")
+    assert "PDF" in error.reason
+
+
+def test_non_pdf_bytes_named_pdf_are_refused():
+    assert "unreadable PDF" in refusal("Đây không phải là PDF.".encode(), "gia.pdf").reason
+
+
+def test_pdf_without_a_text_layer_is_refused_with_the_reason():
+    error = refusal(make_drawing_only_pdf(), "ban-scan.pdf")
+    assert "no text layer" in error.reason and "OCR" in error.reason
+
+
+def test_pdf_with_a_user_password_is_refused():
+    plain = make_pdf([["Quang Tri received 94 projects in 2023."]])
+    locked = encrypt_pdf(plain, user_password="mat-khau")
+    error = refusal(locked, "khoa.pdf")
+    assert "password" in error.reason
+
+
+def test_pdf_with_only_an_owner_password_still_loads():
+    # "protected" against editing but openable by anyone: the text is readable
+    plain = make_pdf([["Quang Tri received 94 projects in 2023."]], title="Owner only")
+    loaded = load_bytes(encrypt_pdf(plain, user_password=""), "chi-chu-so-huu.pdf")
+    assert "94 projects" in loaded.text and loaded.title == "Owner only"
+
+
+# --- DOCX ---------------------------------------------------------------------------------------
+
+
+def test_docx_paragraphs_table_and_title():
+    table = [["Tỉnh", "Số dự án", "Vốn giải ngân"], ["Quảng Trị", "94", FIGURE], ["Thừa Thiên Huế", "61", "9.870.000 USD"]]
+    data = make_docx([SENTENCE, "Đoạn thứ hai nói về giáo dục.", table], title="Báo cáo viện trợ 2023")
+    loaded = load_bytes(data, "bao-cao.docx")
+    assert loaded.file_type == "docx"
+    assert loaded.title == "Báo cáo viện trợ 2023"
+    lines = loaded.text.split("\n")
+    assert SENTENCE in lines and "Đoạn thứ hai nói về giáo dục." in lines
+    for row in table:  # each row on its own line, its cells in order
+        row_line = next(line for line in lines if line.startswith(row[0]))
+        positions = [row_line.index(cell) for cell in row]
+        assert positions == sorted(positions), row_line
+
+
+def test_docx_without_title_has_no_title():
+    assert load_bytes(make_docx([SENTENCE]), "a.docx").title is None
+
+
+def test_docx_merged_cells_are_not_repeated():
+    import docx
+
+    document = docx.Document()
+    grid = document.add_table(rows=2, cols=3)
+    grid.cell(0, 0).merge(grid.cell(0, 2)).text = "Tổng vốn giải ngân theo năm"
+    for c, year in enumerate(["2022", "2023", "2024"]):
+        grid.cell(1, c).text = year
     buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("word/document.xml", b"\0" * 2_000_000)  # 2 MB of zeros squeeze into kilobytes
-    bomb = buffer.getvalue()
-    assert len(bomb) < 50_000
-    monkeypatch.setattr(loaders, "MAX_DOCX_EXPANDED_BYTES", 1_000_000)
-    assert "over the limit" in _reason(bomb, "bomb.docx")
-    monkeypatch.undo()
-    assert "unreadable .docx" in _reason(bomb, "bomb.docx")  # a zip, but not a Word document
+    document.save(buffer)
+    text = load_bytes(buffer.getvalue(), "gop-o.docx").text
+    assert text.count("Tổng vốn giải ngân theo năm") == 1
+    assert all(year in text for year in ("2022", "2023", "2024"))
 
 
-def test_read_source(tmp_path):
+def test_docx_row_with_equal_values_keeps_every_column():
+    table = [["Tỉnh", "Số dự án", "Số tổ chức"], ["Quảng Trị", "5", "5"]]
+    text = load_bytes(make_docx([table]), "bang.docx").text
+    row = next(line for line in text.split("\n") if "Quảng Trị" in line)
+    assert row.count("5") == 2, row
+
+
+def test_docx_keeps_tables_in_document_order():
+    data = make_docx(
+        ["Bảng 1: Số dự án", [["Quảng Trị", "94"]], "Bảng 2: Vốn giải ngân", [["Quảng Trị", FIGURE]]]
+    )
+    text = load_bytes(data, "thu-tu.docx").text
+    order = [text.index(piece) for piece in ("Bảng 1", "94", "Bảng 2", FIGURE)]
+    assert order == sorted(order), text
+
+
+def test_docx_that_is_not_a_zip_is_refused():
+    for data in (b"This is plain text, not Word.", b"PK\x03\x04 but then garbage"):
+        assert "not a zip" in refusal(data, "gia.docx").reason
+
+
+def test_zip_that_is_not_a_word_document_is_refused():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("hello.txt", "xin chào")
+    assert "unreadable .docx" in refusal(buffer.getvalue(), "khong-phai-word.docx").reason
+
+
+def test_docx_with_no_text_is_refused():
+    assert "no text" in refusal(make_docx(["", "   "]), "trong.docx").reason
+
+
+def test_zip_bomb_named_docx_is_refused_before_parsing(monkeypatch):
+    limit = 1_000_000
+    monkeypatch.setattr(loaders, "MAX_DOCX_EXPANDED_BYTES", limit)
+    bomb = zip_of_zeros(2 * limit)
+    assert len(bomb) < limit // 100  # tiny on disk, large once expanded
+    error = refusal(bomb, "bom.docx")
+    assert "over the limit" in error.reason
+
+    # a genuine document padded past the limit is refused too (the size check comes first) ...
+    real = make_docx([SENTENCE])
+    padded = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(real)) as src, zipfile.ZipFile(padded, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            dst.writestr(info, src.read(info.filename))
+        dst.writestr("word/media/padding.bin", b"\0" * (2 * limit))
+    assert "over the limit" in refusal(padded.getvalue(), "don.docx").reason
+    # ... while the same document without the padding is under the limit and loads
+    assert SENTENCE in load_bytes(real, "that.docx").text
+
+
+def test_zip_bomb_over_the_real_limit_is_refused_without_expanding_it():
+    declared = loaders.MAX_DOCX_EXPANDED_BYTES + 2**20
+    assert declared < 2**32  # fits the zip header without ZIP64
+    bomb = forge_declared_size(zip_of_zeros(1000), "word/document.xml", declared)
+    with zipfile.ZipFile(io.BytesIO(bomb)) as archive:
+        assert archive.getinfo("word/document.xml").file_size == declared
+    assert "over the limit" in refusal(bomb, "bom-lon.docx").reason
+
+
+# --- files that are not what their name says, empty files, unknown types -------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [("so-lieu.xlsx", ".xlsx"), ("BAO-CAO.XLSX", ".xlsx"), ("README", "no extension"), ("anh.png", ".png")],
+)
+def test_unsupported_types_are_refused_naming_the_type(name, shown):
+    error = refusal(SENTENCE.encode(), name)
+    assert "unsupported file type" in error.reason and shown in error.reason
+    for supported in (".txt", ".md", ".html", ".pdf", ".docx"):
+        assert supported in error.reason  # tells the person what would work
+
+
+@pytest.mark.parametrize("name", ["trong.txt", "trong.md", "trong.html", "trong.pdf", "trong.docx"])
+@pytest.mark.parametrize("data", [b"", b"   ", b" \r\n\t \n"], ids=["empty", "spaces", "whitespace"])
+def test_empty_and_whitespace_files_are_refused_as_empty(name, data):
+    assert "empty" in refusal(data, name).reason
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"\xef\xbb\xbf", b"\xef\xbb\xbf \r\n", " \n ".encode("utf-16")],
+    ids=["utf8-bom-only", "utf8-bom-whitespace", "utf16-whitespace"],
+)
+def test_files_with_only_a_bom_or_encoded_whitespace_are_refused_as_empty(data):
+    assert "empty" in refusal(data, "trong.txt").reason
+
+
+PNG_HEADER = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00\x00\x00\x01\x00\x08\x02\x00\x00\x00"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        pytest.param(os.urandom(4096), id="random-bytes"),
+        pytest.param(PNG_HEADER + os.urandom(2048), id="png"),
+        pytest.param(bytes(b for b in os.urandom(8192) if b), id="random-without-nul"),
+        pytest.param(zip_of_zeros(100), id="zip"),
+    ],
+)
+def test_binary_bytes_named_txt_are_refused(data):
+    assert "binary" in refusal(data, "that-ra-la-anh.txt").reason
+
+
+def test_text_with_a_few_control_characters_is_still_text():
+    data = (SENTENCE + "\f\t" + SENTENCE + "\r\n").encode()
+    assert SENTENCE in load_bytes(data, "a.txt").text
+
+
+# --- reading from disk --------------------------------------------------------------------------
+
+
+def test_read_source_returns_the_bytes(tmp_path):
+    path = tmp_path / "bao-cao.txt"
+    path.write_bytes(TEXT.encode("utf-16"))
+    assert read_source(path, 2**20) == TEXT.encode("utf-16")
+
+
+def test_read_source_missing_file(tmp_path):
+    missing = tmp_path / "khong-co.txt"
+    with pytest.raises(IngestError) as info:
+        read_source(missing, 2**20)
+    assert info.value.source == str(missing)
+    assert "cannot read the file" in info.value.reason
+
+
+def test_read_source_folder_is_refused(tmp_path):
     with pytest.raises(IngestError, match="cannot read the file"):
-        read_source(tmp_path / "missing.txt", 1000)
-    big = tmp_path / "big.txt"
-    big.write_bytes(b"a" * 3 * 2**20)
-    with pytest.raises(IngestError, match="3.0 MB, over the 1 MB limit"):
-        read_source(big, 2**20)
-    assert read_source(big, 4 * 2**20) == b"a" * 3 * 2**20
+        read_source(tmp_path, 2**20)
+
+
+def _sparse(path, size: int):
+    with open(path, "wb") as handle:  # no data written: instant and takes no disk space
+        handle.truncate(size)
+    return path
+
+
+def test_read_source_refuses_a_file_over_the_limit_and_names_the_limit(tmp_path):
+    big = _sparse(tmp_path / "lon.pdf", 3 * 2**20 + 1)
+    with pytest.raises(IngestError) as info:
+        read_source(big, 2 * 2**20)
+    reason = info.value.reason
+    named = re.search(r"over the ([\d.]+) MB limit", reason)
+    assert named and float(named.group(1)) == 2, reason
+    assert re.search(r"\b3(\.0)? MB\b", reason), reason  # and says how big the file is
+
+
+def test_read_source_accepts_a_file_exactly_at_the_limit(tmp_path):
+    path = _sparse(tmp_path / "vua.txt", 2**20)
+    assert len(read_source(path, 2**20)) == 2**20
+
+
+@pytest.mark.parametrize("limit_mb", [1.5, 0.5])
+def test_read_source_names_a_fractional_limit_correctly(tmp_path, limit_mb):
+    max_bytes = int(limit_mb * 2**20)  # how assistant.settings turns max_file_mb into bytes
+    path = _sparse(tmp_path / "lon.txt", max_bytes + 2**17)
+    with pytest.raises(IngestError) as info:
+        read_source(path, max_bytes)
+    named = re.search(r"over the ([\d.]+) MB limit", info.value.reason)
+    assert named, info.value.reason
+    assert float(named.group(1)) == pytest.approx(limit_mb, rel=0.05), info.value.reason
+
+
+@pytest.mark.parametrize("algorithm", ["AES-128", "AES-256"])
+def test_aes_encrypted_pdf_without_a_user_password_loads(algorithm, font):
+    plain = make_pdf([[SENTENCE]], font=font)
+    loaded = load_bytes(encrypt_pdf(plain, user_password="", algorithm=algorithm), "aes.pdf")
+    assert "17.216.450,40" in loaded.text
+    with pytest.raises(IngestError, match="password"):
+        load_bytes(encrypt_pdf(plain, user_password="mat-khau", algorithm=algorithm), "aes-locked.pdf")

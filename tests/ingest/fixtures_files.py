@@ -1,0 +1,197 @@
+"""Builders for the files the loader and pipeline tests feed in (generated, nothing binary committed).
+
+A plain module, not a conftest: the tests import what they need from it.
+"""
+
+from __future__ import annotations
+
+import io
+import struct
+import unicodedata
+import zipfile
+from pathlib import Path
+
+# --- Vietnamese text ----------------------------------------------------------------------------
+
+SENTENCE = "Năm 2023, tỉnh Quảng Trị giải ngân 17.216.450,40 USD vốn viện trợ phi chính phủ nước ngoài."
+FIGURE = "17.216.450,40 USD"
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+_TONES = "\u0300\u0301\u0303\u0309\u0323"  # grave, acute, tilde, hook above, dot below
+
+
+def encode_cp1258(text: str) -> bytes:
+    """Windows-1258 the way Vietnamese software writes it.
+
+    cp1258 has the shaped letters (ă â ê ô ơ ư đ) precomposed but not the toned ones (ả, ị, ữ...):
+    those are written as the base letter followed by a combining tone mark. So each character is
+    encoded directly when the code page has it, else decomposed (NFD), its tone split off and the
+    rest recomposed (NFC) before encoding.
+    """
+    out = bytearray()
+    for char in text:
+        try:
+            out += char.encode("cp1258")
+        except UnicodeEncodeError:
+            parts = unicodedata.normalize("NFD", char)
+            base = nfc("".join(c for c in parts if c not in _TONES))
+            tones = "".join(c for c in parts if c in _TONES)
+            out += base.encode("cp1258") + tones.encode("cp1258")
+    return bytes(out)
+
+
+# --- PDF ----------------------------------------------------------------------------------------
+
+_FONT_CANDIDATES = (Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),)
+
+
+def vietnamese_font() -> Path | None:
+    """A TTF font with Vietnamese glyphs, or None (PDF tests with Vietnamese text then skip)."""
+    candidates = list(_FONT_CANDIDATES)
+    try:
+        import matplotlib
+
+        candidates.append(Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf")
+    except ImportError:
+        pass
+    return next((p for p in candidates if p.is_file()), None)
+
+
+def make_pdf(pages: list[list[str]], *, title: str | None = None, font: Path | None = None) -> bytes:
+    """A PDF with one text line per entry (hard-wrapped like a real report) on each page.
+
+    With ``font=None`` the PDF core font Helvetica is used: ASCII text only.
+    """
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    if title:
+        pdf.set_title(title)
+    if font is not None:
+        pdf.add_font("vn", fname=str(font))
+        pdf.set_font("vn", size=11)
+    else:
+        pdf.set_font("Helvetica", size=11)
+    for lines in pages:
+        pdf.add_page()
+        for line in lines:
+            pdf.cell(0, 8, line, new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())
+
+
+def make_drawing_only_pdf() -> bytes:
+    """A page with shapes and no text at all: what a scan without OCR looks like to a text extractor."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.rect(10, 10, 50, 50)
+    pdf.set_fill_color(120)
+    pdf.rect(80, 80, 40, 20, style="F")
+    return bytes(pdf.output())
+
+
+def encrypt_pdf(
+    data: bytes, user_password: str, owner_password: str = "owner-secret", algorithm: str | None = None
+) -> bytes:
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
+    writer.encrypt(user_password=user_password, owner_password=owner_password, algorithm=algorithm)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+# --- DOCX ---------------------------------------------------------------------------------------
+
+
+def make_docx(
+    blocks: list[str | list[list[str]]], *, title: str | None = None
+) -> bytes:
+    """A .docx from blocks in document order: a string is a paragraph, a list of rows is a table."""
+    import docx
+
+    document = docx.Document()
+    for block in blocks:
+        if isinstance(block, str):
+            document.add_paragraph(block)
+        else:
+            grid = document.add_table(rows=len(block), cols=len(block[0]))
+            for r, row in enumerate(block):
+                for c, value in enumerate(row):
+                    grid.cell(r, c).text = value
+    if title is not None:
+        document.core_properties.title = title
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def zip_of_zeros(size: int, member: str = "word/document.xml") -> bytes:
+    """A zip holding ``size`` zero bytes, deflated to a tiny fraction of that (a small zip bomb)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(member, b"\0" * size)
+    return buffer.getvalue()
+
+
+def forge_declared_size(data: bytes, member: str, declared: int) -> bytes:
+    """Rewrite the uncompressed size a zip declares for ``member`` (local and central headers),
+    without writing that much data: a bomb's headers, cheaply."""
+    out = bytearray(data)
+    encoded = member.encode()
+    pos = 0
+    while (pos := out.find(b"PK\x03\x04", pos)) >= 0:  # local file headers
+        name_len = struct.unpack_from("<H", out, pos + 26)[0]
+        if out[pos + 30 : pos + 30 + name_len] == encoded:
+            struct.pack_into("<I", out, pos + 22, declared)
+        pos += 4
+    pos = 0
+    while (pos := out.find(b"PK\x01\x02", pos)) >= 0:  # central directory entries
+        name_len = struct.unpack_from("<H", out, pos + 28)[0]
+        if out[pos + 46 : pos + 46 + name_len] == encoded:
+            struct.pack_into("<I", out, pos + 24, declared)
+        pos += 4
+    return bytes(out)
+
+
+# --- HTML ---------------------------------------------------------------------------------------
+
+HTML_TITLE = "Quảng Trị tổng kết công tác viện trợ PCPNN năm 2023"
+HTML_DATE = "2024-03-05"
+HTML_PARAGRAPHS = (
+    "Năm 2023, các tổ chức phi chính phủ nước ngoài đã giải ngân tổng cộng 17.216.450,40 USD cho các "
+    "chương trình, dự án tại tỉnh Quảng Trị, tập trung vào y tế, giáo dục và khắc phục hậu quả bom mìn.",
+    "Ủy ban nhân dân tỉnh đánh giá cao sự hỗ trợ của các tổ chức quốc tế và cam kết tạo điều kiện thuận "
+    "lợi để các dự án được triển khai hiệu quả, đúng tiến độ trong những năm tới.",
+)
+HTML_MENU = ("Trang chủ", "Giới thiệu", "Tin tức sự kiện", "Liên hệ")
+HTML_RELATED = (
+    "Hội nghị xúc tiến vận động viện trợ phi chính phủ nước ngoài",
+    "Khánh thành trường mầm non do tổ chức Plan tài trợ ở Hướng Hóa",
+)
+HTML_FOOTER = ("Bản quyền thuộc Cổng thông tin điện tử tỉnh Quảng Trị", "Địa chỉ: 45 Hùng Vương, Đông Hà")
+
+
+def news_page(date_meta: str = '<meta name="date" content="{date}">') -> str:
+    """A provincial news page: menu, article with two paragraphs, related-news box, footer."""
+    menu = "".join(f'<li><a href="/m{i}">{item}</a></li>' for i, item in enumerate(HTML_MENU))
+    related = "".join(f'<li><a href="/r{i}">{item}</a></li>' for i, item in enumerate(HTML_RELATED))
+    paragraphs = "".join(f"<p>{p}</p>" for p in HTML_PARAGRAPHS)
+    footer = "".join(f"<p>{line}</p>" for line in HTML_FOOTER)
+    return f"""<!DOCTYPE html>
+<html lang="vi"><head><meta charset="utf-8"><title>{HTML_TITLE}</title>
+{date_meta.format(date=HTML_DATE)}</head>
+<body>
+<nav class="menu"><ul>{menu}</ul></nav>
+<main>
+<article>{paragraphs}</article>
+<aside class="related"><h3>Tin bài liên quan</h3><ul>{related}</ul></aside>
+</main>
+<footer>{footer}</footer>
+</body></html>"""

@@ -8,6 +8,7 @@ When the documents do not hold the answer, the answer says so and names what the
 
 from __future__ import annotations
 
+import math
 import re
 import threading
 import time
@@ -29,12 +30,14 @@ from assistant.question import MONEY, MONEY_UNITS, Ask, Question, analyze, conte
 from index.hybrid import SearchResults
 from index.store import IndexStore
 from ingest.facts import NATIONAL
+from ingest.gazetteer import find_provinces
 from ingest.glossary import concepts_in
 from ingest.models import Fact, Span
 from ingest.periods import Period
 from ingest.vietnamese import fold
 
 MAX_QUESTION_CHARS = 2000
+NEAR_WORDS = 12  # syllables either side of a figure that describe it most closely (about five words)
 # Concepts nearly every sentence of these reports shares: they cannot tell figures apart.
 GENERIC_CONCEPTS = {
     "pcpnn", "ngo", "national", "aid", "organisation", "project", "programme", "province", "how_many",
@@ -67,12 +70,13 @@ class Answerer:
         self._facts_cache: dict[str, list[Fact]] = {}
         self._texts_cache: dict[str, str] = {}
         self._names_cache: dict[str, str] = {}
+        self._near_cache: dict[str, dict[str, float]] = {}
 
     def _fresh_cache(self) -> None:
         generation = self.store.catalog.generation()
         with self._cache_lock:
             if generation != self._cache_generation:
-                self._facts_cache, self._texts_cache = {}, {}
+                self._facts_cache, self._texts_cache, self._near_cache = {}, {}, {}
                 self._names_cache = {d.doc_id: d.name for d in self.store.documents()}
                 self._cache_generation = generation
 
@@ -141,17 +145,60 @@ class Answerer:
         return self._facts_answer(q, best_facts)
 
     def _score_all(self, q: Question, ask: Ask, rank_of: dict[str, int], same_sentence_as: Fact | None = None) -> list[_Scored]:
-        scored = []
+        survivors = []
         for fact in self._facts_for(ask):
             result = self._score(fact, q, ask, rank_of)
-            if result is None:
-                continue
-            score, acceptable = result
+            if result is not None:
+                survivors.append((fact, *result))
+        weights = self._word_weights(q, [fact for fact, _, _ in survivors])
+        scored = []
+        for fact, score, acceptable in survivors:
+            score += self._lexical(fact, q, ask, weights)
             if same_sentence_as is not None and fact.sentence == same_sentence_as.sentence and fact.doc_id == same_sentence_as.doc_id:
                 score += 1.5
             scored.append(_Scored(fact, score, acceptable))
         scored.sort(key=lambda s: s.score, reverse=True)
         return scored
+
+    def _near_words(self, fact: Fact) -> dict[str, float]:
+        """Content words describing the figure, weighted by closeness: the last words before it,
+        its noun and the first words after it count fully; words further back count half."""
+        words = self._near_cache.get(fact.fact_id)
+        if words is None:
+            before = fact.descriptor.split()
+            close = " ".join(before[-NEAR_WORDS:] + [fact.unit_text or ""] + fact.trailing.split()[:NEAR_WORDS])
+            words = {w: 0.5 for w in content_words(" ".join(before[:-NEAR_WORDS]))}
+            words.update({w: 1.0 for w in content_words(close)})
+            self._near_cache[fact.fact_id] = words
+        return words
+
+    def _word_weights(self, q: Question, candidates: list[Fact]) -> dict[str, float]:
+        """How well each question word tells the candidate figures apart (an IDF over them): a word
+        every candidate shares ("nạn nhân") counts little, one only the right figure has counts much."""
+        n = len(candidates)
+        weights = {}
+        for word in q.keywords:
+            df = sum(1 for f in candidates if word in self._near_words(f))
+            weights[word] = math.log(1.0 + (n + 1) / (df + 1))
+        return weights
+
+    def _lexical(self, fact: Fact, q: Question, ask: Ask, weights: dict[str, float]) -> float:
+        score = 0.0
+        near_words = self._near_words(fact)
+        total = sum(weights.values())
+        if total:
+            score += 3.0 * sum(w * near_words.get(word, 0.0) for word, w in weights.items()) / total
+            score += 1.0 * len(q.keywords & content_words(self._sentence(fact))) / len(q.keywords)
+        near = f"{fact.descriptor} {fact.unit_text or ''} {fact.trailing}"
+        topics = q.concepts - GENERIC_CONCEPTS
+        if topics:
+            # concepts carry across wordings and languages: "giáo dục" / "GD&ĐT" / "education"
+            score += 1.0 * len(topics & set(concepts_in(near))) / len(topics)
+        if ask.noun and fold(ask.noun.lower()) in fold(near.lower()):
+            score += 2.0  # "bao nhiêu trường hợp": the very thing counted
+        elif fact.unit_text and fold(fact.unit_text.lower()) in q.folded:
+            score += 1.0  # the question names the counted thing as the sentence does
+        return score
 
     def _facts_for(self, ask: Ask) -> list[Fact]:
         key = ask.unit or ""
@@ -165,10 +212,12 @@ class Answerer:
         if fact.change and not q.asks_change:
             return None
         score, acceptable = 0.0, True
+        if q.asks_change:
+            score += 2.0 if fact.change else -1.0
 
         provinces = [p for p in q.places if p != NATIONAL]
         wanted_places = provinces or ([NATIONAL] if NATIONAL in q.places else [])
-        strength = {"sentence": 3.0, "paragraph": 2.5, "document": 1.5}[fact.subject_source]
+        strength = {"sentence": 3.0, "paragraph": 2.75, "document": 1.5}[fact.subject_source]
         if wanted_places:
             if fact.place in wanted_places:
                 score += strength
@@ -213,21 +262,8 @@ class Answerer:
             elif fact.metric is not None:
                 score += 0.5
         if fact.part_of_total:
-            score -= 1.0
+            score -= 0.5  # a tie-breaker towards the total, when the question names no part
 
-        words = q.keywords
-        near = f"{fact.descriptor} {fact.unit_text or ''} {fact.trailing}"
-        if words:
-            score += 2.0 * len(words & content_words(near)) / len(words)
-            score += 1.0 * len(words & content_words(self._sentence(fact))) / len(words)
-        topics = q.concepts - GENERIC_CONCEPTS
-        if topics:
-            # concepts carry across wordings and languages: "giáo dục" / "GD&ĐT" / "education"
-            score += 1.0 * len(topics & set(concepts_in(near))) / len(topics)
-        if fact.unit_text and ask.noun and fold(fact.unit_text.lower()).startswith(fold(ask.noun.lower())):
-            score += 2.0  # "bao nhiêu trường hợp": the very thing counted
-        elif fact.unit_text and fold(fact.unit_text.lower()) in q.folded:
-            score += 1.0  # the question names the counted thing as the sentence does
         rank = rank_of.get(fact.passage_id)
         if rank is not None:
             score += 1.0 / rank**0.5
@@ -311,9 +347,20 @@ class Answerer:
             for place in provinces:
                 items.append((place, _with_places(q, [place])))
         lines, facts = [], []
+        by_place = bool(items) and items[0][1].periods == q.periods and len(provinces) > 1
         for label, sub in items:
             scored = self._score_all(sub, ask, rank_of)
             best = next((s for s in scored if s.acceptable), None)
+            if best is None and by_place:
+                # a place without a figure for the period asked: its figure for another period,
+                # labelled with that period, is still worth listing side by side
+                best = next((s for s in self._score_all(_without_periods(sub), ask, rank_of) if s.acceptable), None)
+                if best is not None:
+                    period = best.fact.period.label if best.fact.period and best.fact.period_source != "document" else None
+                    when = f" ({period})" if period else (" (year not stated)" if q.language == "en" else " (không ghi năm)")
+                    facts.append(best.fact)
+                    lines.append(f"{label}{when}: {best.fact.text}")
+                    continue
             if best is None:
                 lines.append(f"{label}: {'not in the documents' if q.language == 'en' else 'không có trong tài liệu'}")
                 continue
@@ -405,6 +452,7 @@ class Answerer:
                 if q.concepts:
                     score += 2.0 * len(q.concepts & set(concepts_in(sentence))) / len(q.concepts)
                 score += _year_agreement(q, " ".join(s.of(doc_text) for s in sentences), doc_text)
+                score += _place_agreement(q, sentence, hit.passage.provinces)
                 score += _cue_bonus(q, sentence) + 0.5 / hit.rank
                 score += 0.5 * len(set(re.findall(r"\d+/\d+(?:/\d+)?", q.text)) & set(re.findall(r"\d+/\d+(?:/\d+)?", " ".join(s.of(doc_text) for s in sentences))))
                 candidates.append((score, hit.passage.doc_id, span, hit.passage.passage_id, sentence))
@@ -508,7 +556,7 @@ class Answerer:
     def _sentence(self, fact: Fact) -> str:
         return fact.sentence.of(self._doc_text(fact.doc_id))
 
-    def _quote(self, fact: Fact, limit: int = 320) -> str:
+    def _quote(self, fact: Fact, limit: int = 220) -> str:
         """The fact's sentence, trimmed to the clause around the figure when it is long."""
         sentence = self._sentence(fact)
         if len(sentence) <= limit:
@@ -585,6 +633,16 @@ _QUOTED = re.compile(r"['\"“‘]([^'\"”’]{3,120})['\"”’]")
 _DATE_IN = re.compile(r"\b(?:ngày\s*)?\d{1,2}/\d{1,2}(?:/\d{4})?\b")
 
 
+def _place_agreement(q: Question, sentence: str, passage_provinces: list[str]) -> float:
+    """The province asked about, named in the sentence (+1) or elsewhere in its passage (+0.5)."""
+    provinces = [p for p in q.places if p != NATIONAL]
+    if not provinces:
+        return 0.0
+    if any(p in find_provinces(sentence) for p in provinces):
+        return 1.0
+    return 0.5 if any(p in passage_provinces for p in provinces) else 0.0
+
+
 def _year_agreement(q: Question, passage: str, document: str) -> float:
     """Years asked about: named in the passage (+1), only elsewhere in its document (+0.5), or the
     passage names other years and not these (-0.5)."""
@@ -599,9 +657,18 @@ def _year_agreement(q: Question, passage: str, document: str) -> float:
     return 0.5 if any(y in document for y in asked) else 0.0
 
 
+_BODY = re.compile(
+    r"(?:Ban|Ủy ban|Uỷ ban|Sở|Bộ|Cục|Liên hiệp|Hội|Trung tâm|Văn phòng)\s+[A-ZĐ][^,.;:()]{2,80}?\s*\([A-Z]{2,}\)"
+    r"|(?:Ban|Ủy ban|Sở|Bộ|Cục|Liên hiệp|Hội|Trung tâm|Văn phòng)\s+(?:[A-ZĐ][^\W\d_]*\s?)+"
+)
+_WHICH_BODY = re.compile(r"\b(co quan nao|to chuc nao|don vi nao|ban nao|which (?:organi[sz]ation|agency|body|office))\b")
+
+
 def _cue_bonus(q: Question, sentence: str) -> float:
     folded = q.folded
     bonus = 0.0
+    if _WHICH_BODY.search(folded) and _BODY.search(sentence):
+        bonus += 1.5
     if re.search(r"\b(ai|who)\b", folded) and _PERSON.search(sentence):
         bonus += 1.5
     if re.search(r"\b(nghi dinh|quyet dinh|thong tu|decree|van ban)\b", folded) and _DECREE.search(sentence):
@@ -616,6 +683,10 @@ def _cue_bonus(q: Question, sentence: str) -> float:
 def _key_phrase(q: Question, sentence: str) -> str | None:
     """The part of a sentence that answers: a person's name, a decree, a quoted phrase, a date."""
     folded = q.folded
+    if _WHICH_BODY.search(folded):
+        m = _BODY.search(sentence)
+        if m:
+            return m.group(0).strip()
     if re.search(r"\b(ai|who)\b", folded):
         m = _PERSON.search(sentence)
         if m:

@@ -129,7 +129,8 @@ def statement_vi(fact: Fact) -> str:
     elif fact.unit in ("USD", "VND", "EUR", "percent", "fraction") and own_metric(fact) is None and 0 < len(words) <= 8:
         # no known metric: the source's own words say what the figure is ("Lĩnh vực y tế đạt")
         body = f"{fact.descriptor} {fact.text}" + (f" ({who})" if who else "")
-        body = body[:1].lower() + body[1:] if when else body
+        if when and not body[:2].isupper():  # "GD&ĐT" keeps its capitals
+            body = body[:1].lower() + body[1:]
     elif fact.unit in ("USD", "VND", "EUR", "percent", "fraction"):
         what = _metric_vi(fact) or "con số"
         body = f"{what} của {who} là {fact.text}" if who else f"{what} là {fact.text}"

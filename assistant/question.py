@@ -25,17 +25,20 @@ _ASK = re.compile(
     r"ty le|ti le|what percentage|what share|what proportion)\b"
 )
 _MONEY_WORDS = re.compile(
-    r"\b(giai ngan|cam ket|gia tri|von|usd|dong|tien|kinh phi|vien tro|tai tro|disburs|commit|value|amount|"
-    r"funding|aid|dollars?|vnd|much)\b"
+    r"\b(giai ngan|cam ket|gia tri|von|usd|tien|kinh phi|vien tro|tai tro|disburs|commit|value|amount|"
+    r"funding|aid|dollars?|vnd|much|contribut)\b"
 )
 _RATE_WORDS = re.compile(r"\b(ty le|ti le|phan tram|percentage|percent|rate|share|proportion)\b|%")
 _ENGLISH = re.compile(r"\b(how|what|who|which|when|where|the|were|was|did|does|many|much|in|of|is|are)\b")
 _ENTITY = re.compile(r"\b(ai|la ai|who|whom|nao|gi|la gi|what|which|ten)\b")
 _DATE = re.compile(r"\b(khi nao|bao gio|ngay nao|luc nao|thoi gian nao|when|what date|which date|what day)\b")
-_COMPARE = re.compile(r"\b(so sanh|compare|comparison|versus|vs)\b")
+_COMPARE = re.compile(r"\b(so sanh|so voi|compare|comparison|compared|versus|vs)\b")
 _DERIVED = re.compile(r"\b(neu|if|gia su|suppose)\b.*\b(tang|giam|increase|decrease|grew|rose|fell|more|less)\b")
 _LIST = re.compile(r"\b(liet ke|ke ten|nhung .* nao|cac .* nao|list|name the)\b")
-_CHANGE_ASK = re.compile(r"\b(tang|giam|thay doi|chenh lech|increase|decrease|change|difference)\b")
+_CHANGE_ASK = re.compile(
+    r"\b(tang them|giam di|tang bao nhieu|giam bao nhieu|tang|giam|thay doi|chenh lech|increase[ds]?|decrease[ds]?|"
+    r"change|difference|fall|fell|drop|dropped|decline[ds]?|rise|rose|grow|grew)\b"
+)
 
 # Words that carry no topic: question words, function words and the domain's ubiquitous terms.
 STOPWORDS = set(
@@ -138,21 +141,29 @@ def analyze(question: str, lexicon: Lexicon | None = None) -> Question:
         if cue in ("ty le", "ti le", "what percentage", "what share", "what proportion"):
             asks.append(Ask("percent", m.start()))
             continue
-        unit, noun = _ask_unit(text, m.end())
+        unit, noun = (None, None) if cue == "how much" else _ask_unit(text, m.end())
         if unit is None:
             window = folded[max(0, m.start() - 60) : m.end() + 40]
             if _RATE_WORDS.search(window):
                 unit = "percent"
             elif _MONEY_WORDS.search(window) or cue == "how much":
                 unit = MONEY
+            elif not _RATE_WORDS.search(folded) and _MONEY_WORDS.search(folded) and not re.search(r"\bbao nhieu\s+\w", folded[m.start():]):
+                unit = MONEY  # "Vốn viện trợ ... của các dự án mới ở Quảng Trị năm 2023 là bao nhiêu?"
         asks.append(Ask(unit, m.start(), noun))
     # "tỷ lệ ... là bao nhiêu" is one ask, not two
     if len(asks) > 1 and asks[0].unit == "percent" and all(a.unit in (None, MONEY, "percent") for a in asks[1:]):
         asks = asks[:1]
 
-    if not asks and _COMPARE.search(folded):
-        unit = "percent" if _RATE_WORDS.search(folded) else MONEY if _MONEY_WORDS.search(folded) else None
-        asks.append(Ask(unit, 0))
+    if not asks:
+        # "Số tổ chức ... so với ...", "So sánh số dự án ...": the counted thing after "số"
+        counted = re.search(r"\b(so|number of)\s", folded)
+        unit, noun = _ask_unit(text, counted.end()) if counted else (None, None)
+        if unit is not None:
+            asks.append(Ask(unit, counted.start(), noun))
+        elif _COMPARE.search(folded):
+            unit = "percent" if _RATE_WORDS.search(folded) else MONEY if _MONEY_WORDS.search(folded) else None
+            asks.append(Ask(unit, 0))
 
     given_change = None
     if _DERIVED.search(folded):
@@ -165,7 +176,9 @@ def analyze(question: str, lexicon: Lexicon | None = None) -> Question:
         asks = []  # "Kế hoạch số mấy": the number that names a document, not a quantity
     if given_change is not None:
         kind = "derived"
-    elif _COMPARE.search(folded) or (asks and (len({p.label for p in periods}) > 1 or len(places) > 1)):
+    elif asks and (len({p.label for p in periods}) > 1 or len([p for p in places if p != NATIONAL]) > 1):
+        kind = "comparison"
+    elif _COMPARE.search(folded) and asks and not _CHANGE_ASK.search(folded):
         kind = "comparison"
     elif asks:
         kind = "quantity"

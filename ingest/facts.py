@@ -20,7 +20,7 @@ from ingest.gazetteer import find_province_mentions
 from ingest.glossary import find_concepts
 from ingest.models import Fact, Passage, Span
 from ingest.numbers import Quantity, find_quantities
-from ingest.periods import Period, PeriodMention, find_periods
+from ingest.periods import Period, find_periods
 from ingest.vietnamese import fold
 
 NATIONAL = "Việt Nam"
@@ -35,6 +35,7 @@ _METRICS = (
     ("value", ("gia tri", "tong von", "so von", "value")),
 )
 _DISTRICT = re.compile(r"\b(?:huyện|quận|thị xã|district)\s+((?:[A-ZĐ][^\W\d_]*)(?:\s+[A-ZĐ][^\W\d_]*){0,2})")
+_AMONG = re.compile(r"\s*(?:trong số (?:này|đó|trên)|among them|of these|of whom)\b", re.IGNORECASE)
 _SUBSET = re.compile(r"\btrong\s+đó\b|\bincluding\b|\bof which\b", re.IGNORECASE)
 
 
@@ -71,6 +72,7 @@ def find_districts(text: str) -> list[tuple[int, str]]:
 
 @dataclass
 class _Carry:
+    last_fact: Fact | None = None
     metric: str | None = None
     place: tuple[str, Span] | None = None
     district: tuple[str, Span] | None = None
@@ -116,14 +118,6 @@ def reference_year(text: str, published: str | None) -> int | None:
         # a tie goes to the earlier year: reports review one year and plan the next
         return int(max(counts, key=lambda y: (counts[y], -int(y))))
     return int(published[:4]) if published else None
-
-
-def _resolve(mention: PeriodMention, carried: Period | None, ref_year: int | None) -> Period | None:
-    if mention.period is not None:
-        return mention.period
-    if mention.relative == "past":
-        return carried or (Period.year(ref_year) if ref_year else None)
-    return Period.year(ref_year) if ref_year else None
 
 
 def extract_facts(
@@ -173,8 +167,15 @@ def _sentence_facts(
     mentions = find_periods(sentence)
     comparisons = [(p.start, p.period) for p in mentions if p.comparison]
     periods = [p for p in mentions if not p.comparison]
-    resolved = [(p.start, _resolve(p, carry.period[0] if carry.period else None, ref_year)) for p in periods]
-    resolved = [(pos, period) for pos, period in resolved if period is not None]
+    # (position, period, the sentence that states it when that is not this one)
+    resolved: list[tuple[int, Period, Span | None, str]] = []
+    for mention in periods:
+        if mention.period is not None:
+            resolved.append((mention.start, mention.period, None, "sentence"))
+        elif mention.relative == "past" and carry.period is not None:
+            resolved.append((mention.start, carry.period[0], carry.period[1], "paragraph"))  # "năm qua"
+        elif ref_year is not None:
+            resolved.append((mention.start, Period.year(ref_year), ref_span, "document"))
     subset_at = [m.start() for m in _SUBSET.finditer(sentence)]
     facts: list[Fact] = []
     previous_end = 0
@@ -183,7 +184,11 @@ def _sentence_facts(
     for n, quantity in enumerate(quantities):
         descriptor = sentence[previous_end : quantity.start]
         next_start = quantities[n + 1].start if n + 1 < len(quantities) else len(sentence)
-        trailing = re.split(r"[;]", sentence[quantity.end : next_start], maxsplit=1)[0]
+        # words after a figure describe it up to the next clause boundary; past it they usually
+        # introduce the next figure ("..., trong đó: vốn viện trợ không hoàn lại: ...")
+        trailing = re.split(r"[;,:]", sentence[quantity.end : next_start], maxsplit=1)[0]
+        among = _AMONG.match(trailing)
+        referent = carry.last_fact if among else None
         metric = _metric(descriptor) or (previous_metric if quantity.change else None)
         if metric is None and quantity.is_money:
             metric = carry.metric  # "Viện trợ PCPNN theo lĩnh vực ... Lĩnh vực y tế đạt trên 51 triệu USD"
@@ -206,15 +211,22 @@ def _sentence_facts(
         place = pick(places, carry.place)
         if place is None and doc_place is not None:
             place, source = doc_place, "document"
-        own_periods = len(context)
-        period = pick(resolved, carry.period)
-        period_source = None if period is None else ("sentence" if resolved else "paragraph")
+        stated = _nearest([(pos, (period, source_span, kind)) for pos, period, source_span, kind in resolved], quantity.start)
+        period, period_source = None, None
+        if stated is not None:
+            period, source_span, period_source = stated
+            if source_span is not None and source_span != span:
+                context.append(source_span)
+        elif carry.period is not None:
+            period, period_source = carry.period[0], "paragraph"
+            if carry.period[1] != span:
+                context.append(carry.period[1])
+            source = "paragraph"
         if period is None and ref_year is not None:
             # no sentence dates the figure: the year the report is about, cited, and flagged as such
             period, period_source = Period.year(ref_year), "document"
             if ref_span is not None and ref_span != span:
                 context.append(ref_span)
-        del own_periods
         facts.append(
             Fact(
                 fact_id=f"{passage.passage_id}-f{counter + len(facts)}",
@@ -233,8 +245,9 @@ def _sentence_facts(
                 district=pick(districts, carry.district),
                 organization=pick(organisations, carry.organization),
                 period=period,
-                part_of_total=_in_subset(sentence, quantity, subset_at),
-                descriptor=descriptor.strip(" ,;:()"),
+                part_of_total=_in_subset(sentence, quantity, subset_at) or referent is not None,
+                # "Gần 5 ngàn trường hợp trong số này": the cases are among the victims named before
+                descriptor=(f"({referent.unit_text}) " if referent and referent.unit_text else "") + descriptor.strip(" ,;:()"),
                 trailing=trailing.strip(" ,;:()."),
                 context=list(dict.fromkeys(context)),
                 subject_source=source,
@@ -242,6 +255,8 @@ def _sentence_facts(
                 period_source=period_source,
             )
         )
+    if facts:
+        carry.last_fact = facts[-1]
     # what this sentence names explicitly is carried to the next ones of the paragraph
     sentence_metric = _metric(sentence)
     if sentence_metric is not None:
@@ -253,7 +268,8 @@ def _sentence_facts(
     if organisations:
         carry.organization = (organisations[-1][1], span)
     if resolved:
-        carry.period = (resolved[-1][1], span)
+        _, period, source_span, _ = resolved[-1]
+        carry.period = (period, source_span or span)
     return facts
 
 

@@ -7,6 +7,7 @@ recognised so that they are not taken for the period of a figure.
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass
 
@@ -22,9 +23,11 @@ _YEAR_RANGE = re.compile(
     re.IGNORECASE,
 )
 _SINCE = re.compile(
-    rf"(?:(?:kể\s+)?từ\s+(?:đầu\s+|cuối\s+)?(?:năm\s+)?|since\s+){_YEAR}(?:\s+(?:đến nay|tới nay|đến hiện nay|cho đến nay))?",
+    rf"(?:(?:kể\s+)?từ\s+(?:đầu\s+|cuối\s+)?(?:năm\s+)?|(?:since|from)\s+(?:the\s+(?:beginning|start)\s+of\s+)?)"
+    rf"{_YEAR}(?:\s+(?:đến nay|tới nay|đến hiện nay|cho đến nay|to date|until now))?",
     re.IGNORECASE,
 )
+_UNTIL_DATE = re.compile(rf"(?:đến|tới|until|up to|by)\s+(?:ngày\s*)?{_DATE}", re.IGNORECASE)
 _UNTIL_MONTH = re.compile(r"(?:đến|tới|until)\s+(?:tháng\s+)?(\d{1,2})\s*/\s*" + _YEAR, re.IGNORECASE)
 _YEAR_ALONE = re.compile(rf"(?<![\d/.,-]){_YEAR}(?![\d/]|[.,]\d)")
 _RELATIVE = re.compile(r"\b(?:trong\s+)?năm\s+(?:qua|vừa qua|trước|nay)\b|\b(?:last year|this year|the past year)\b", re.IGNORECASE)
@@ -99,11 +102,17 @@ def find_periods(text: str) -> list[PeriodMention]:
         if free(m.start(), m.end()):
             year = int(m.group(1))
             found.append(PeriodMention(m.start(), m.end(), Period(f"{year:04d}-01-01", None, f"từ {year}")))
+    for m in _UNTIL_DATE.finditer(text):
+        end = _iso(m.group(1), m.group(2), m.group(3))
+        if end and free(m.start(), m.end()):
+            label = f"đến {int(m.group(1))}/{int(m.group(2))}/{m.group(3)}"
+            found.append(PeriodMention(m.start(), m.end(), Period("0001-01-01", end, label)))
     for m in _UNTIL_MONTH.finditer(text):
-        if free(m.start(), m.end()) and 1 <= int(m.group(1)) <= 12:
-            found.append(
-                PeriodMention(m.start(), m.end(), Period("0001-01-01", f"{m.group(2)}-{int(m.group(1)):02d}-28", f"đến {int(m.group(1))}/{m.group(2)}"))
-            )
+        month, year = int(m.group(1)), int(m.group(2))
+        if free(m.start(), m.end()) and 1 <= month <= 12:
+            last_day = calendar.monthrange(year, month)[1]
+            period = Period("0001-01-01", f"{year:04d}-{month:02d}-{last_day:02d}", f"đến {month}/{year}")
+            found.append(PeriodMention(m.start(), m.end(), period))
     for m in _YEAR_ALONE.finditer(text):
         if free(m.start(), m.end()) and not _inside_code_or_date(text, m.start(), m.end()):
             found.append(PeriodMention(m.start(), m.end(), Period.year(int(m.group(1)))))

@@ -42,6 +42,7 @@ COUNTED = {
     "ngos": "organizations", "organizations": "organizations", "organisations": "organizations",
     "nạn nhân": "people", "người": "people", "trường hợp": "people", "lượt người": "people",
     "người dân": "people", "học sinh": "people", "cán bộ": "people", "thanh niên": "people",
+    "đồng bào": "people",
     "people": "people", "hộ gia đình": "households", "hộ": "households",
     "quốc gia": "countries", "nước": "countries", "countries": "countries",
     "điểm cầu": "sites", "tỉnh, thành phố": "provinces", "tỉnh thành": "provinces", "tỉnh/thành phố": "provinces",
@@ -292,7 +293,9 @@ def _quantity(text: str, m: re.Match[str]) -> Quantity | None:
             return None  # a bare number says nothing on its own
     if _is_year(value, token) and scale == 1.0 and unit not in ("USD", "VND", "EUR", "percent"):
         return None  # "năm 2023 tỉnh ...": a year, not 2023 provinces
-    start, qualifier, change = _qualifier(text, m.start())
+    # "$5 million": the sign is part of the figure as written, and the qualifier comes before it
+    figure_start = m.start() - 1 if m.start() > 0 and text[m.start() - 1] == "$" else m.start()
+    start, qualifier, change = _qualifier(text, figure_start)
     return Quantity(
         value=round(value * scale, 6), text=text[start:end], start=start, end=end, number_start=m.start(),
         number_end=m.end(), unit=unit, unit_text=unit_text, qualifier=qualifier, change=change,

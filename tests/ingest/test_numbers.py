@@ -320,3 +320,15 @@ def test_quantity_spans_point_into_the_text(text, digits):
     for q in found:
         assert text[q.start : q.end] == q.text
         assert q.start <= q.number_start < q.number_end <= q.end
+
+
+def test_compatriots_are_people_not_currency():
+    [q] = find_quantities("5 triệu đồng bào cả nước")
+    assert (q.unit, q.value, q.text) == ("people", 5_000_000.0, "5 triệu đồng bào")
+
+
+def test_dollar_sign_is_part_of_the_figure():
+    [q] = find_quantities("$5 million in aid")
+    assert (q.text, q.unit, q.value) == ("$5 million", "USD", 5_000_000.0)
+    [q] = find_quantities("hơn $2 million")
+    assert (q.text, q.qualifier) == ("hơn $2 million", "more than")

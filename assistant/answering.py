@@ -12,7 +12,7 @@ import math
 import re
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from assistant.grounding import numbers_in, ungrounded_numbers
 from assistant.llm import LLMPhraser, LLMUnavailable, SourcePassage, check_phrasing
@@ -25,6 +25,7 @@ from assistant.phrasing import (
     period_vi,
     statement_en,
     statement_vi,
+    undated,
 )
 from assistant.question import MONEY, MONEY_UNITS, Ask, Question, analyze, content_words
 from index.hybrid import SearchResults
@@ -375,7 +376,7 @@ class Answerer:
     def _facts_answer(self, q: Question, facts: list[Fact], text: str | None = None) -> Answer:
         if text is None:
             # the report's year matters only when the question asks about a period
-            shown = [f if q.periods or f.period_source != "document" else _undated(f) for f in facts]
+            shown = [f if q.periods or f.period_source != "document" else undated(f) for f in facts]
             statements = [statement_en(f) if q.language == "en" else statement_vi(f) for f in shown]
             quote = self._quote(facts[0])
             lead = "The report says" if q.language == "en" else "Theo tài liệu"
@@ -602,15 +603,7 @@ def _period_sort_key(label: str) -> str:
     return digits[0] if digits else label
 
 
-def _undated(fact: Fact) -> Fact:
-    from dataclasses import replace
-
-    return replace(fact, period=None, period_source=None)
-
-
 def _with_periods(q: Question, periods: list[Period]) -> Question:
-    from dataclasses import replace
-
     return replace(q, periods=periods)
 
 
@@ -619,8 +612,6 @@ def _without_periods(q: Question) -> Question:
 
 
 def _with_places(q: Question, places: list[str]) -> Question:
-    from dataclasses import replace
-
     return replace(q, places=places)
 
 

@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 from assistant.grounding import numbers_in, ungrounded_numbers
 from assistant.llm import LLMPhraser, LLMUnavailable, draft_opening
 from assistant.models import Citation, FactRef
-from assistant.phrasing import period_vi, statement_vi
+from assistant.phrasing import period_vi, statement_vi, undated
 from assistant.question import content_words
 from index.store import IndexStore
 from ingest.facts import NATIONAL, find_organisations
@@ -158,7 +158,7 @@ class Drafter:
         for n, f in enumerate(chosen, 1):
             ref = FactRef(f.value, f.unit, f.qualifier, f.text, f.subject, f.period.label if f.period else None,
                           names.get(f.doc_id, f.doc_id), f.metric)  # fmt: skip
-            undated = f if f.period_source != "document" else _undated(f)
+            undated = f if f.period_source != "document" else undated(f)
             figures.append(DraftFigure(n, f"{statement_vi(undated)} [{n}]", ref, citation(f.doc_id, f.passage_id, f.sentence)))
 
         # organisations, sectors, directions from the passages in scope
@@ -226,12 +226,6 @@ class Drafter:
             notes.append(f"the language model's opening was not used: numbers not in the sources: {', '.join(missing)}")
             return fallback, "template"
         return text, "llm"
-
-
-def _undated(fact: Fact) -> Fact:
-    from dataclasses import replace
-
-    return replace(fact, period=None, period_source=None)
 
 
 def _passage_in_scope(provinces: list[str], title: str | None, place: str | None) -> bool:

@@ -7,8 +7,9 @@ them come from these templates.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
-from ingest.facts import NATIONAL
+from ingest.facts import NATIONAL, metric_of
 from ingest.models import Fact
 from ingest.numbers import format_number_vi
 from ingest.periods import Period
@@ -98,9 +99,7 @@ def subject_en(fact: Fact) -> str | None:
 
 def own_metric(fact: Fact) -> str | None:
     """The metric the figure's own words name (not one carried from an earlier sentence)."""
-    from ingest.facts import _metric
-
-    return _metric(fact.descriptor)
+    return metric_of(fact.descriptor)
 
 
 def _metric_vi(fact: Fact) -> str | None:
@@ -116,7 +115,7 @@ def _capitalise(text: str) -> str:
 def statement_vi(fact: Fact) -> str:
     """"Năm 2023, giá trị giải ngân của Quảng Trị là 17.216.450,40 USD." """
     if fact.period_source == "document":
-        undated = _without_period(fact)
+        undated = undated(fact)
         year = fact.period.label if fact.period else ""
         return f"Báo cáo nói về năm {year}, nhưng câu chứa số liệu không ghi năm: {statement_vi(undated)[:1].lower()}{statement_vi(undated)[1:]}"
     when = period_vi(fact.period)
@@ -166,7 +165,7 @@ def statement_en(fact: Fact) -> str:
     """"In 2023, the disbursement of Quảng Trị was 17.216.450,40 USD (“17.216.450,40 USD”)." """
     if fact.period_source == "document":
         year = fact.period.label if fact.period else ""
-        return f"The report is about {year}, but the sentence with the figure gives no year: {statement_en(_without_period(fact))}"
+        return f"The report is about {year}, but the sentence with the figure gives no year: {statement_en(undated(fact))}"
     when = period_en(fact.period)
     who = subject_en(fact)
     if fact.unit in ("USD", "VND", "EUR", "percent", "fraction"):
@@ -192,9 +191,8 @@ _LEADING_INTO = {"cua", "voi", "va", "tong", "gia", "tri", "dat", "la", "co", "g
                  "cho", "so", "von", "of", "with", "and", "total", "worth", "value"}  # fmt: skip
 
 
-def _without_period(fact: Fact) -> Fact:
-    from dataclasses import replace
-
+def undated(fact: Fact) -> Fact:
+    """The fact without its period, for sentences where the period would mislead."""
     return replace(fact, period=None, period_source=None)
 
 

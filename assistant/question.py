@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from index.lexicon import Lexicon
-from ingest.facts import NATIONAL, _metric, _places, find_districts, find_organisations
+from ingest.facts import NATIONAL, find_districts, find_organisations, metric_of, places_in
 from ingest.glossary import concepts_in
 from ingest.numbers import COUNTED, _match_phrase, find_quantities
 from ingest.periods import Period, find_periods
@@ -123,9 +123,9 @@ def analyze(question: str, lexicon: Lexicon | None = None) -> Question:
     folded = fold(text.lower())
 
     organisations_found = find_organisations(text)
-    places = [name for _, name in _places(text, organisations_found)]
+    places = [name for _, name in places_in(text, organisations_found)]
     if restored:  # "quang tri" as typed is a place name even where the restored text is lower case
-        places += [name for _, name in _places(normalize_text(question), find_organisations(question))]
+        places += [name for _, name in places_in(normalize_text(question), find_organisations(question))]
     places = list(dict.fromkeys(places))
     districts = [name for _, name in find_districts(text)]
     districts += [
@@ -191,7 +191,7 @@ def analyze(question: str, lexicon: Lexicon | None = None) -> Question:
     else:
         kind = "open"
 
-    metric = _metric(text)
+    metric = metric_of(text)
     metrics = {metric} if metric else set()
     if "giai ngan" in folded or "disburs" in folded:
         metrics.add("disbursed")

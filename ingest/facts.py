@@ -88,7 +88,7 @@ def _nearest(mentions: list[tuple[int, object]], pos: int) -> object | None:
     return mentions[0][1] if mentions else None
 
 
-def _places(sentence: str, organisations: list[tuple[int, int, str]] | None = None) -> list[tuple[int, str]]:
+def places_in(sentence: str, organisations: list[tuple[int, int, str]] | None = None) -> list[tuple[int, str]]:
     """Provinces and mentions of the whole country; "Việt Nam" inside a name ("ChildFund Việt Nam")
     does not make a figure national."""
     inside = [(start, end) for start, end, _ in organisations or []]
@@ -101,7 +101,7 @@ def _places(sentence: str, organisations: list[tuple[int, int, str]] | None = No
     return sorted(found)
 
 
-def _metric(descriptor: str) -> str | None:
+def metric_of(descriptor: str) -> str | None:
     folded = " " + fold(descriptor.lower())
     for name, words in _METRICS:
         if any(w in folded for w in words):
@@ -130,7 +130,7 @@ def extract_facts(
     """Facts of every sentence of a document, subjects and periods carried within paragraphs."""
     ref_year = reference_year(text, published)
     ref_span = _first_sentence_with_year(text, passages, ref_year)
-    doc_place = _nearest(_places(title, find_organisations(title)), 0) if title else None
+    doc_place = _nearest(places_in(title, find_organisations(title)), 0) if title else None
     facts: list[Fact] = []
     carry = _Carry()
     previous_paragraph = -1
@@ -162,7 +162,7 @@ def _sentence_facts(
 ) -> list[Fact]:
     organisations_found = find_organisations(sentence)
     organisations = [(start, name) for start, _, name in organisations_found]
-    places = _places(sentence, organisations_found)
+    places = places_in(sentence, organisations_found)
     districts = find_districts(sentence)
     mentions = find_periods(sentence)
     comparisons = [(p.start, p.period) for p in mentions if p.comparison]
@@ -189,7 +189,7 @@ def _sentence_facts(
         trailing = re.split(r"[;,:]", sentence[quantity.end : next_start], maxsplit=1)[0]
         among = _AMONG.match(trailing)
         referent = carry.last_fact if among else None
-        metric = _metric(descriptor) or (previous_metric if quantity.change else None)
+        metric = metric_of(descriptor) or (previous_metric if quantity.change else None)
         if metric is None and quantity.is_money:
             metric = carry.metric  # "Viện trợ PCPNN theo lĩnh vực ... Lĩnh vực y tế đạt trên 51 triệu USD"
         previous_end, previous_metric = quantity.end, metric
@@ -258,7 +258,7 @@ def _sentence_facts(
     if facts:
         carry.last_fact = facts[-1]
     # what this sentence names explicitly is carried to the next ones of the paragraph
-    sentence_metric = _metric(sentence)
+    sentence_metric = metric_of(sentence)
     if sentence_metric is not None:
         carry.metric = sentence_metric
     if places:

@@ -174,6 +174,12 @@ def analyze(question: str, lexicon: Lexicon | None = None) -> Question:
 
     if re.search(r"\bso (may|bao nhieu|nao|hieu)\b|\bnumber (of the|is the)\b", folded):
         asks = []  # "Kế hoạch số mấy": the number that names a document, not a quantity
+    if not asks and not _ENTITY.search(folded) and not _DATE.search(folded):
+        # "quang tri giai ngan 2023": a disbursement, commitment or mobilisation with no question
+        # word still asks for the amount
+        metric_words = re.search(r"\b(giai ngan|cam ket|van dong duoc|disburs\w*|commit\w*|mobili[sz]\w*)\b", folded)
+        if metric_words:
+            asks.append(Ask(MONEY, metric_words.start()))
     if given_change is not None:
         kind = "derived"
     elif asks and (len({p.label for p in periods}) > 1 or len([p for p in places if p != NATIONAL]) > 1):

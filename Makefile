@@ -12,7 +12,7 @@ export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 export GRADIO_ANALYTICS_ENABLED := False
 
-.PHONY: install run test clean
+.PHONY: install run test clean browser
 
 install: $(STAMP)
 
@@ -26,10 +26,18 @@ $(STAMP): pyproject.toml constraints.txt
 
 run: install
 	$(BIN)/ngoaid ingest samples
-	@echo "Open http://$(HOST):$(PORT)/docs for the API."
+	@echo "Chat: http://$(HOST):$(PORT)/   API: http://$(HOST):$(PORT)/docs"
+	@echo "Uploads and deletions are open to anyone who can reach the port. To require a token, run:"
+	@echo "  NGOAID_API_TOKEN=<a long secret> make run"
 	$(BIN)/ngoaid serve --host $(HOST) --port $(PORT)
 
-test: install
+# Debian's Chromium for the browser tests; they are skipped where it cannot be installed.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; } || \
+	  echo "Chromium is not installed: the browser tests will be skipped."
+
+test: install browser
 	$(BIN)/python -m pytest
 
 clean:

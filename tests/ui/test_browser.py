@@ -1,0 +1,122 @@
+"""The chat UI in headless Chromium (Debian's), driven by Playwright: ask, read, check the source."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.assistant.test_server import start_server, stop
+from tests.helpers import ROOT, run_cli
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+CHROMIUM = Path(shutil.which("chromium") or "/usr/bin/chromium")
+FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]  # fmt: skip
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory, corpus_dir):
+    data_dir = tmp_path_factory.mktemp("ui-data")
+    assert run_cli("ingest", str(corpus_dir), "--data-dir", str(data_dir)).returncode == 0
+    proc, base = start_server(data_dir)
+    yield base
+    stop(proc)
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    if not CHROMIUM.exists():
+        message = "Chromium is not installed (Debian packages chromium, chromium-driver)"
+        if os.environ.get("NGOAID_REQUIRE_BROWSER"):
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(tmp_path_factory.mktemp("chromium-profile")),  # a fresh user data dir
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=FLAGS,
+            locale="vi-VN",
+        )
+        yield context
+        context.close()
+
+
+@pytest.fixture
+def page(browser, app_url):
+    page = browser.new_page()
+    page.outside_requests = []  # type: ignore[attr-defined]
+
+    def watch(request) -> None:
+        if not request.url.startswith((app_url, "data:", "blob:")):
+            page.outside_requests.append(request.url)  # type: ignore[attr-defined]
+
+    page.on("request", watch)
+    page.goto(f"{app_url}/")
+    yield page
+    assert page.outside_requests == [], f"the page fetched from outside: {page.outside_requests}"  # type: ignore[attr-defined]
+    page.close()
+
+
+def test_ask_a_question_and_see_the_cited_sentence(page):
+    from playwright.sync_api import expect
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.locator("#ngoaid-question textarea").fill("Quảng Trị giải ngân bao nhiêu năm 2023?")
+    page.locator("#ngoaid-send").click()
+    chat = page.locator("#ngoaid-chat")
+    expect(chat).to_contain_text("17.216.450,40 USD", timeout=90_000)
+    expect(chat).to_contain_text("Nguồn")
+    expect(chat).to_contain_text("002_193b1d33f1a3b910.txt")
+    sources = page.locator("#ngoaid-sources label")
+    expect(sources.first).to_contain_text("[1] 002_193b1d33f1a3b910.txt")
+    sources.first.click()
+    view = page.locator("#ngoaid-source-view")
+    expect(view.locator("mark")).to_contain_text("17.216.450,40 USD")
+    expect(view).to_contain_text("002_193b1d33f1a3b910.txt")
+    page.screenshot(path=str(ARTIFACTS / "ui-answer.png"), full_page=True)
+
+
+def test_question_without_diacritics_from_the_examples(page):
+    from playwright.sync_api import expect
+
+    page.locator("#ngoaid-question textarea").fill("quang tri giai ngan bao nhieu nam 2023")
+    page.locator("#ngoaid-question textarea").press("Enter")
+    expect(page.locator("#ngoaid-chat")).to_contain_text("17.216.450,40 USD", timeout=90_000)
+    examples = page.get_by_text("Câu hỏi mẫu")
+    expect(examples).to_be_visible()
+
+
+def test_documents_tab_uploads_and_lists(page, tmp_path):
+    from playwright.sync_api import expect
+
+    page.get_by_role("tab", name="Tài liệu").click()
+    table = page.locator("#ngoaid-documents")
+    expect(table).to_contain_text("002_193b1d33f1a3b910.txt", timeout=30_000)
+    report = tmp_path / "bao-cao-cao-bang.txt"
+    report.write_text("Năm 2021, tỉnh Cao Bằng tiếp nhận 7 dự án viện trợ phi chính phủ nước ngoài.", encoding="utf-8")
+    page.locator("input[type=file]").first.set_input_files(str(report))
+    page.get_by_role("button", name="Thêm vào kho tài liệu").click()
+    expect(page.get_by_text(re.compile("bao-cao-cao-bang.txt.*đã thêm"))).to_be_visible(timeout=90_000)
+    expect(table).to_contain_text("bao-cao-cao-bang.txt")
+
+
+def test_drafting_tab(page):
+    from playwright.sync_api import expect
+
+    page.get_by_role("tab", name="Soạn thảo").click()
+    page.get_by_label("Tỉnh, thành phố (không bắt buộc)").fill("Quảng Trị")
+    page.get_by_role("button", name="Soạn bài phát biểu").click()
+    draft = page.locator("#ngoaid-draft")
+    expect(draft).to_contain_text("Những con số nổi bật", timeout=90_000)
+    expect(draft).to_contain_text("17.216.450,40 USD")
+    expect(page.locator("a[href*=\"du-thao-bai-phat-bieu.docx\"]")).to_be_visible()

@@ -65,6 +65,20 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--json", action="store_true")
     _common(q)
 
+    p = sub.add_parser(
+        "eval",
+        help="score the answers to a question set; or compare two runs with --compare",
+        description="Ask every question of a set (JSON Lines or CSV), score answers, citations and retrieval, "
+        "and write report.json, report.md and plots.",
+    )
+    p.add_argument("question_set", nargs="?", type=Path, metavar="SET", help="question set (.jsonl or .csv)")
+    p.add_argument("--out", type=Path, help="folder for the report (default eval-runs/<set>-<date-time>)")
+    p.add_argument("--baseline", action="store_true", help="also run the naive llama-index pipeline, side by side")
+    p.add_argument("--corpus", type=Path, help="ingest this folder (or file) into the index first")
+    p.add_argument("--compare", nargs=2, type=Path, metavar=("A", "B"), help="compare two report.json files")
+    p.add_argument("--json", action="store_true", help="print the summary as JSON")
+    _common(p)
+
     p = sub.add_parser("serve", help="start the HTTP API on 127.0.0.1:8000")
     p.add_argument("--host")
     p.add_argument("--port", type=int)
@@ -88,7 +102,7 @@ def _err(message: str) -> None:
 # --- commands -----------------------------------------------------------------------------------
 
 
-def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
+def cmd_ingest(args: argparse.Namespace, settings: Settings, store=None) -> int:  # store: IndexStore
     from tqdm import tqdm
 
     from assistant.runtime import open_store
@@ -104,7 +118,7 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
         if not failures:
             _err("no supported files found (.txt .md .html .htm .pdf .docx)")
         return EXIT_FAILURES
-    store = open_store(settings)
+    store = store or open_store(settings)
     options = PassageOptions(settings.passage_max_chars, settings.passage_max_sentences)
     interrupted: Path | None = None
     with store.writing():
@@ -283,6 +297,82 @@ def cmd_docs(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_FAILURES if problems else EXIT_OK
 
 
+def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    from datetime import datetime
+
+    from eval.questions import QuestionSetError, load_questions
+    from eval.report import ReportError
+
+    if args.compare:
+        from eval.compare import render_comparison
+        from eval.report import load_report
+
+        try:
+            a, b = (load_report(path) for path in args.compare)
+        except ReportError as exc:
+            _err(str(exc))
+            return EXIT_USAGE
+        print(render_comparison(a, b, names=(str(args.compare[0]), str(args.compare[1]))), end="")
+        return EXIT_OK
+    if args.question_set is None:
+        _err("give a question set (.jsonl or .csv), or --compare A/report.json B/report.json")
+        return EXIT_USAGE
+    try:
+        questions = load_questions(args.question_set)
+    except OSError as exc:
+        _err(f"cannot read {args.question_set}: {exc.strerror or exc}")
+        return EXIT_USAGE
+    except QuestionSetError as exc:
+        _err(f"{args.question_set} has rows that cannot be used:")
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return EXIT_USAGE
+
+    from assistant.runtime import build_answerer, open_store
+    from eval.report import Report, SystemRun, environment_info, question_set_info, summary_table, write_report
+    from eval.runner import run_questions
+    from eval.systems import NgoaidSystem
+
+    store = open_store(settings)
+    if args.corpus is not None:
+        code = cmd_ingest(argparse.Namespace(paths=[args.corpus], json=False), settings, store=store)
+        if code not in (EXIT_OK, EXIT_FAILURES):
+            return code
+    if not store.catalog.counts()[0]:
+        _err("the index is empty: ingest the documents first (ngoaid ingest DIR, or --corpus DIR)")
+        return EXIT_USAGE
+    names = {d.name for d in store.documents()}
+    absent = sorted({e.doc for q in questions for e in q.evidence} - names)
+    if absent:
+        _err(f"{len(absent)} document(s) named as evidence are not in the index: {', '.join(absent[:5])}"
+             + (" ..." if len(absent) > 5 else ""))  # fmt: skip
+
+    out = args.out or Path("eval-runs") / f"{args.question_set.stem}-{datetime.now():%Y%m%d-%H%M%S}"
+    system = NgoaidSystem(store, build_answerer(settings, store), top_k=settings.top_k)
+    store.warm_up()
+    run = SystemRun(system.describe(), run_questions(system, questions))
+    baseline = None
+    if args.baseline:
+        from eval.baseline import BaselineSystem
+
+        print("Building the baseline (default llama-index chunking into Chroma)...", file=sys.stderr)
+        out.mkdir(parents=True, exist_ok=True)
+        naive = BaselineSystem(store, out)
+        baseline = SystemRun(naive.describe(), run_questions(naive, questions))
+    report = Report(question_set_info(args.question_set, len(questions)), run, baseline, environment=environment_info())
+    paths = write_report(report, out)
+    if args.json:
+        _print_json({"summary": run.summary, "baseline": baseline.summary if baseline else None,
+                     "report": {k: str(v) for k, v in paths.items()}})  # fmt: skip
+        return EXIT_OK
+    print("\n".join(summary_table(run.summary)))
+    if baseline:
+        b = baseline.summary["overall"]
+        print(f"\nBaseline: answer {b['answer_accuracy']:.1%}, hit@5 {b['hit_at_5'] or 0:.1%}, MRR {b['mrr'] or 0:.3f}")
+    print(f"\nReport: {paths['markdown']}  (all answers and scores: {paths['json']})")
+    return EXIT_OK
+
+
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
@@ -308,6 +398,7 @@ def main(argv: list[str] | None = None) -> int:
             "ask": cmd_ask,
             "draft": cmd_draft,
             "docs": cmd_docs,
+            "eval": cmd_eval,
             "serve": cmd_serve,
         }[args.command]
         return handler(args, settings)

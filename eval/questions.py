@@ -1,10 +1,21 @@
-"""Question sets: JSON Lines files of questions with gold answers and evidence."""
+"""Question sets: questions with gold answers and the evidence that supports them.
+
+Two file formats hold the same columns: JSON Lines (one object per line, ``evidence`` a list of
+``{"doc", "text"}``) and CSV, for sets kept in spreadsheets, where each ``evidence`` cell holds
+``doc|text`` pairs, one per line of the cell (further pairs may also go in columns named
+``evidence 2``, ``evidence_3``...). ``answer_value`` may be written the Vietnamese way
+("17.216.450,40") in CSV.
+"""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from ingest.numbers import parse_number
 
 KINDS = ("number", "entity", "multi", "derived", "abstain")
 
@@ -64,17 +75,84 @@ def _parse_row(row: object) -> Question:
     )
 
 
-def load_questions(path: Path) -> list[Question]:
-    """Read a JSON Lines question set; raise :class:`QuestionSetError` naming every bad line."""
-    questions: list[Question] = []
-    problems: list[str] = []
-    seen: set[str] = set()
-    for number, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), start=1):
+def _json_rows(text: str) -> list[tuple[int, object]]:
+    rows: list[tuple[int, object]] = []
+    for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         try:
-            question = _parse_row(json.loads(line))
-        except (json.JSONDecodeError, ValueError) as exc:
+            rows.append((number, json.loads(line)))
+        except json.JSONDecodeError as exc:
+            rows.append((number, ValueError(f"not valid JSON ({exc.msg})")))
+    return rows
+
+
+def _csv_value(raw: str) -> object:
+    raw = raw.strip()
+    if not raw:
+        return None
+    value = parse_number(raw.replace(" ", ""))
+    return value if value is not None else raw  # left as text so validation names the bad value
+
+
+def _csv_evidence(cells: list[str]) -> list[object]:
+    items: list[object] = []
+    for cell in cells:
+        for line in cell.splitlines():
+            if not line.strip():
+                continue
+            doc, sep, text = line.partition("|")
+            items.append({"doc": doc.strip(), "text": text.strip()} if sep else {"doc": line.strip(), "text": ""})
+    return items
+
+
+def _csv_rows(text: str) -> list[tuple[int, object]]:
+    first_line = text.split("\n", 1)[0]
+    try:
+        dialect = csv.Sniffer().sniff(first_line, delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)
+    fields = [f.strip().lower() for f in (reader.fieldnames or [])]
+    missing = [c for c in ("id", "question", "answer", "kind") if c not in fields]
+    if missing:
+        return [(1, ValueError(f"the header row lacks the column(s) {', '.join(missing)}"))]
+    rows: list[tuple[int, object]] = []
+    start = reader.line_num + 1
+    for raw in reader:
+        row = {(k or "").strip().lower(): (v or "") for k, v in raw.items() if not isinstance(v, list)}
+        if any(row.values()):
+            evidence = [v for k, v in row.items() if k.replace("_", " ").split(" ")[0] == "evidence"]
+            rows.append((start, {
+                "id": row.get("id", "").strip(),
+                "question": row.get("question", "").strip(),
+                "answer": row.get("answer", "").strip(),
+                "kind": row.get("kind", "").strip().lower(),
+                "answer_value": _csv_value(row.get("answer_value", "")),
+                "unit": row.get("unit", "").strip() or None,
+                "evidence": _csv_evidence(evidence),
+            }))  # fmt: skip
+        start = reader.line_num + 1
+    return rows
+
+
+def load_questions(path: Path) -> list[Question]:
+    """Read a question set (JSON Lines, or CSV when the file name ends in .csv); raise
+    :class:`QuestionSetError` naming every bad row by its line number."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise QuestionSetError(path, [f"not UTF-8 text (byte {exc.start}); save the file as UTF-8"]) from exc
+    rows = _csv_rows(text) if path.suffix.lower() == ".csv" else _json_rows(text)
+    questions: list[Question] = []
+    problems: list[str] = []
+    seen: set[str] = set()
+    for number, row in rows:
+        try:
+            if isinstance(row, Exception):
+                raise row
+            question = _parse_row(row)
+        except ValueError as exc:
             problems.append(f"line {number}: {exc}")
             continue
         if question.id in seen:
@@ -84,4 +162,6 @@ def load_questions(path: Path) -> list[Question]:
         questions.append(question)
     if problems:
         raise QuestionSetError(path, problems)
+    if not questions:
+        raise QuestionSetError(path, ["the set holds no questions"])
     return questions

@@ -188,6 +188,19 @@ def find_quantities(text: str) -> list[Quantity]:
     return sorted(found, key=lambda q: q.start)
 
 
+def find_values(text: str) -> list[float]:
+    """Every number of ``text`` with its scale word applied ("228,7 triệu USD" -> 228_700_000.0),
+    whatever follows it: for checking that an answer states a figure, not for extracting facts."""
+    values = []
+    for m in _NUMBER.finditer(text):
+        value = parse_number(m.group(1))
+        if value is None:
+            continue
+        scale = _match_phrase(text, m.end(), SCALES)
+        values.append(value * (SCALES[scale[0]] if scale else 1.0))
+    return values
+
+
 def _fraction(text: str, m: re.Match[str]) -> Quantity | None:
     numerator, denominator = int(m.group(1)), int(m.group(2))
     if not 0 < numerator < denominator <= 10:

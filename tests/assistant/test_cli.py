@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.helpers import SAMPLES, run_cli
+from tests.helpers import ROOT, SAMPLES, run_cli
 
 pytestmark = pytest.mark.slow
 
@@ -115,3 +115,39 @@ def test_ask_json_and_text(data_dir):
     assert json.loads(missing.stdout)["abstained"] is True
     empty = run_cli("ask", " ", "--data-dir", str(data_dir))
     assert empty.returncode == 2 and "empty" in empty.stderr
+
+
+SAMPLE_SET = ROOT / "eval" / "sets" / "samples.csv"
+
+
+def test_eval_writes_a_report_with_the_baseline_and_compares_runs(tmp_path):
+    data, first, second = str(tmp_path / "data"), tmp_path / "run1", tmp_path / "run2"
+    done = run_cli("eval", str(SAMPLE_SET), "--corpus", str(SAMPLES), "--data-dir", data, "--out", str(first), "--baseline")
+    assert done.returncode == 0, done.stderr
+    assert "| **all** | 8 |" in done.stdout and str(first / "report.md") in done.stdout
+    for name in ("report.json", "report.md", "scores_by_kind.png", "latency.png"):
+        assert (first / name).stat().st_size > 0
+    report = json.loads((first / "report.json").read_text(encoding="utf-8"))
+    assert report["summary"]["overall"]["answer_accuracy"] == 1.0
+    assert report["summary"]["overall"]["citation_accuracy"] == 1.0
+    assert len(report["results"]) == len(report["baseline"]["results"]) == 8
+    assert "Against the naive llama-index pipeline" in (first / "report.md").read_text(encoding="utf-8")
+
+    done = run_cli("eval", str(SAMPLE_SET), "--data-dir", data, "--out", str(second), "--json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["baseline"] is None
+    compared = run_cli("eval", "--compare", str(first / "report.json"), str(second / "report.json"))
+    assert compared.returncode == 0, compared.stderr
+    assert "## Regressed (0)" in compared.stdout and "| answer correct | 100.0 % | 100.0 % | +0.0 pt |" in compared.stdout
+
+
+def test_eval_usage_errors(tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"id": "a", "question": "Q?", "answer": "1", "kind": "guess"}\n{broken\n', encoding="utf-8")
+    done = run_cli("eval", str(bad), "--data-dir", str(tmp_path / "d"))
+    assert done.returncode == 2 and "line 1: kind 'guess'" in done.stderr and "line 2:" in done.stderr
+    assert run_cli("eval", "--data-dir", str(tmp_path / "d")).returncode == 2
+    empty_index = run_cli("eval", str(SAMPLE_SET), "--data-dir", str(tmp_path / "empty"))
+    assert empty_index.returncode == 2 and "index is empty" in empty_index.stderr
+    not_a_report = run_cli("eval", "--compare", str(bad), str(bad))
+    assert not_a_report.returncode == 2 and str(bad) in not_a_report.stderr

@@ -297,6 +297,14 @@ def cmd_docs(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_FAILURES if problems else EXIT_OK
 
 
+def _corpus_hint(question_set: Path, docs: set[str]) -> str:
+    """Name a folder beside the set that holds the documents it cites, if there is one."""
+    for folder in (question_set.parent / "corpus", question_set.parent.parent / "corpus", question_set.parent):
+        if docs and all((folder / name).is_file() for name in docs):
+            return f"; they are in {folder}: add --corpus {folder}"
+    return ""
+
+
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     from datetime import datetime
 
@@ -338,14 +346,15 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         code = cmd_ingest(argparse.Namespace(paths=[args.corpus], json=False), settings, store=store)
         if code not in (EXIT_OK, EXIT_FAILURES):
             return code
+    evidence_docs = {e.doc for q in questions for e in q.evidence}
     if not store.catalog.counts()[0]:
-        _err("the index is empty: ingest the documents first (ngoaid ingest DIR, or --corpus DIR)")
+        _err(f"the index in {settings.data_dir} is empty: ingest the documents first (ngoaid ingest DIR, or --corpus DIR)"
+             + _corpus_hint(args.question_set, evidence_docs))  # fmt: skip
         return EXIT_USAGE
-    names = {d.name for d in store.documents()}
-    absent = sorted({e.doc for q in questions for e in q.evidence} - names)
+    absent = sorted(evidence_docs - {d.name for d in store.documents()})
     if absent:
         _err(f"{len(absent)} document(s) named as evidence are not in the index: {', '.join(absent[:5])}"
-             + (" ..." if len(absent) > 5 else ""))  # fmt: skip
+             + (" ..." if len(absent) > 5 else "") + _corpus_hint(args.question_set, set(absent)))  # fmt: skip
 
     out = args.out or Path("eval-runs") / f"{args.question_set.stem}-{datetime.now():%Y%m%d-%H%M%S}"
     system = NgoaidSystem(store, build_answerer(settings, store), top_k=settings.top_k)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -91,7 +92,7 @@ def _csv_value(raw: str) -> object:
     raw = raw.strip()
     if not raw:
         return None
-    value = parse_number(raw.replace(" ", ""))
+    value = parse_number(re.sub(r"\s", "", raw))  # spreadsheets group thousands with (non-breaking) spaces
     return value if value is not None else raw  # left as text so validation names the bad value
 
 
@@ -107,31 +108,37 @@ def _csv_evidence(cells: list[str]) -> list[object]:
 
 
 def _csv_rows(text: str) -> list[tuple[int, object]]:
-    first_line = text.split("\n", 1)[0]
+    # Only the delimiter is sniffed: the sniffer's other guesses (quoting, doubled quotes) are
+    # unreliable from a header line and would misread cells such as 'Dự án ""Nước sạch""'.
     try:
-        dialect = csv.Sniffer().sniff(first_line, delimiters=",;\t")
+        delimiter = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t").delimiter
     except csv.Error:
-        dialect = csv.excel
-    reader = csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)
-    fields = [f.strip().lower() for f in (reader.fieldnames or [])]
+        delimiter = ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    header = next(reader, [])
+    fields = [f.strip().lower() for f in header]
     missing = [c for c in ("id", "question", "answer", "kind") if c not in fields]
     if missing:
         return [(1, ValueError(f"the header row lacks the column(s) {', '.join(missing)}"))]
     rows: list[tuple[int, object]] = []
     start = reader.line_num + 1
-    for raw in reader:
-        row = {(k or "").strip().lower(): (v or "") for k, v in raw.items() if not isinstance(v, list)}
-        if any(row.values()):
-            evidence = [v for k, v in row.items() if k.replace("_", " ").split(" ")[0] == "evidence"]
-            rows.append((start, {
-                "id": row.get("id", "").strip(),
-                "question": row.get("question", "").strip(),
-                "answer": row.get("answer", "").strip(),
-                "kind": row.get("kind", "").strip().lower(),
-                "answer_value": _csv_value(row.get("answer_value", "")),
-                "unit": row.get("unit", "").strip() or None,
-                "evidence": _csv_evidence(evidence),
-            }))  # fmt: skip
+    for cells in reader:
+        if any(c.strip() for c in cells):
+            if len(cells) > len(fields):
+                problem = f"{len(cells)} cells for {len(fields)} columns (quote a cell that holds the delimiter {delimiter!r})"
+                rows.append((start, ValueError(problem)))
+            else:
+                row = dict(zip(fields, cells, strict=False))
+                evidence = [v for k, v in row.items() if k.replace("_", " ").split(" ")[0] == "evidence"]
+                rows.append((start, {
+                    "id": row.get("id", "").strip(),
+                    "question": row.get("question", "").strip(),
+                    "answer": row.get("answer", "").strip(),
+                    "kind": row.get("kind", "").strip().lower(),
+                    "answer_value": _csv_value(row.get("answer_value", "")),
+                    "unit": row.get("unit", "").strip() or None,
+                    "evidence": _csv_evidence(evidence),
+                }))  # fmt: skip
         start = reader.line_num + 1
     return rows
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from eval.runner import QuestionResult, summarize
+from ingest.numbers import format_number_vi
 
 REPORT_FORMAT = 1
 SCORE_COLUMNS = (
@@ -106,10 +107,10 @@ def environment_info() -> dict[str, Any]:
 def load_report(path: Path) -> Report:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        if data.get("format") != REPORT_FORMAT:
+        if not isinstance(data, dict) or data.get("format") != REPORT_FORMAT:
             raise ReportError(f"{path}: not an evaluation report of format {REPORT_FORMAT}")
         return Report.from_dict(data)
-    except (OSError, json.JSONDecodeError, KeyError, TypeError) as exc:
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError) as exc:
         raise ReportError(f"{path}: cannot read the report ({exc.__class__.__name__}: {exc})") from exc
 
 
@@ -215,7 +216,7 @@ def failures_section(results: list[QuestionResult]) -> list[str]:
         lines.append("")
         lines.append(f"- Question: {r.question}")
         expected = r.expected if r.kind != "abstain" else "an abstention (the documents do not say)"
-        lines.append(f"- Expected: {expected}" + (f" (value {r.expected_value:g})" if r.expected_value is not None else ""))
+        lines.append(f"- Expected: {expected}" + (f" (value {format_number_vi(r.expected_value)})" if r.expected_value is not None else ""))
         got = "(abstained) " if r.abstained else ""
         lines.append(f"- Got: {got}{_quote(r.answer) if r.answer else '(nothing)'}")
         if r.error:

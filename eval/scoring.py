@@ -115,17 +115,21 @@ def ungrounded(answer: str, question: str, citations: Sequence[Cited], calculati
     return ungrounded_numbers(answer, [c.sentence for c in citations], allowed)
 
 
+def _meets(wanted: str, have: str, least: int = 20) -> bool:
+    """``have`` ends with the start of ``wanted`` or starts with its end (at least ``least`` characters):
+    the unit holds one side of evidence that runs across a unit boundary."""
+    return any(have.endswith(wanted[:k]) or have.startswith(wanted[-k:]) for k in range(least, len(wanted)))
+
+
 def expected_ids(evidence: Evidence, units: Iterable[Unit]) -> list[str]:
-    """Units of the evidence's document that hold the evidence text. Evidence that straddles two
-    passages is in neither whole, so then the units holding its first or second half count."""
+    """Units of the evidence's document that hold the evidence text. Evidence that runs across two
+    units is whole in neither, so then each unit holding one side of it counts."""
     own = [u for u in units if u.doc == evidence.doc]
     wanted = comparable(evidence.text)
     found = [u.id for u in own if wanted in comparable(u.text)]
-    if found or len(wanted) < 40:
+    if found:
         return found
-    middle = len(wanted) // 2
-    halves = (wanted[:middle].strip(), wanted[middle:].strip())
-    return [u.id for u in own if any(h in comparable(u.text) for h in halves)]
+    return [u.id for u in own if _meets(wanted, comparable(u.text))]
 
 
 def rank_evidence(evidence: Evidence, units: Iterable[Unit], retrieved_ids: Sequence[str]) -> EvidenceRank:

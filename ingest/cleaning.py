@@ -157,7 +157,10 @@ def is_list_marker(line: str) -> bool:
     return line.casefold().strip(" :|") in LIST_MARKERS
 
 
-_UNIT_START = re.compile(r"(?:USD|VND|VNĐ|EUR|US\$|%|triệu|tỷ|tỉ|nghìn|ngàn|đồng|million|billion)\b", re.IGNORECASE)
+# Currency codes only: a unit word carried to the next line starts in lower case and is joined by the
+# lower-case rule, while a capitalised "Tỷ lệ ..." or "Triệu ..." after a line ending in a year
+# ("... năm 2016") starts a new sentence and must not be glued to that year.
+_UNIT_START = re.compile(r"(?:USD|VND|VNĐ|EUR|US\$|%)(?!\w)")
 _LIST_ITEM = re.compile(r"^(?:\d{1,2}[.)]|[-–•*+])\s")
 
 

@@ -452,6 +452,18 @@ def test_unwrap_does_not_join_headings_sentences_or_list_items():
     assert unwrap_lines([long_line, "1. Vận động viện trợ"]) == [long_line, "1. Vận động viện trợ"]
 
 
+def test_unwrap_joins_a_currency_code_but_not_a_sentence_after_a_year():
+    assert unwrap_lines(["Tổng vốn giải ngân đạt 17.216.450,40", "USD trong năm."]) == [
+        "Tổng vốn giải ngân đạt 17.216.450,40 USD trong năm."
+    ]
+    # "Tỷ lệ" (rate) and "Triệu" open new sentences: gluing them to the year would read "2016 tỷ"
+    for line in ("Tỷ lệ giải ngân đạt 80%.", "Triệu người dân được hưởng lợi."):
+        assert unwrap_lines(["Tình hình viện trợ PCPNN tại tỉnh Quảng Trị năm 2016", line]) == [
+            "Tình hình viện trợ PCPNN tại tỉnh Quảng Trị năm 2016",
+            line,
+        ]
+
+
 def test_unwrap_leaves_empty_lines_and_single_lines_alone():
     assert unwrap_lines([]) == []
     assert unwrap_lines(["một dòng"]) == ["một dòng"]

@@ -15,6 +15,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from eval.measure import describe_machine, machine_description
 from eval.runner import QuestionResult, summarize
 from ingest.numbers import format_number_vi
 
@@ -101,7 +102,12 @@ def environment_info() -> dict[str, Any]:
         ngoaid_version = version("ngoaid")
     except PackageNotFoundError:
         ngoaid_version = "unknown"
-    return {"ngoaid": ngoaid_version, "pipeline_version": PIPELINE_VERSION, "python": platform.python_version()}
+    return {
+        "ngoaid": ngoaid_version,
+        "pipeline_version": PIPELINE_VERSION,
+        "python": platform.python_version(),
+        "machine": machine_description(),
+    }
 
 
 def load_report(path: Path) -> Report:
@@ -242,6 +248,7 @@ def render_markdown(report: Report, plots: list[str]) -> str:
         f"- Question set: `{qs['path']}` ({qs['questions']} questions, sha256 {qs['sha256'][:12]})",
         f"- Index: {config.get('documents')} documents, {config.get('passages')} passages in `{config.get('data_dir')}`; "
         f"model {config.get('embedding_model')}; answers {config.get('generator')}",
+        *([f"- {describe_machine(report.environment['machine'])}"] if report.environment.get("machine") else []),
         "",
         "## Scores",
         "",

@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, field
 
 from tqdm import tqdm
 
+from eval.measure import percentile
 from eval.questions import Question
 from eval.scoring import (
     RETRIEVAL_DEPTH,
@@ -94,14 +95,6 @@ def evaluate_question(system: System, question: Question) -> QuestionResult:
 def run_questions(system: System, questions: Sequence[Question], progress: bool = True) -> list[QuestionResult]:
     bar = tqdm(questions, desc=f"Evaluating {system.name}", unit="q", file=sys.stderr, disable=not progress or None)
     return [evaluate_question(system, q) for q in bar]
-
-
-def percentile(values: Sequence[float], q: float) -> float:
-    """Nearest-rank percentile; NaN for no values."""
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
 def _rate(flags: Iterable[bool | None]) -> float | None:

@@ -11,6 +11,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from ingest.encodings import looks_like_vni, vni_to_unicode
 from ingest.models import IngestError
 
 SUPPORTED_TYPES = {
@@ -94,6 +95,8 @@ def decode_text(data: bytes, name: str = "text") -> str:
 
     Vietnamese legacy files are usually Windows-1258, which generic detectors often mistake for
     Windows-1252 (both decode any byte), so candidates are ranked by how Vietnamese the result reads.
+    Files typed with VNI fonts are Windows-1252 bytes with the letters spelled as base + mark; they
+    are converted when the marks follow the VNI pattern (see ingest.encodings).
     """
     for bom, encoding in _BOMS:
         if data.startswith(bom):
@@ -121,7 +124,23 @@ def decode_text(data: bytes, name: str = "text") -> str:
     for encoding in ("cp1258", "cp1252"):
         candidates.setdefault(encoding, data.decode(encoding, errors="replace"))
     text = max(candidates.values(), key=_vietnamese_score)
+    vni = _vni_reading(candidates["cp1252"])
+    # VNI only when it reads clearly more Vietnamese than every code page: when in doubt the file
+    # keeps the Windows-1258/1252 reading it always had.
+    if vni is not None and _vietnamese_score(vni) >= _vietnamese_score(text) + _VNI_MARGIN:
+        text = vni
     return _checked(text, name)
+
+
+# How much more Vietnamese (share of Vietnamese-only letters) the VNI reading must be.
+_VNI_MARGIN = 0.05
+
+
+def _vni_reading(cp1252_text: str) -> str | None:
+    """The text converted from the VNI font encoding, or None when it does not look like VNI."""
+    if not looks_like_vni(cp1252_text):
+        return None
+    return vni_to_unicode(cp1252_text)
 
 
 def _checked(text: str, name: str) -> str:

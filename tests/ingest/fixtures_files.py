@@ -44,6 +44,44 @@ def encode_cp1258(text: str) -> bytes:
     return bytes(out)
 
 
+# VNI-Windows, transcribed from the published VNI character chart as byte values (not from
+# ingest.encodings, so that the decoder is checked against an independent table). Each toned vowel
+# is the base letter followed by one mark byte; capitals use the mark byte 0x20 lower (0xF9 -> 0xD9).
+_VNI_TONE = {"\u0301": 0xF9, "\u0300": 0xF8, "\u0309": 0xFB, "\u0303": 0xF5, "\u0323": 0xEF}
+_VNI_CIRCUMFLEX = {"": 0xE2, "\u0301": 0xE1, "\u0300": 0xE0, "\u0309": 0xE5, "\u0303": 0xE3, "\u0323": 0xE4}
+_VNI_BREVE = {"": 0xEA, "\u0301": 0xE9, "\u0300": 0xE8, "\u0309": 0xFA, "\u0303": 0xFC, "\u0323": 0xEB}
+_VNI_ONE_BYTE = {"đ": 0xF1, "Đ": 0xD1, "ơ": 0xF4, "Ơ": 0xD4, "ư": 0xF6, "Ư": 0xD6,
+                 "ị": 0xF2, "Ị": 0xD2, "ỉ": 0xE6, "Ỉ": 0xC6, "ĩ": 0xF3, "Ĩ": 0xD3}
+
+
+def encode_vni(text: str) -> bytes:
+    """Text as a VNI-Windows file holds it (characters outside Vietnamese go as Windows-1252)."""
+    out = bytearray()
+    for char in nfc(text):
+        if char in _VNI_ONE_BYTE:
+            out.append(_VNI_ONE_BYTE[char])
+            continue
+        parts = unicodedata.normalize("NFD", char)
+        base, marks = parts[0], parts[1:]
+        tone = "".join(m for m in marks if m in _TONES)
+        shift = 0x20 if base.isupper() else 0
+        if base.lower() == "i" or not marks:  # ì í and plain letters are themselves
+            out += char.encode("cp1252", errors="replace")
+        elif "\u031b" in marks:  # horn: ơ ư, then the tone
+            out += bytes([_VNI_ONE_BYTE[nfc(base + "\u031b")]])
+            if tone:
+                out.append(_VNI_TONE[tone] - shift)
+        elif "\u0302" in marks:
+            out += base.encode() + bytes([_VNI_CIRCUMFLEX[tone] - shift])
+        elif "\u0306" in marks:
+            out += base.encode() + bytes([_VNI_BREVE[tone] - shift])
+        elif tone in _VNI_TONE:
+            out += base.encode() + bytes([_VNI_TONE[tone] - shift])
+        else:
+            out += char.encode("cp1252", errors="replace")
+    return bytes(out)
+
+
 # --- PDF ----------------------------------------------------------------------------------------
 
 _FONT_CANDIDATES = (Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),)

@@ -5,12 +5,14 @@ from __future__ import annotations
 import io
 import os
 import re
+import unicodedata
 import zipfile
 
 import pytest
 
 from ingest import loaders
 from ingest.cleaning import clean_text
+from ingest.encodings import looks_like_vni, vni_to_unicode
 from ingest.loaders import load_bytes, read_source
 from ingest.models import IngestError
 from tests.ingest.fixtures_files import (
@@ -23,6 +25,7 @@ from tests.ingest.fixtures_files import (
     HTML_TITLE,
     SENTENCE,
     encode_cp1258,
+    encode_vni,
     encrypt_pdf,
     forge_declared_size,
     make_docx,
@@ -88,6 +91,70 @@ def test_text_in_windows_1258():
     assert nfc(loaded.text) == TEXT
     cleaned = clean_text(loaded.text)  # cleaning composes the separate tone marks
     assert SENTENCE in cleaned.text.split("\n")
+
+
+# A paragraph as a provincial report writes it, with every kind of VNI letter: ơ ư đ, toned i's
+# (ị ỉ ĩ), circumflex and breve rows, capitals with marks (Ủ, Đ) and Windows-1252 punctuation.
+VNI_PARAGRAPH = (
+    "Ủy ban nhân dân tỉnh Quảng Trị báo cáo: năm 2023, các tổ chức phi chính phủ nước ngoài đã giải "
+    "ngân 17.216.450,40 USD, tăng so với năm trước. Đặc biệt, những dự án nước sạch, y tế, giáo dục "
+    "và rà phá bom mìn ở huyện Hướng Hóa, Đakrông được người dân đánh giá cao; các lớp tập huấn kỹ "
+    "năng sinh kế đã giúp hàng nghìn hộ nghèo ổn định cuộc sống, sẵn sàng tiếp nhận “vốn mới” – "
+    "Sở Ngoại vụ đề nghị nghiên cứu, mở rộng thêm trong thời gian tới. Nghĩa tình, chỉ đạo, quyết liệt."
+)
+
+
+def test_text_in_vni_windows():
+    encoded = encode_vni(VNI_PARAGRAPH)
+    # the bytes take the legacy path and neither Windows code page reads them
+    with pytest.raises(UnicodeDecodeError):
+        encoded.decode("utf-8")
+    for code_page in ("cp1252", "cp1258"):
+        assert nfc(encoded.decode(code_page)) != VNI_PARAGRAPH
+    assert b"Vi\xf2" not in encoded and b"Qua\xfbng Tr\xf2" in encoded  # "Quảng Trị" as VNI writes it
+    text = load_bytes(encoded, "bao-cao-vni.txt").text
+    assert text == VNI_PARAGRAPH
+    assert unicodedata.is_normalized("NFC", text)
+
+
+@pytest.mark.parametrize(
+    ("vni", "unicode"),
+    [  # samples published with VNI converters, and letters read off the VNI chart: not produced by
+       # the code under test
+        (b"Xin cha\xf8o ca\xf9c ba\xefn", "Xin chào các bạn"),
+        (b"\xd1a\xf8 Na\xfcng", "Đà Nẵng"),
+        (b"sa\xfcn co\xf9", "sẵn có"),
+        (b"che\xe1t v\xec", "chết vì"),
+        (b"Chi ph\xed", "Chi phí"),
+        (b"Co\xe4ng ho\xf8a xa\xf5 ho\xe4i chu\xfb ngh\xf3a Vie\xe4t Nam", "Cộng hòa xã hội chủ nghĩa Việt Nam"),
+        (b"\xd6\xd4\xd9C T\xcdNH, TR\xd6\xd4\xd8NG", "ƯỚC TÍNH, TRƯỜNG"),
+        (b"ha\xfan hoi, l\xf6\xf4\xefng, ch\xe6 \xf1a\xefo", "hẳn hoi, lượng, chỉ đạo"),
+    ],
+)
+def test_vni_published_samples(vni, unicode):
+    assert vni_to_unicode(vni.decode("cp1252")) == unicode
+
+
+def test_vni_reports_from_the_corpus_come_back_exactly(corpus_path):
+    for path in sorted(corpus_path.glob("*.txt")):
+        original = nfc(path.read_text(encoding="utf-8"))
+        assert load_bytes(encode_vni(original), path.name).text == original, path.name
+
+
+def test_windows_1258_reports_are_not_taken_for_vni(corpus_path):
+    # Windows-1258 bytes read as Windows-1252 contain VNI-like pairs ("hoà" is "ho" + 0xE0, which is
+    # VNI for "hồ"): the detector must still leave them to the Windows-1258 reading.
+    for path in sorted(corpus_path.glob("*.txt")):
+        original = nfc(path.read_text(encoding="utf-8")).replace("…", "...")  # cp1258 has no "…"
+        encoded = encode_cp1258(original)
+        assert not looks_like_vni(encoded.decode("cp1252")), path.name
+        assert nfc(load_bytes(encoded, path.name).text) == original, path.name
+
+
+def test_western_text_with_vni_like_pairs_is_not_vni():
+    french = "Où est la gare? Déjà vu, le café coûte trois euros là où il fait beau. Noël, naïve."
+    assert not looks_like_vni(french)
+    assert not looks_like_vni("Vieät")  # one word is too little to tell
 
 
 def test_decoding_does_not_normalise_utf8_text_away():

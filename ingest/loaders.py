@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ingest.encodings import looks_like_vni, vni_to_unicode
+from ingest.isolation import run_isolated
 from ingest.models import IngestError
 
 SUPPORTED_TYPES = {
@@ -25,6 +26,18 @@ SUPPORTED_TYPES = {
 }
 # A .docx is a zip archive; refuse archives that expand far beyond any real report.
 MAX_DOCX_EXPANDED_BYTES = 300 * 1024 * 1024
+# Seconds a PDF, Word or HTML file may take to parse: a thousand-page report takes well under a
+# minute on a slow two-core machine, and one stuck file then holds a batch or an upload for two
+# minutes at most.
+DEFAULT_READ_TIME_LIMIT = 120.0
+# Text kept from one file (about 4,000 pages). Cleaning and segmenting take about 22 MB of memory
+# per MB of text (measured on the shared corpus), so this keeps one file under about 600 MB.
+MAX_TEXT_CHARS = 10_000_000
+# A text file larger than this cannot decode to MAX_TEXT_CHARS or fewer (UTF-16 takes 2 bytes a
+# character), so it is refused from its size, without being read.
+MAX_TEXT_FILE_BYTES = 2 * MAX_TEXT_CHARS
+# Imported once by the process that forks the readers.
+_PARSER_MODULES = ("ingest.loaders", "pypdf", "docx", "trafilatura")
 
 
 @dataclass
@@ -44,21 +57,47 @@ def file_type_of(name: str) -> str:
     return SUPPORTED_TYPES[suffix]
 
 
-def load_bytes(data: bytes, name: str) -> LoadedText:
-    """Extract the text of a file given its bytes and its name (the extension picks the format)."""
+def load_bytes(data: bytes, name: str, time_limit: float | None = None) -> LoadedText:
+    """Extract the text of a file given its bytes and its name (the extension picks the format).
+
+    PDF, Word and HTML files are parsed in a child process stopped after ``time_limit`` seconds
+    (:data:`DEFAULT_READ_TIME_LIMIT` when not given; ``0`` parses here, unguarded). Plain text and
+    Markdown are decoded here: decoding cannot stall, and a process per file would slow big batches.
+    """
     file_type = file_type_of(name)
-    if not data.strip():
+    if not data or data.isspace():  # not data.strip(): that would copy a large file
         raise IngestError(name, "the file is empty")
     if file_type in ("text", "markdown"):
         text = decode_text(data, name)
-        if not text.strip():  # a byte-order mark or encoded spaces only
+        if not text or text.isspace():  # a byte-order mark or encoded spaces only
             raise IngestError(name, "the file is empty")
+        _check_length(text, name)
         return LoadedText(text, file_type)
-    if file_type == "html":
-        return _load_html(data, name)
-    if file_type == "pdf":
-        return _load_pdf(data, name)
-    return _load_docx(data, name)
+    if file_type == "docx":
+        _check_docx_archive(data, name)  # here, so a zip bomb costs no reader process
+    limit = DEFAULT_READ_TIME_LIMIT if time_limit is None else time_limit
+    if limit < 0:
+        raise ValueError("time_limit must be positive (or 0 for no limit)")
+    if limit == 0:
+        return _parse(file_type, data, name)
+    return run_isolated(_parse, (file_type, data, name), name=name, time_limit=limit, preload=_PARSER_MODULES)
+
+
+def _parse(file_type: str, data: bytes, name: str) -> LoadedText:
+    """Run one format's parser (in the reader process when the time limit is on)."""
+    loader = {"html": _load_html, "pdf": _load_pdf, "docx": _load_docx}[file_type]
+    loaded = loader(data, name)
+    _check_length(loaded.text, name)  # before the text is sent back: a small PDF can expand hugely
+    return loaded
+
+
+def _check_length(text: str, name: str) -> None:
+    if len(text) > MAX_TEXT_CHARS:
+        raise IngestError(
+            name,
+            f"the file holds {len(text) / 1e6:.1f} million characters of text, more than the "
+            f"{MAX_TEXT_CHARS / 1e6:g} million read from one file: split it into smaller files",
+        )
 
 
 # --- plain text ---------------------------------------------------------------------------------
@@ -207,9 +246,9 @@ def _load_pdf(data: bytes, name: str) -> LoadedText:
 # --- DOCX ---------------------------------------------------------------------------------------
 
 
-def _load_docx(data: bytes, name: str) -> LoadedText:
-    import docx
-
+def _check_docx_archive(data: bytes, name: str) -> None:
+    """Refuse what is not a zip, or a zip that would expand far beyond any report (read from the
+    archive's directory, nothing is expanded)."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             expanded = sum(info.file_size for info in archive.infolist())
@@ -217,6 +256,11 @@ def _load_docx(data: bytes, name: str) -> LoadedText:
         raise IngestError(name, "not a valid .docx file (it is not a zip archive)") from exc
     if expanded > MAX_DOCX_EXPANDED_BYTES:
         raise IngestError(name, f"the .docx expands to {expanded // 2**20} MB, over the limit")
+
+
+def _load_docx(data: bytes, name: str) -> LoadedText:
+    import docx
+
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as exc:  # python-docx raises KeyError, ValueError, lxml errors...
@@ -248,7 +292,10 @@ def _load_docx(data: bytes, name: str) -> LoadedText:
 
 
 def read_source(path: Path, max_bytes: int) -> bytes:
-    """Read a file from disk, refusing what is missing, unreadable or over the size limit."""
+    """Read a file from disk, refusing what is missing, unreadable or over the size limit.
+
+    Sizes are judged from the file system before anything is read, so a huge file costs no memory.
+    """
     try:
         size = path.stat().st_size
     except OSError as exc:
@@ -256,6 +303,12 @@ def read_source(path: Path, max_bytes: int) -> bytes:
     if size > max_bytes:
         raise IngestError(
             path, f"the file is {size / 2**20:.1f} MB, over the {max_bytes / 2**20:g} MB limit"
+        )
+    if SUPPORTED_TYPES.get(path.suffix.lower()) in ("text", "markdown") and size > MAX_TEXT_FILE_BYTES:
+        raise IngestError(
+            path,
+            f"the text file is {size / 2**20:.1f} MB; one over {MAX_TEXT_FILE_BYTES / 2**20:g} MB holds more "
+            f"than the {MAX_TEXT_CHARS / 1e6:g} million characters read from one file: split it into smaller files",
         )
     try:
         return path.read_bytes()

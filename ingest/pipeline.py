@@ -27,10 +27,17 @@ class PassageOptions:
 
 
 def prepare_document(
-    data: bytes, name: str, source: str | None = None, options: PassageOptions = PassageOptions()
+    data: bytes,
+    name: str,
+    source: str | None = None,
+    options: PassageOptions = PassageOptions(),
+    time_limit: float | None = None,
 ) -> Document:
-    """Load, clean and segment one file given its bytes. Raises :class:`IngestError`."""
-    loaded = load_bytes(data, name)
+    """Load, clean and segment one file given its bytes. Raises :class:`IngestError`.
+
+    ``time_limit``: seconds a PDF, Word or HTML file may take to parse (see ``load_bytes``).
+    """
+    loaded = load_bytes(data, name, time_limit=time_limit)
     cleaned = clean_text(loaded.text, title=loaded.title, published=loaded.published)
     if not cleaned.text.strip():
         raise IngestError(name, "no text left after removing menus, links and other page clutter")
@@ -58,9 +65,11 @@ def prepare_document(
     )
 
 
-def prepare_file(path: Path, max_bytes: int, options: PassageOptions = PassageOptions()) -> Document:
+def prepare_file(
+    path: Path, max_bytes: int, options: PassageOptions = PassageOptions(), time_limit: float | None = None
+) -> Document:
     data = read_source(path, max_bytes)
-    return prepare_document(data, path.name, source=str(path.resolve()), options=options)
+    return prepare_document(data, path.name, source=str(path.resolve()), options=options, time_limit=time_limit)
 
 
 @dataclass

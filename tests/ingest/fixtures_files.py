@@ -121,6 +121,37 @@ def make_pdf(pages: list[list[str]], *, title: str | None = None, font: Path | N
     return bytes(pdf.output())
 
 
+def stalling_pdf(operations: int) -> bytes:
+    """A one-page PDF whose compressed content stream repeats a text operator ``operations`` times.
+
+    Tiny on disk (about 30 bytes per thousand operations) but pypdf interprets every operator in
+    Python, about 40 microseconds each: two million take over a minute to extract.
+    """
+    import zlib
+
+    content = b"BT /F1 12 Tf 72 720 Td\n" + b"(a) Tj 1 0 Td\n" * operations + b"ET\n"
+    stream = zlib.compress(content, 9)
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
+        b"/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    for offset in offsets:
+        out += b"%010d 00000 n \n" % offset
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
 def make_drawing_only_pdf() -> bytes:
     """A page with shapes and no text at all: what a scan without OCR looks like to a text extractor."""
     from fpdf import FPDF

@@ -33,9 +33,10 @@ DEFAULT_READ_TIME_LIMIT = 120.0
 # Text kept from one file (about 4,000 pages). Cleaning and segmenting take about 22 MB of memory
 # per MB of text (measured on the shared corpus), so this keeps one file under about 600 MB.
 MAX_TEXT_CHARS = 10_000_000
-# A text file larger than this cannot decode to MAX_TEXT_CHARS or fewer (UTF-16 takes 2 bytes a
-# character), so it is refused from its size, without being read.
-MAX_TEXT_FILE_BYTES = 2 * MAX_TEXT_CHARS
+# A text file larger than this cannot decode to MAX_TEXT_CHARS or fewer (even UTF-16 takes 2 bytes
+# a character), so it is refused from its size, without being read; smaller ones are judged on the
+# decoded text.
+MAX_TEXT_FILE_BYTES = 20 * 2**20
 # Imported once by the process that forks the readers.
 _PARSER_MODULES = ("ingest.loaders", "pypdf", "docx", "trafilatura")
 

@@ -68,8 +68,13 @@ def prepare_document(
 def prepare_file(
     path: Path, max_bytes: int, options: PassageOptions = PassageOptions(), time_limit: float | None = None
 ) -> Document:
+    """Read, load, clean and segment one file from disk. Errors name the path as given, like the
+    size and read errors do, so a file in a batch from several folders can be found."""
     data = read_source(path, max_bytes)
-    return prepare_document(data, path.name, source=str(path.resolve()), options=options, time_limit=time_limit)
+    try:
+        return prepare_document(data, path.name, source=str(path.resolve()), options=options, time_limit=time_limit)
+    except IngestError as exc:
+        raise IngestError(path, exc.reason) from exc
 
 
 @dataclass

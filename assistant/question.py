@@ -95,15 +95,21 @@ def _place_words(places: list[str], districts: list[str]) -> set[str]:
     return words
 
 
+_NON_SPACE = re.compile(r"\S+")
+_YEAR_NEXT = re.compile(r"\s*\d{4}")
+# "bao nhiêu" followed by a word; a lookahead so that matches cannot hide one another
+_BAO_NHIEU_WORD = re.compile(r"\bbao nhieu(?=\s+\w)")
+
+
 def _ask_unit(text: str, cue_end: int) -> tuple[str | None, str | None]:
     """The unit asked for right after "bao nhiêu" / "how many" (skipping up to two words), and the
     noun that names it."""
-    rest = text[cue_end:]
     skipped = 0
-    for m in re.finditer(r"\S+", rest):
-        found = _match_phrase(text, cue_end + m.start(), COUNTED)
+    # matched in place: slicing text[cue_end:] for every cue made a long question quadratic
+    for m in _NON_SPACE.finditer(text, cue_end):
+        found = _match_phrase(text, m.start(), COUNTED)
         if found is not None:
-            if COUNTED[found[0]] == "years" and re.match(r"\s*\d{4}", text[found[1] :]):
+            if COUNTED[found[0]] == "years" and _YEAR_NEXT.match(text, found[1]):
                 return None, None  # "bao nhiêu năm 2023": "năm" introduces the year
             return COUNTED[found[0]], found[0]
         skipped += 1
@@ -136,6 +142,11 @@ def analyze(question: str, lexicon: Lexicon | None = None) -> Question:
     periods = [m.period for m in find_periods(text) if m.period is not None and not m.comparison]
 
     asks: list[Ask] = []
+    # Facts about the whole question, computed once: searching the whole question again for every
+    # cue made a question of many cues quadratic (100 KB of "bao nhiêu" took over a minute).
+    rate_anywhere = bool(_RATE_WORDS.search(folded))
+    money_anywhere = bool(_MONEY_WORDS.search(folded))
+    last_bao_nhieu_word = max((m.start() for m in _BAO_NHIEU_WORD.finditer(folded)), default=-1)
     for m in _ASK.finditer(folded):
         cue = m.group(1)
         if cue in ("ty le", "ti le", "what percentage", "what share", "what proportion"):
@@ -148,7 +159,7 @@ def analyze(question: str, lexicon: Lexicon | None = None) -> Question:
                 unit = "percent"
             elif _MONEY_WORDS.search(window) or cue == "how much":
                 unit = MONEY
-            elif not _RATE_WORDS.search(folded) and _MONEY_WORDS.search(folded) and not re.search(r"\bbao nhieu\s+\w", folded[m.start():]):
+            elif not rate_anywhere and money_anywhere and last_bao_nhieu_word < m.start():
                 unit = MONEY  # "Vốn viện trợ ... của các dự án mới ở Quảng Trị năm 2023 là bao nhiêu?"
         asks.append(Ask(unit, m.start(), noun))
     # "tỷ lệ ... là bao nhiêu" is one ask, not two

@@ -134,9 +134,16 @@ def extract_facts(
     facts: list[Fact] = []
     carry = _Carry()
     previous_paragraph = -1
+    counted_to, newlines = 0, 0  # newlines in text[:counted_to]
     for passage in passages:
         for sentence_span in passage.sentences:
-            paragraph = text.count("\n", 0, sentence_span.start)
+            # count on from the previous sentence: counting from the start of the text for every
+            # sentence made long documents quadratic
+            if sentence_span.start < counted_to:
+                counted_to, newlines = 0, 0
+            newlines += text.count("\n", counted_to, sentence_span.start)
+            counted_to = sentence_span.start
+            paragraph = newlines
             if paragraph != previous_paragraph:
                 carry = _Carry()
                 previous_paragraph = paragraph

@@ -7,6 +7,7 @@ Years, dates, document codes ("58/2022/NĐ-CP") and ordinals ("lần thứ 13") 
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -66,6 +67,13 @@ CHANGES = {"tăng": "increase", "giảm": "decrease", "tăng thêm": "increase",
 _NOT_UNITS = {"và", "của", "trong", "tại", "với", "là", "đã", "được", "so", "đến", "từ", "thì", "mà", "the",
               "and", "of", "in", "to", "for", "a", "on", "at", "by", "or", "sau", "trước", "khi", "này", "đó"}
 _WORD = re.compile(r"[^\W\d_]+(?:[-/][^\W\d_]+)*|%|\$|[.,;:()/\-–]")
+# Matched at a position of the whole text (``pattern.match(text, pos)``), never on ``text[pos:]``:
+# copying the rest of the text for every figure made long texts quadratic.
+_RANGE_AFTER = re.compile(r"\s*[-–]\s*\d")
+_PERCENT_AFTER = re.compile(r"\s*(%|phần trăm)")
+_PERCENT = re.compile(r"\s*(%|phần trăm|percent|per cent)", re.IGNORECASE)
+_DOLLAR_AFTER = re.compile(r"\s*\$")
+_ORGANISATION_TAIL = re.compile(r"\s+(PCPNN|TCPCPNN|NGO|INGO|phi chính phủ nước ngoài)\b")
 
 
 @dataclass(frozen=True)
@@ -107,16 +115,22 @@ def parse_number(token: str) -> float | None:
         integer, _, fraction = token.rpartition(decimal)
         if decimal in integer or not _grouped(integer, thousands):
             return None
-        return float(integer.replace(thousands, "") + "." + fraction)
+        return _finite(float(integer.replace(thousands, "") + "." + fraction))
     if not (has_dot or has_comma):
-        return float(token)
+        return _finite(float(token))
     sep = "." if has_dot else ","
     parts = token.split(sep)
     if len(parts) > 2:
-        return float("".join(parts)) if _grouped(token, sep) else None
+        return _finite(float("".join(parts))) if _grouped(token, sep) else None
     if sep == "." and len(parts[1]) == 3 and len(parts[0]) <= 3:
         return float(parts[0] + parts[1])
-    return float(parts[0] + "." + parts[1])
+    return _finite(float(parts[0] + "." + parts[1]))
+
+
+def _finite(value: float) -> float | None:
+    # float() turns 309 digits or more into inf: no report states such a figure, and an infinite
+    # value would break formatting ("inf" is not an integer) and comparisons downstream.
+    return value if math.isfinite(value) else None
 
 
 def _grouped(integer: str, sep: str) -> bool:
@@ -150,11 +164,12 @@ def _words_after(text: str, pos: int, count: int) -> list[re.Match[str]]:
 
 def _match_phrase(text: str, pos: int, phrases: dict[str, str]) -> tuple[str, int] | None:
     """The longest phrase of ``phrases`` starting at ``pos`` (after spaces), case-insensitive."""
-    rest = text[pos:]
-    stripped = rest.lstrip()
-    offset = pos + len(rest) - len(stripped)
-    lowered = stripped.lower()
-    for phrase in sorted(phrases, key=len, reverse=True):
+    offset = _SPACES.match(text, pos).end()
+    ordered = sorted(phrases, key=len, reverse=True)
+    # Lower-case only as much as the longest phrase can use: lowering the whole rest of the text for
+    # every figure made long texts quadratic.
+    lowered = text[offset : offset + len(ordered[0]) + 1].lower() if ordered else ""
+    for phrase in ordered:
         if lowered.startswith(phrase):
             end = offset + len(phrase)
             if end < len(text) and (text[end].isalnum() and phrase[-1].isalnum()):
@@ -163,9 +178,22 @@ def _match_phrase(text: str, pos: int, phrases: dict[str, str]) -> tuple[str, in
     return None
 
 
+_TOKEN = re.compile(r"[^\W\d_]+|\d+|[^\w\s]")
+_SPACES = re.compile(r"\s*")
+
+
 def _previous_words(text: str, pos: int, count: int) -> list[tuple[int, str]]:
-    words = [(m.start(), m.group(0)) for m in re.finditer(r"[^\W\d_]+|\d+|[^\w\s]", text[:pos])]
-    return words[-count:]
+    # Only the last few words matter. Tokenising all of text[:pos] for every figure made a text with
+    # many figures quadratic (a 100 KB question of "5 USD" did not finish), so look back through a
+    # growing window instead. Tokens are maximal runs of one character class, so only the first
+    # token of a window can be cut; with more than ``count`` tokens the last ``count`` are whole.
+    window = 64
+    while True:
+        low = max(0, pos - window)
+        words = [(m.start(), m.group(0)) for m in _TOKEN.finditer(text, low, pos)]
+        if low == 0 or len(words) > count:
+            return words[-count:]
+        window *= 4
 
 
 def _is_year(value: float, token: str) -> bool:
@@ -179,8 +207,11 @@ def find_quantities(text: str) -> list[Quantity]:
         quantity = _fraction(text, m)
         if quantity is not None:
             found.append(quantity)
+    # Numbers never overlap each other, only the fractions found first; a set of their digit
+    # positions keeps the check constant-time (testing every figure found so far was quadratic).
+    in_fraction = {i for q in found for i in range(q.number_start, q.number_end)}
     for m in _NUMBER.finditer(text):
-        if any(q.number_start <= m.start() < q.number_end for q in found):
+        if m.start() in in_fraction:
             continue
         quantity = _quantity(text, m)
         if quantity is not None:
@@ -197,7 +228,9 @@ def find_values(text: str) -> list[float]:
         if value is None:
             continue
         scale = _match_phrase(text, m.end(), SCALES)
-        values.append(value * (SCALES[scale[0]] if scale else 1.0))
+        scaled = value * (SCALES[scale[0]] if scale else 1.0)
+        if math.isfinite(scaled):
+            values.append(scaled)
     return values
 
 
@@ -252,11 +285,11 @@ def _quantity(text: str, m: re.Match[str]) -> Quantity | None:
         return None
     if m.start() > 0 and text[m.start() - 1] in "/-–":
         return None
-    if re.match(r"\s*[-–]\s*\d", text[after:]):
+    if _RANGE_AFTER.match(text, after):
         return None
     before = _previous_words(text, m.start(), 1)
     previous = fold(before[0][1].lower()) if before else ""
-    if previous in ("thu", "lan", "so", "ky") and not re.match(r"\s*(%|phần trăm)", text[after:]):
+    if previous in ("thu", "lan", "so", "ky") and not _PERCENT_AFTER.match(text, after):
         # "lần thứ 13", "Kết luận số 98", "khóa XIII": ordinals and numbering, unless a count follows
         counted = _match_phrase(text, after, COUNTED)
         if previous != "so" or counted is None:
@@ -271,9 +304,9 @@ def _quantity(text: str, m: re.Match[str]) -> Quantity | None:
 
     unit: str | None = None
     unit_text: str | None = None
-    percent = re.match(r"\s*(%|phần trăm|percent|per cent)", text[end:], re.IGNORECASE)
+    percent = _PERCENT.match(text, end)
     if percent:
-        unit, unit_text, end = "percent", percent.group(1), end + percent.end()
+        unit, unit_text, end = "percent", percent.group(1), percent.end()
     else:
         currency = _match_phrase(text, end, CURRENCIES)
         if currency is not None and currency[0] in ("đồng", "dong"):
@@ -282,7 +315,7 @@ def _quantity(text: str, m: re.Match[str]) -> Quantity | None:
                 currency = None
         if currency is not None:
             unit, unit_text, end = CURRENCIES[currency[0]], text[currency[1] - len(currency[0]) : currency[1]], currency[1]
-        elif text[m.start() - 1 : m.start()] == "$" or re.match(r"\s*\$", text[end:]):
+        elif text[m.start() - 1 : m.start()] == "$" or _DOLLAR_AFTER.match(text, end):
             unit, unit_text = "USD", "$"
         else:
             counted = _match_phrase(text, end, COUNTED)
@@ -291,9 +324,9 @@ def _quantity(text: str, m: re.Match[str]) -> Quantity | None:
                 unit_text = text[counted[1] - len(counted[0]) : counted[1]]
                 end = counted[1]
                 # "tổ chức PCPNN", "tổ chức phi chính phủ": keep the qualifying acronym with the unit
-                tail = re.match(r"\s+(PCPNN|TCPCPNN|NGO|INGO|phi chính phủ nước ngoài)\b", text[end:])
+                tail = _ORGANISATION_TAIL.match(text, end)
                 if tail and unit == "organizations":
-                    end += tail.end()
+                    end = tail.end()
                     unit_text = text[counted[1] - len(counted[0]) : end]
     if unit is None:
         noun = _words_after(text, end, 1)
@@ -306,6 +339,8 @@ def _quantity(text: str, m: re.Match[str]) -> Quantity | None:
             return None  # a bare number says nothing on its own
     if _is_year(value, token) and scale == 1.0 and unit not in ("USD", "VND", "EUR", "percent"):
         return None  # "năm 2023 tỉnh ...": a year, not 2023 provinces
+    if not math.isfinite(value * scale):
+        return None  # a finite figure times "tỷ" can still overflow
     # "$5 million": the sign is part of the figure as written, and the qualifier comes before it
     figure_start = m.start() - 1 if m.start() > 0 and text[m.start() - 1] == "$" else m.start()
     start, qualifier, change = _qualifier(text, figure_start)

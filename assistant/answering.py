@@ -28,16 +28,17 @@ from assistant.phrasing import (
     undated,
 )
 from assistant.question import MONEY, MONEY_UNITS, Ask, Question, analyze, content_words
+from assistant.settings import MAX_QUESTION_CHARS
 from index.hybrid import SearchResults
 from index.store import IndexStore
 from ingest.facts import NATIONAL
 from ingest.gazetteer import find_provinces
 from ingest.glossary import concepts_in
+from ingest.instructions import instruction_in
 from ingest.models import Fact, Span
 from ingest.periods import Period
 from ingest.vietnamese import fold
 
-MAX_QUESTION_CHARS = 2000
 NEAR_WORDS = 12  # syllables either side of a figure that describe it most closely (about five words)
 # Concepts nearly every sentence of these reports shares: they cannot tell figures apart.
 GENERIC_CONCEPTS = {
@@ -72,12 +73,14 @@ class Answerer:
         self._texts_cache: dict[str, str] = {}
         self._names_cache: dict[str, str] = {}
         self._near_cache: dict[str, dict[str, float]] = {}
+        self._instructions_cache: dict[str, str | None] = {}
 
     def _fresh_cache(self) -> None:
         generation = self.store.catalog.generation()
         with self._cache_lock:
             if generation != self._cache_generation:
                 self._facts_cache, self._texts_cache, self._near_cache = {}, {}, {}
+                self._instructions_cache = {}
                 self._names_cache = {d.doc_id: d.name for d in self.store.documents()}
                 self._cache_generation = generation
 
@@ -87,6 +90,26 @@ class Answerer:
             text = self.store.catalog.document_text(doc_id) or ""
             self._texts_cache[doc_id] = text
         return text
+
+    def _instruction(self, doc_id: str) -> str | None:
+        """The text in a document that addresses an assistant, if any: such a document is set aside."""
+        if doc_id not in self._instructions_cache:
+            self._instructions_cache[doc_id] = instruction_in(self._doc_text(doc_id))
+        return self._instructions_cache[doc_id]
+
+    def _set_aside(self, search: SearchResults) -> tuple[SearchResults, list[str]]:
+        """The search without passages of documents that carry instructions to an assistant (ranked
+        anew), and the names of those documents. Such a document's other sentences may hold the
+        figures the instruction promotes, so none of it is used; the facts skip it too (_facts_for)."""
+        kept, names = [], []
+        for hit in search.hits:
+            if self._instruction(hit.passage.doc_id) is None:
+                kept.append(hit)
+            elif hit.doc_name not in names:
+                names.append(hit.doc_name)
+        if not names:
+            return search, []
+        return replace(search, hits=[replace(h, rank=n) for n, h in enumerate(kept, 1)]), names
 
     # --- entry point ----------------------------------------------------------------------------
 
@@ -102,7 +125,12 @@ class Answerer:
         q = analyze(question, self.store.keywords().lexicon)
         timings["analyse"] = _ms(started)
         t = time.perf_counter()
-        search = self.store.search(q.text, top_k=max(top_k, 10))
+        depth = max(top_k, 10)
+        found = self.store.search(q.text, top_k=depth)
+        search, set_aside = self._set_aside(found)
+        if set_aside:  # look deeper, so that the answer still weighs as many usable passages
+            found = self.store.search(q.text, top_k=depth + len(found.hits) - len(search.hits))
+            search, set_aside = self._set_aside(found)
         timings["retrieve"] = _ms(t)
         t = time.perf_counter()
         if q.kind in ("quantity", "comparison", "derived") and q.asks:
@@ -116,6 +144,11 @@ class Answerer:
             answer = self._phrased(answer, q, search)
             timings["llm"] = _ms(t)
         answer.question = question
+        if set_aside:
+            answer.notes.append(
+                f"not used: {', '.join(set_aside)}, which contains text addressed to an AI assistant "
+                "(such as telling it to ignore its instructions) rather than to a reader"
+            )
         answer.language = q.language
         answer.kind = q.kind
         answer.interpreted = q.text if q.typed_without_diacritics else None
@@ -205,7 +238,8 @@ class Answerer:
         key = ask.unit or ""
         if key not in self._facts_cache:
             units = MONEY_UNITS if ask.unit == MONEY else None if ask.unit is None else [ask.unit]
-            self._facts_cache[key] = self.store.catalog.facts(units=units)
+            facts = self.store.catalog.facts(units=units)
+            self._facts_cache[key] = [f for f in facts if self._instruction(f.doc_id) is None]
         return self._facts_cache[key]
 
     def _score(self, fact: Fact, q: Question, ask: Ask, rank_of: dict[str, int]) -> tuple[float, bool] | None:

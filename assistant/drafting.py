@@ -21,6 +21,7 @@ from index.store import IndexStore
 from ingest.facts import NATIONAL, find_organisations
 from ingest.gazetteer import get_province
 from ingest.glossary import concepts_in
+from ingest.instructions import instruction_in
 from ingest.models import Fact, Span
 from ingest.periods import Period
 
@@ -113,14 +114,26 @@ class Drafter:
             place = found.name
         period = parse_years(years)
         query = " ".join(p for p in (topic, place, period.label if period else None) if p)
-        hits = self.store.search(query, top_k=25).hits
         names = {d.doc_id: d.name for d in self.store.documents()}
         texts: dict[str, str] = {}
 
-        def sentence(doc_id: str, span: Span) -> str:
+        def text_of(doc_id: str) -> str:
             if doc_id not in texts:
                 texts[doc_id] = self.store.catalog.document_text(doc_id) or ""
-            return span.of(texts[doc_id])
+            return texts[doc_id]
+
+        def sentence(doc_id: str, span: Span) -> str:
+            return span.of(text_of(doc_id))
+
+        set_aside: dict[str, bool] = {}
+
+        def usable(doc_id: str) -> bool:
+            # as in answers: a document carrying instructions to an assistant gives nothing to a draft
+            if doc_id not in set_aside:
+                set_aside[doc_id] = instruction_in(text_of(doc_id)) is not None
+            return not set_aside[doc_id]
+
+        hits = [h for h in self.store.search(query, top_k=25).hits if usable(h.passage.doc_id)]
 
         def citation(doc_id: str, passage_id: str, span: Span) -> Citation:
             return Citation(names.get(doc_id, doc_id), doc_id, passage_id, sentence(doc_id, span), span.start, span.end)
@@ -130,7 +143,7 @@ class Drafter:
         words = content_words(topic)
 
         # key figures
-        candidates = [f for f in self.store.catalog.facts() if _fact_in_scope(f, place, period)]
+        candidates = [f for f in self.store.catalog.facts() if _fact_in_scope(f, place, period) and usable(f.doc_id)]
         scored = []
         for f in candidates:
             text = sentence(f.doc_id, f.sentence)

@@ -4,10 +4,12 @@ The model and index load once at start-up. Route handlers are plain functions, s
 them in its thread pool: questions are answered while an upload is being ingested.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations` here: the /ask and /search bodies are classes built in
+# create_app from the settings, and FastAPI must see them as objects, not names to look up.
 import logging
+import math
 import re
+import time
 from contextlib import asynccontextmanager
 from typing import Literal
 
@@ -15,21 +17,16 @@ from fastapi import Depends, FastAPI, File, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, Field
+from limits import storage, strategies
+from pydantic import BaseModel, Field, create_model
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from assistant.answering import MAX_QUESTION_CHARS, QuestionError
+from assistant.answering import QuestionError
 from assistant.drafting import DraftError, render_docx, render_markdown
 from assistant.service import ServiceError, Services
 from assistant.settings import Settings
 
 log = logging.getLogger("ngoaid.server")
-MAX_TOP_K = 50
-
-
-class AskRequest(BaseModel):
-    question: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS, description="the question, in Vietnamese or English")
-    top_k: int | None = Field(default=None, ge=1, le=MAX_TOP_K, description="passages to consider")
 
 
 class CitationOut(BaseModel):
@@ -65,11 +62,6 @@ class AnswerOut(BaseModel):
     calculation: str | None
     generator: str
     notes: list[str]
-
-
-class SearchRequest(BaseModel):
-    query: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS, description="what to look for")
-    top_k: int | None = Field(default=None, ge=1, le=MAX_TOP_K)
 
 
 class SearchResult(BaseModel):
@@ -141,6 +133,28 @@ class ErrorOut(BaseModel):
     details: list[dict] | None = None
 
 
+def request_models(settings: Settings) -> tuple[type[BaseModel], type[BaseModel]]:
+    """The /ask and /search bodies, with the configured limits (so the OpenAPI schema states them)."""
+    top_k = Field(default=None, ge=1, le=settings.max_top_k, description="passages to consider")
+    ask = create_model(
+        "AskRequest",
+        question=(str, Field(min_length=1, max_length=settings.max_question_chars, description="the question, in Vietnamese or English")),
+        top_k=(int | None, top_k),
+    )
+    search = create_model(
+        "SearchRequest",
+        query=(str, Field(min_length=1, max_length=settings.max_question_chars, description="what to look for")),
+        top_k=(int | None, top_k),
+    )
+    return ask, search
+
+
+def client_key(request: Request) -> str:
+    """Whom a request is counted against: the address it comes from. Behind a reverse proxy every
+    client shares the proxy's address; see SECURITY.md."""
+    return request.client.host if request.client else "unknown"
+
+
 def _bearer(request: Request) -> str | None:
     header = request.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
@@ -160,9 +174,16 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
         title="ngoaid",
         description="Questions, search and drafts over Vietnamese reports on foreign non-governmental aid (PCPNN).",
         lifespan=lifespan,
-        responses={422: {"model": ErrorOut}, 500: {"model": ErrorOut}},
+        responses={
+            400: {"model": ErrorOut, "description": "the request body cannot be read"},
+            413: {"model": ErrorOut, "description": "the request body is over the upload limit"},
+            422: {"model": ErrorOut},
+            429: {"model": ErrorOut, "description": "too many requests from this client; see Retry-After"},
+            500: {"model": ErrorOut},
+        },
     )
     app.state.services = services
+    AskRequest, SearchRequest = request_models(settings)
 
     def svc(request: Request) -> Services:
         return request.app.state.services
@@ -188,7 +209,10 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
-        return JSONResponse({"error": str(exc.detail)}, status_code=exc.status_code)
+        message = str(exc.detail)
+        if exc.status_code == 400 and "parsing the body" in message:
+            message = "the request body cannot be read: send JSON encoded as UTF-8 (or a multipart form for uploads)"
+        return JSONResponse({"error": message}, status_code=exc.status_code, headers=getattr(exc, "headers", None))
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:
@@ -280,6 +304,27 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
         ceiling = settings.max_file_bytes * settings.max_upload_files + 1024 * 1024
         if length and length.isdigit() and int(length) > ceiling:
             return JSONResponse({"error": f"the request is {int(length) / 2**20:.0f} MB, over the upload limit"}, status_code=413)
+        return await call_next(request)
+
+    limits = settings.rate_limits()
+    # a moving window per client from the `limits` package: its in-memory store is what one process needs
+    limiter = strategies.MovingWindowRateLimiter(storage.MemoryStorage())
+
+    @app.middleware("http")
+    async def rate_limit(request: Request, call_next):
+        # only requests that do work count (questions, searches, drafts, uploads, deletions and the chat
+        # UI's events); pages, assets and reads of the document list do not
+        if limits and request.method not in ("GET", "HEAD", "OPTIONS"):
+            key = client_key(request)
+            for item in limits:
+                if not limiter.hit(item, key):
+                    reset = limiter.get_window_stats(item, key).reset_time
+                    wait = max(1, math.ceil(reset - time.time()))
+                    return JSONResponse(
+                        {"error": f"too many requests from {key}: the limit is {item}; try again in {wait} s"},
+                        status_code=429,
+                        headers={"Retry-After": str(wait)},
+                    )
         return await call_next(request)
 
     from ui.app import mount_ui

@@ -9,6 +9,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from limits import RateLimitItem, parse_many
+
+# the ceiling the answerer itself enforces; the setting can only lower it
+MAX_QUESTION_CHARS = 2000
+
 
 class SettingsError(ValueError):
     """A setting has a value that cannot be used."""
@@ -32,6 +37,11 @@ class Settings:
     llm_timeout: float = 30.0
     api_token: str | None = None  # when set, uploads and deletions need it
     max_upload_files: int = 20  # files per upload request
+    max_question_chars: int = 2000  # questions and search queries; the answerer's own ceiling is 2000
+    max_top_k: int = 50  # the most passages one request may ask for
+    # requests that do work (every POST and DELETE, the chat UI's included) per client address;
+    # "off" turns the limit off. Syntax of the `limits` package: "120/minute", "10/second;500/hour".
+    rate_limit: str = "120/minute"
 
     # environment variable -> field
     ENV = {
@@ -51,6 +61,9 @@ class Settings:
         "NGOAID_LLM_TIMEOUT": "llm_timeout",
         "NGOAID_API_TOKEN": "api_token",
         "NGOAID_MAX_UPLOAD_FILES": "max_upload_files",
+        "NGOAID_MAX_QUESTION_CHARS": "max_question_chars",
+        "NGOAID_MAX_TOP_K": "max_top_k",
+        "NGOAID_RATE_LIMIT": "rate_limit",
     }
 
     @classmethod
@@ -74,9 +87,17 @@ class Settings:
 
     def _validated(self, values: dict[str, Any]) -> Settings:
         new = dataclasses.replace(self, **values)
-        for name in ("top_k", "candidates", "passage_max_chars", "passage_max_sentences", "max_upload_files"):
+        for name in (
+            "top_k", "candidates", "passage_max_chars", "passage_max_sentences", "max_upload_files",
+            "max_question_chars", "max_top_k",
+        ):  # fmt: skip
             if getattr(new, name) < 1:
                 raise SettingsError(f"{name} must be at least 1")
+        if new.max_question_chars > MAX_QUESTION_CHARS:
+            raise SettingsError(f"max_question_chars can be at most {MAX_QUESTION_CHARS}")
+        if new.top_k > new.max_top_k:
+            raise SettingsError(f"top_k ({new.top_k}) is over max_top_k ({new.max_top_k})")
+        new.rate_limits()  # refuses a limit it cannot read
         if new.max_file_mb <= 0:
             raise SettingsError("max_file_mb must be positive")
         if new.llm_timeout <= 0:
@@ -88,6 +109,17 @@ class Settings:
     @property
     def max_file_bytes(self) -> int:
         return int(self.max_file_mb * 1024 * 1024)
+
+    def rate_limits(self) -> list[RateLimitItem]:
+        """The per-client request limits; empty when rate limiting is off."""
+        if self.rate_limit.strip().lower() in ("off", "0", "none", ""):
+            return []
+        try:
+            return parse_many(self.rate_limit.replace(",", ";"))
+        except ValueError:
+            raise SettingsError(
+                f"rate_limit: cannot read {self.rate_limit!r}; write it like '120/minute' or '10/second;500/hour', or 'off'"
+            ) from None
 
 
 def _convert(name: str, raw: str, source: str) -> Any:

@@ -258,3 +258,40 @@ def test_questions_are_answered_while_an_upload_is_ingested(server):
         t.join(timeout=300)
     assert upload.status_code == 200
     assert codes == [200] * 12 and not errors
+
+
+# --- per-client limits ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def strict(tmp_path_factory):
+    """A server with low, configured limits on request rate, question length and top_k."""
+    data_dir = tmp_path_factory.mktemp("strict-data")
+    assert run_cli("ingest", str(SAMPLES / "quang-tri-vien-tro-pcpnn.txt"), "--data-dir", str(data_dir)).returncode == 0
+    proc, base = start_server(
+        data_dir, {"NGOAID_RATE_LIMIT": "6/minute", "NGOAID_MAX_QUESTION_CHARS": "120", "NGOAID_MAX_TOP_K": "8"}
+    )
+    yield base
+    stop(proc)
+
+
+def test_configured_question_and_top_k_limits_are_enforced_and_published(strict):
+    schema = httpx.get(f"{strict}/openapi.json").json()["components"]["schemas"]["AskRequest"]["properties"]
+    assert schema["question"]["maxLength"] == 120 and schema["top_k"]["anyOf"][0]["maximum"] == 8
+    too_long = httpx.post(f"{strict}/ask", json={"question": "Quảng Trị " * 20})
+    assert too_long.status_code == 422 and "question" in too_long.json()["error"]
+    too_many = httpx.post(f"{strict}/search", json={"query": "Quảng Trị", "top_k": 9})
+    assert too_many.status_code == 422 and "top_k" in too_many.json()["error"]
+
+
+def test_requests_over_the_rate_limit_get_429_with_retry_after(strict):
+    # the two requests above count too: the limit is per client address, over a moving minute
+    codes = [httpx.post(f"{strict}/search", json={"query": "Quảng Trị"}).status_code for _ in range(8)]
+    assert 200 in codes and codes[-1] == 429
+    refused = httpx.post(f"{strict}/ask", json={"question": "Quảng Trị giải ngân bao nhiêu năm 2023?"})
+    assert refused.status_code == 429 and 1 <= int(refused.headers["Retry-After"]) <= 60
+    assert "too many requests" in refused.json()["error"] and "6 per 1 minute" in refused.json()["error"]
+    # reading the document list, the health check and the pages are not counted
+    assert httpx.get(f"{strict}/health").status_code == 200
+    assert httpx.get(f"{strict}/documents").status_code == 200
+    assert httpx.get(f"{strict}/").status_code == 200

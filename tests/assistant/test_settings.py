@@ -33,3 +33,16 @@ def test_bad_values_name_the_setting():
 
 def test_blank_environment_values_are_ignored():
     assert Settings.from_env({"NGOAID_DATA_DIR": "  "}).data_dir == Path("data")
+
+
+def test_request_limits_are_configurable_and_checked():
+    s = Settings.from_env({"NGOAID_MAX_QUESTION_CHARS": "300", "NGOAID_MAX_TOP_K": "10", "NGOAID_RATE_LIMIT": "10/second;500/hour"})
+    assert (s.max_question_chars, s.max_top_k) == (300, 10)
+    assert [str(item) for item in s.rate_limits()] == ["10 per 1 second", "500 per 1 hour"]
+    assert Settings().with_overrides(rate_limit="off").rate_limits() == []
+    with pytest.raises(SettingsError, match="rate_limit: cannot read 'a lot'"):
+        Settings().with_overrides(rate_limit="a lot")
+    with pytest.raises(SettingsError, match="max_question_chars can be at most 2000"):
+        Settings().with_overrides(max_question_chars=5000)
+    with pytest.raises(SettingsError, match=r"top_k \(20\) is over max_top_k \(10\)"):
+        Settings().with_overrides(top_k=20, max_top_k=10)

@@ -98,6 +98,13 @@ def strip_markup(line: str) -> str:
     return line.strip().strip("|").strip()
 
 
+def _without_markup(line: str) -> str:
+    """``strip_markup`` on a normalised line, keeping it normalised: removing an image or "**" can
+    leave two spaces side by side, or a letter next to a combining mark it composes with."""
+    stripped = strip_markup(line)
+    return stripped if stripped == line else normalize_text(stripped)
+
+
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 
 
@@ -229,7 +236,7 @@ def clean_text(raw: str, title: str | None = None, published: str | None = None)
     win over what is guessed from the text.
     """
     lines = [
-        "" if is_teaser_cell(line) else strip_markup(line) for line in normalize_text(raw).split("\n")
+        "" if is_teaser_cell(line) else _without_markup(line) for line in normalize_text(raw).split("\n")
     ]
     undated: list[str] = []
     for line in lines:

@@ -55,7 +55,11 @@ def _split_long(paragraph: str, start: int, end: int, limit: int) -> list[tuple[
             cut = window.rfind(" ")
         if cut <= 0:
             cut = limit - 1
-        pieces.append((start, start + cut + 1))
+        # a cut at a space leaves the space at the end of the piece: a sentence never ends in one
+        piece_end = start + cut + 1
+        while piece_end > start + 1 and paragraph[piece_end - 1].isspace():
+            piece_end -= 1
+        pieces.append((start, piece_end))
         start = start + cut + 1
         while start < end and paragraph[start].isspace():
             start += 1

@@ -14,7 +14,10 @@ _TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")
 _VOWELS = frozenset("aăâeêioôơuưy")
 # Vowels that carry a shape mark of their own; when present, the tone sits on one of them.
 _MARKED_VOWELS = frozenset("ăâêôơư")
-_WORD = re.compile(r"[^\W\d_]+")
+# A word is a letter followed by letters and the combining marks NFC could not compose into them
+# ("cà\u0302y" from a mistyped decomposed "cầy"): splitting the word at such a mark would place its
+# tone on a fragment, and a second pass would move it again.
+_WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|[\u0300-\u036f])*")
 _INITIALS = frozenset(
     "b c ch d đ g gh gi h k kh l m n ng ngh nh p ph q qu r s t th tr v x".split()
 ) | {""}
@@ -147,4 +150,6 @@ def normalize_text(text: str) -> str:
 
 def comparable(text: str) -> str:
     """A key for loose equality: normalised, case-folded, whitespace collapsed."""
-    return " ".join(normalize_text(text).casefold().split())
+    # casefold can leave text that NFC composes ("ß\u0323" -> "ss\u0323" -> "sṣ"): compose again so
+    # that a key is its own key
+    return " ".join(unicodedata.normalize("NFC", normalize_text(text).casefold()).split())

@@ -10,9 +10,7 @@ times from ``--clients`` concurrent clients, and prints p50/p95 latency and memo
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
-import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -20,7 +18,7 @@ from pathlib import Path
 
 import httpx
 
-from eval.measure import free_port, percentile, rss_mb
+from eval.measure import percentile, rss_mb, running_server
 from eval.questions import load_questions
 from ingest.vietnamese import fold
 
@@ -35,34 +33,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=1)
     args = parser.parse_args(argv)
 
-    port = free_port()
-    started = time.perf_counter()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "assistant.cli", "serve", "--port", str(port), "--data-dir", str(args.data_dir)],
-        env=os.environ.copy(),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        while True:
-            try:
-                if httpx.get(f"{base}/health", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.2)
-            if server.poll() is not None:
-                print("the server did not start", file=sys.stderr)
-                return 1
-        ready = time.perf_counter() - started
-        rss_start = rss_mb(server.pid)
-
+    # one client address sends every request: the per-client rate limit would measure itself
+    with running_server(args.data_dir, {"NGOAID_RATE_LIMIT": "off"}) as server:
+        rss_start = rss_mb(server.process.pid)
         questions = load_questions(args.questions)
         texts = [t for q in questions for t in (q.question, fold(q.question))] * args.rounds
 
         def ask(text: str) -> tuple[float, int]:
             t = time.perf_counter()
-            response = httpx.post(f"{base}/ask", json={"question": text}, timeout=120)
+            response = httpx.post(f"{server.base}/ask", json={"question": text}, timeout=120)
             return (time.perf_counter() - t) * 1000, response.status_code
 
         with ThreadPoolExecutor(max_workers=args.clients) as pool:
@@ -71,11 +50,9 @@ def main(argv: list[str] | None = None) -> int:
             wall = time.perf_counter() - t
         latencies = [ms for ms, _ in results]
         failures = sum(1 for _, code in results if code != 200)
-        rss_end = rss_mb(server.pid)
-        health = httpx.get(f"{base}/health").json()
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+        rss_end = rss_mb(server.process.pid)
+        health = httpx.get(f"{server.base}/health").json()
+        ready = server.ready_s
 
     print(f"index: {health['documents']} documents, {health['passages']} passages ({args.data_dir})")
     print(f"server ready after {ready:.1f} s; RSS after start-up {rss_start:.0f} MB, after the run {rss_end:.0f} MB")

@@ -1,7 +1,8 @@
 """Small measurement helpers shared by the benchmark scripts (``eval.bench_*``).
 
-Latency percentiles, process memory read from ``/proc`` (Linux), folder sizes, a free local port
-and a description of the machine a benchmark ran on, so that figures can be compared knowingly.
+Latency percentiles, process memory read from ``/proc`` (Linux), folder sizes, a free local port,
+``ngoaid serve`` started as a real process, and a description of the machine a benchmark ran on, so
+that figures can be compared knowingly.
 """
 
 from __future__ import annotations
@@ -9,10 +10,17 @@ from __future__ import annotations
 import os
 import platform
 import socket
+import subprocess
 import sys
-from collections.abc import Sequence
+import tempfile
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def percentile(values: Sequence[float], q: float) -> float:
@@ -60,6 +68,55 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+@dataclass
+class Server:
+    """A running ``ngoaid serve`` process."""
+
+    process: subprocess.Popen
+    base: str  # http://127.0.0.1:PORT
+    ready_s: float  # from start to the first healthy answer
+    log: Path  # its standard error
+
+
+@contextmanager
+def running_server(data_dir: Path, env: Mapping[str, str] | None = None, timeout: float = 300) -> Iterator[Server]:
+    """``ngoaid serve`` on a free local port over ``data_dir``, stopped on exit; ``env`` is added to
+    this process's environment. Raises RuntimeError with the server's log if it does not start."""
+    import httpx
+
+    port = free_port()
+    with tempfile.NamedTemporaryFile(prefix="ngoaid-server-", suffix=".log", delete=False) as log:
+        log_path = Path(log.name)
+    started = time.perf_counter()
+    with open(log_path, "w", encoding="utf-8") as err:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "assistant.cli", "serve", "--port", str(port), "--data-dir", str(data_dir)],
+            cwd=ROOT,
+            env={**os.environ, **(env or {})},
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        while True:
+            try:
+                if httpx.get(f"{base}/health", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if process.poll() is not None or time.perf_counter() - started > timeout:
+                raise RuntimeError(f"the server did not start:\n{log_path.read_text(encoding='utf-8')[-2000:]}")
+            time.sleep(0.2)
+        yield Server(process, base, time.perf_counter() - started, log_path)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 def _cpu_model() -> str:

@@ -225,6 +225,7 @@ def mount_ui(app: FastAPI, settings: Settings) -> None:
         css=CSS,
         footer_links=[],
         allowed_paths=[],
+        blocked_paths=[str(settings.data_dir.resolve())],  # the index and the uploaded originals
         max_file_size=f"{int(settings.max_file_mb)}mb",
         show_error=True,
         run_history=False,  # questions are not to be kept in the browser

@@ -55,13 +55,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--output", type=Path, help="write to this file (required for docx)")
     _common(p)
 
-    p = sub.add_parser("docs", help="list or remove indexed documents")
+    p = sub.add_parser("docs", help="list, remove or check indexed documents")
     docs = p.add_subparsers(dest="docs_command", required=True, metavar="ACTION")
     q = docs.add_parser("list", help="list indexed documents")
     q.add_argument("--json", action="store_true")
     _common(q)
     q = docs.add_parser("remove", help="remove documents by ID, ID prefix or file name")
     q.add_argument("refs", nargs="+", metavar="ID|NAME")
+    q.add_argument("--json", action="store_true")
+    _common(q)
+    q = docs.add_parser(
+        "check",
+        help="verify that every document is wholly in the index (exit status 1 if not)",
+        description="Compare the catalog, the vectors and the keyword index, and the facts with their "
+        "passages, without changing anything (unless --repair is given).",
+    )
+    q.add_argument("--repair", action="store_true", help="first repair what an interrupted write left (vectors, keyword index)")
     q.add_argument("--json", action="store_true")
     _common(q)
 
@@ -106,6 +115,7 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings, store=None) -> int:
     from tqdm import tqdm
 
     from assistant.runtime import open_store
+    from index.diskspace import DiskFull
     from ingest.models import IngestError
     from ingest.pipeline import PassageOptions, collect_files, prepare_file
 
@@ -121,6 +131,7 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings, store=None) -> int:
     store = store or open_store(settings)
     options = PassageOptions(settings.passage_max_chars, settings.passage_max_sentences)
     interrupted: Path | None = None
+    disk_full: DiskFull | None = None
     with store.writing():
         repaired = store.reconcile()
         if repaired.changed and not args.json:
@@ -140,6 +151,9 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings, store=None) -> int:
             except KeyboardInterrupt:
                 interrupted = path
                 break
+            except DiskFull as exc:  # every later file would fail the same way: stop here
+                disk_full, interrupted = exc, path
+                break
             except Exception as exc:  # noqa: BLE001 - one bad file must not stop the batch
                 failures.append(IngestError(path, f"unexpected error ({exc.__class__.__name__}: {exc})"))
         bar.close()
@@ -153,6 +167,7 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings, store=None) -> int:
                 "failed": [{"file": e.source, "reason": e.reason} for e in failures],
                 "skipped": [{"file": e.source, "reason": e.reason} for e in selection.skipped],
                 "interrupted_at": str(interrupted) if interrupted else None,
+                "disk_full": str(disk_full) if disk_full else None,
                 "documents": docs,
                 "passages": passages,
             }
@@ -176,6 +191,9 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings, store=None) -> int:
             f"{counts['duplicate']} duplicates, {len(failures)} failed. "
             f"The index holds {docs} documents, {passages} passages."
         )
+    if disk_full is not None:
+        _err(f"stopped at {interrupted}: {disk_full} That file and the ones after it were not added.")
+        return EXIT_FAILURES
     if interrupted is not None:
         _err(f"interrupted while ingesting {interrupted}; that file and the ones after it were not added")
         return EXIT_INTERRUPTED
@@ -261,6 +279,8 @@ def cmd_docs(args: argparse.Namespace, settings: Settings) -> int:
     from assistant.runtime import open_store
 
     store = open_store(settings)
+    if args.docs_command == "check":
+        return _docs_check(store, repair=args.repair, as_json=args.json)
     if args.docs_command == "list":
         docs = store.documents()
         if args.json:
@@ -295,6 +315,25 @@ def cmd_docs(args: argparse.Namespace, settings: Settings) -> int:
     for p in problems:
         _err(p)
     return EXIT_FAILURES if problems else EXIT_OK
+
+
+def _docs_check(store, repair: bool, as_json: bool) -> int:  # store: IndexStore
+    repaired = store.reconcile() if repair else None
+    report = store.check()
+    if as_json:
+        _print_json({**report.as_dict(), "repaired": repaired.__dict__ if repaired else None})
+        return EXIT_OK if report.consistent else EXIT_FAILURES
+    if repaired is not None:
+        print(
+            f"Repair: removed {repaired.orphan_vectors_removed} stray vectors, made {repaired.missing_vectors_added} "
+            f"missing or outdated ones, removed {repaired.temp_folders_removed} temporary folders."
+        )
+    print(f"Index in {store.data_dir}:")
+    print("\n".join(report.lines()))
+    if not report.consistent and not repair:
+        print("Run `ngoaid docs check --repair` to fix vectors and the keyword index; a document only partly "
+              "in the catalog or with misplaced facts needs `ngoaid docs remove` and a new ingest.")  # fmt: skip
+    return EXIT_OK if report.consistent else EXIT_FAILURES
 
 
 def _corpus_hint(question_set: Path, docs: set[str]) -> str:
@@ -418,12 +457,17 @@ def main(argv: list[str] | None = None) -> int:
         _err("interrupted")
         return EXIT_INTERRUPTED
     except Exception as exc:  # noqa: BLE001 - known operational errors get one clean line
+        from index.diskspace import DiskFull, disk_full_detail
         from index.embeddings import EmbeddingModelError
         from index.store import IndexBusy
         from index.vectors import ChromaUnavailable
 
-        if isinstance(exc, EmbeddingModelError | IndexBusy | ChromaUnavailable):
+        if isinstance(exc, EmbeddingModelError | IndexBusy | ChromaUnavailable | DiskFull):
             _err(str(exc))
+            return EXIT_FAILURES
+        detail = disk_full_detail(exc)  # e.g. writing a draft or report to a full disk
+        if detail is not None:
+            _err(f"not enough disk space ({detail}): {exc}")
             return EXIT_FAILURES
         raise
 

@@ -7,6 +7,7 @@ It holds the index, the answerer and the drafter, and the operations that change
 from __future__ import annotations
 
 import hmac
+import logging
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -17,12 +18,14 @@ from assistant.drafting import Drafter
 from assistant.runtime import build_answerer, build_drafter, open_store
 from assistant.settings import Settings
 from index.catalog import DocumentInfo
-from index.store import IndexStore
+from index.diskspace import DiskFull, disk_full_as_error
+from index.store import IndexBusy, IndexStore, ReconcileReport
 from ingest.loaders import SUPPORTED_TYPES
 from ingest.models import IngestError
 from ingest.pipeline import PassageOptions, prepare_document
 
 MAX_NAME_CHARS = 120
+log = logging.getLogger("ngoaid.service")
 
 
 class ServiceError(Exception):
@@ -75,6 +78,25 @@ class Services:
         self.answerer: Answerer = build_answerer(settings, self.store)
         self.drafter: Drafter = build_drafter(settings, self.store)
         self.uploads_dir = settings.data_dir / "uploads"
+        self.repaired = self._repair_after_crash()
+
+    def _repair_after_crash(self) -> ReconcileReport | None:
+        """Remove what a killed upload left (stray vectors) and restore missing ones, so a restarted
+        server starts from a consistent index. Skipped when another process is writing: that writer
+        repairs it first."""
+        try:
+            report = self.store.reconcile(wait_seconds=0)
+        except IndexBusy:
+            return None
+        except DiskFull as exc:  # reads still work; uploads will say the same
+            log.warning("could not repair the index at start-up: %s", exc)
+            return None
+        if report.changed:
+            log.warning(
+                "repaired the index after an interrupted write: removed %d stray vectors, restored %d",
+                report.orphan_vectors_removed, report.missing_vectors_added,
+            )  # fmt: skip
+        return report
 
     @property
     def token_required(self) -> bool:
@@ -110,11 +132,14 @@ class Services:
                 shown = safe_name(name)
                 try:
                     doc = prepare_document(data, shown, source=f"upload:{shown}", options=options)
-                    self._keep_original(doc.doc_id, shown, data)
+                    with disk_full_as_error(self.settings.data_dir):
+                        self._keep_original(doc.doc_id, shown, data)
                     outcome = self.store.add_document(doc)
                     report.results.append(UploadResult(shown, outcome.status, outcome.doc_id, outcome.n_passages))
                 except IngestError as exc:
                     report.results.append(UploadResult(shown, "failed", reason=exc.reason))
+                except DiskFull as exc:
+                    raise ServiceError(507, _disk_full_message(exc, shown, report)) from exc
             self.store.refresh_keywords()
         return report
 
@@ -126,8 +151,11 @@ class Services:
         target = self.uploads_dir / f"{doc_id}{suffix}"
         if not target.exists():
             tmp = target.with_name(target.name + ".part")
-            tmp.write_bytes(data)
-            tmp.replace(target)
+            try:
+                tmp.write_bytes(data)
+                tmp.replace(target)
+            finally:
+                tmp.unlink(missing_ok=True)  # a half-written copy from a full disk
 
     def remove(self, doc_id: str) -> DocumentInfo:
         info = self.store.catalog.document(doc_id)
@@ -137,3 +165,10 @@ class Services:
         for path in self.uploads_dir.glob(f"{doc_id}*") if self.uploads_dir.exists() else []:
             path.unlink(missing_ok=True)
         return info
+
+
+def _disk_full_message(exc: DiskFull, failed_name: str, report: UploadReport) -> str:
+    """Say what went in before the disk filled up, so the uploader knows what to send again."""
+    done = [r.name for r in report.results if r.status != "failed"]
+    before = f"{len(done)} file(s) before it were indexed ({', '.join(done)}); " if done else ""
+    return f"{exc} {before}{failed_name} and the files after it were not added."

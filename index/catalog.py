@@ -85,6 +85,20 @@ INSERT OR IGNORE INTO meta(key, value) VALUES ('generation', '0');
 """
 
 
+@dataclass
+class CatalogIntegrity:
+    """What the catalog alone can tell about its own consistency (see :meth:`Catalog.integrity`)."""
+
+    sqlite: str  # "ok", or what SQLite's own check found
+    documents: int
+    passages: int
+    facts: int
+    partial_documents: list[str]  # doc IDs whose stored passages differ from the count recorded
+    passages_without_document: list[str]
+    facts_without_passage: list[str]  # no such passage, or a passage of another document
+    misplaced_facts: list[str]  # the figure's text is not in its passage at its offsets
+
+
 @dataclass(frozen=True)
 class DocumentInfo:
     """A catalog row without the text: what listings show."""
@@ -318,6 +332,66 @@ class Catalog:
         with self._connect() as conn:
             rows = conn.execute(f"SELECT * FROM facts {where} ORDER BY rowid", params).fetchall()
         return [_fact(r) for r in rows]
+
+    def passage_texts(self, doc_ids: Iterable[str] | None = None) -> dict[str, str]:
+        """passage_id -> text, of every passage or of some documents' passages."""
+        with self._connect() as conn:
+            if doc_ids is None:
+                return dict(conn.execute("SELECT passage_id, text FROM passages"))
+            found: dict[str, str] = {}
+            ids = list(doc_ids)
+            for i in range(0, len(ids), 500):
+                chunk = ids[i : i + 500]
+                marks = ",".join("?" * len(chunk))
+                found.update(conn.execute(f"SELECT passage_id, text FROM passages WHERE doc_id IN ({marks})", chunk))
+            return found
+
+    def outdated_documents(self, pipeline_version: int) -> list[str]:
+        """Documents made by an earlier pipeline: the only ones whose passage texts can change
+        under the same passage IDs when they are processed again."""
+        with self._connect() as conn:
+            rows = conn.execute("SELECT doc_id FROM documents WHERE pipeline_version != ?", (pipeline_version,))
+            return [r[0] for r in rows]
+
+    def integrity(self) -> CatalogIntegrity:
+        """Check that documents are whole and facts sit where they say, without changing anything."""
+        with self._connect() as conn:
+            sqlite_says = "; ".join(r[0] for r in conn.execute("PRAGMA quick_check"))
+            partial = [
+                r[0]
+                for r in conn.execute(
+                    "SELECT d.doc_id FROM documents d LEFT JOIN "
+                    "(SELECT doc_id, COUNT(*) AS n FROM passages GROUP BY doc_id) p ON p.doc_id = d.doc_id "
+                    "WHERE COALESCE(p.n, 0) != d.n_passages ORDER BY d.doc_id"
+                )
+            ]
+            homeless = [
+                r[0]
+                for r in conn.execute(
+                    "SELECT passage_id FROM passages WHERE doc_id NOT IN (SELECT doc_id FROM documents)"
+                )
+            ]
+            orphans, misplaced, n_facts = [], [], 0
+            rows = conn.execute(
+                "SELECT f.fact_id, f.doc_id AS fact_doc, f.text AS figure, f.span_start, f.span_end, "
+                "p.doc_id AS passage_doc, p.text AS passage, p.start_char "
+                "FROM facts f LEFT JOIN passages p ON p.passage_id = f.passage_id"
+            )
+            for row in rows:
+                n_facts += 1
+                if row["passage_doc"] is None or row["passage_doc"] != row["fact_doc"]:
+                    orphans.append(row["fact_id"])
+                    continue
+                start, end = row["span_start"] - row["start_char"], row["span_end"] - row["start_char"]
+                if start < 0 or row["passage"][start:end] != row["figure"]:
+                    misplaced.append(row["fact_id"])
+            docs = conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
+            passages = conn.execute("SELECT COUNT(*) FROM passages").fetchone()[0]
+        return CatalogIntegrity(
+            sqlite=sqlite_says, documents=int(docs), passages=int(passages), facts=n_facts,
+            partial_documents=partial, passages_without_document=homeless,
+            facts_without_passage=orphans, misplaced_facts=misplaced,
+        )  # fmt: skip
 
     def counts(self) -> tuple[int, int]:
         with self._connect() as conn:

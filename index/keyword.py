@@ -106,6 +106,12 @@ class KeywordIndex:
             token_pattern=_TOKEN_PATTERN,
         )
 
+    def passage_ids(self) -> set[str]:
+        """The passages this index covers (to compare with the catalog)."""
+        if self._bm25 is None:
+            return set()
+        return {str(item["node_id"]) for item in self._bm25.corpus}
+
     def __len__(self) -> int:
         return 0 if self._bm25 is None else int(self._bm25.scores["num_docs"])
 

@@ -9,14 +9,19 @@ before that document or with the document wholly in:
 4. delete the replaced version's vectors; rebuild the keyword index from the catalog.
 
 After a crash between 2 and 4, :meth:`IndexStore.reconcile` deletes vectors the catalog does not
-know and embeds catalog passages whose vectors are missing. Writers take a file lock, so two
-processes never ingest into one data folder at once.
+know and embeds catalog passages whose vectors are missing. A write that fails (rather than being
+killed) removes its own new vectors before the error goes up, so a process that carries on (the
+server, the rest of a batch) leaves nothing behind. Writers take a file lock, so two processes never
+ingest into one data folder at once. :meth:`IndexStore.check` verifies all of this without changing
+anything.
 """
 
 from __future__ import annotations
 
 import fcntl
+import logging
 import os
+import shutil
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -25,11 +30,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from index.catalog import Catalog, DocumentInfo
+from index.consistency import CheckReport, VectorDrift
+from index.diskspace import DiskFull, disk_full_as_error, disk_full_detail
 from index.embeddings import Embedder
 from index.hybrid import SearchResults, hybrid_search
 from index.keyword import KeywordIndex, keyword_tokens
 from index.vectors import VectorIndex, chroma_client
 from ingest.models import PIPELINE_VERSION, Document, Passage, doc_id_of_passage
+
+log = logging.getLogger("ngoaid.index")
+
+__all__ = ["AddOutcome", "CheckReport", "DiskFull", "IndexBusy", "IndexStore", "ReconcileReport"]
 
 
 class IndexBusy(RuntimeError):
@@ -49,7 +60,8 @@ class AddOutcome:
 @dataclass
 class ReconcileReport:
     orphan_vectors_removed: int = 0
-    missing_vectors_added: int = 0
+    missing_vectors_added: int = 0  # includes vectors made again because their text was stale
+    temp_folders_removed: int = 0
 
     @property
     def changed(self) -> bool:
@@ -75,7 +87,8 @@ class IndexStore:
         self.embedder = embedder
         self.candidates = candidates
         self.catalog = Catalog(data_dir / "catalog.sqlite3")
-        self.vectors = VectorIndex(chroma_client(data_dir, chroma_url), embedder)
+        reopen = None if chroma_url else (lambda: chroma_client(data_dir, None, fresh=True))
+        self.vectors = VectorIndex(chroma_client(data_dir, chroma_url), embedder, reopen=reopen)
         self._keyword_dir = data_dir / "keyword"
         self._keywords: KeywordIndex | None = None
         self._keywords_lock = threading.Lock()
@@ -164,12 +177,14 @@ class IndexStore:
                     index.save(self._keyword_dir)
         except IndexBusy:
             pass
+        except OSError as exc:  # a full disk must not fail a search: the index is in memory already
+            log.warning("could not save the keyword index in %s: %s", self._keyword_dir, exc)
 
     # --- writes ---------------------------------------------------------------------------------
 
     def add_document(self, doc: Document, progress: Callable[[int], None] | None = None) -> AddOutcome:
         """Add one prepared document; see the module docstring for the crash-safety protocol."""
-        with self.writing():
+        with self.writing(), disk_full_as_error(self.data_dir):
             existing = self.catalog.document(doc.doc_id)
             replaced = [d.doc_id for d in self.catalog.documents_from_source(doc.source) if d.doc_id != doc.doc_id]
             if existing is not None and existing.pipeline_version == PIPELINE_VERSION:
@@ -185,17 +200,40 @@ class IndexStore:
                 stale_ids |= {p.passage_id for p in self.catalog.passages_of(doc.doc_id)}
             vectors = self._embed(doc.passages, doc.title, progress)
             tokens = [" ".join(keyword_tokens(keyword_text(p, doc.title))) for p in doc.passages]
-            self.vectors.add(doc, vectors)
-            self.catalog.put_document(doc, tokens, replaces=replaced)
-            self.vectors.delete_ids(stale_ids - {p.passage_id for p in doc.passages})
+            try:
+                self.vectors.add(doc, vectors)
+                self.catalog.put_document(doc, tokens, replaces=replaced)
+            except Exception:
+                # Not KeyboardInterrupt: Ctrl-C stands for a kill here, and the next run's
+                # reconcile removes what it leaves, as it does after a real kill.
+                self._discard_uncatalogued({p.passage_id for p in doc.passages})
+                raise
+            self._delete_vectors_quietly(stale_ids - {p.passage_id for p in doc.passages})
             status = "replaced" if replaced or existing is not None else "added"
             return AddOutcome(status, doc.doc_id, doc.name, len(doc.passages), replaced=replaced)
 
+    def _discard_uncatalogued(self, passage_ids: set[str]) -> None:
+        """After a failed write: delete those of ``passage_ids`` the catalog does not hold."""
+        try:
+            kept = set(self.catalog.passages(passage_ids))
+        except Exception as exc:  # noqa: BLE001 - the write's own error is the one to report
+            log.warning("could not read the catalog to clean up after a failed write: %s", exc)
+            return
+        self._delete_vectors_quietly(passage_ids - kept)
+
+    def _delete_vectors_quietly(self, passage_ids: set[str]) -> None:
+        # Once the catalog has its answer, vectors it does not know are invisible to search: if
+        # deleting them fails (a full disk), the next reconcile removes them.
+        try:
+            self.vectors.delete_ids(passage_ids)
+        except Exception as exc:  # noqa: BLE001
+            log.warning("left %d stray vectors for the next repair: %s", len(passage_ids), exc)
+
     def remove_documents(self, doc_ids: list[str]) -> None:
-        with self.writing():
+        with self.writing(), disk_full_as_error(self.data_dir):
             stale = {p.passage_id for doc_id in doc_ids for p in self.catalog.passages_of(doc_id)}
             self.catalog.delete_documents(doc_ids)
-            self.vectors.delete_ids(stale)
+            self._delete_vectors_quietly(stale)
             self.refresh_keywords()
 
     def refresh_keywords(self) -> None:
@@ -206,22 +244,32 @@ class IndexStore:
                 current = self._keywords or KeywordIndex.load(self._keyword_dir)
                 if current is None or current.generation != generation:
                     current = KeywordIndex.build(self.catalog.keyword_items(), generation)
-                    current.save(self._keyword_dir)
+                    self._save_keywords(current)
                 self._keywords = current
 
-    def reconcile(self, progress: Callable[[int], None] | None = None) -> ReconcileReport:
+    def _save_keywords(self, index: KeywordIndex) -> None:
+        # The saved copy only spares the next process a rebuild: a full disk leaves the old one,
+        # which its generation marks as stale, and the catalog change stands.
+        try:
+            index.save(self._keyword_dir)
+        except OSError as exc:
+            if disk_full_detail(exc) is None:
+                raise
+            log.warning("no space to save the keyword index in %s; it is rebuilt when needed", self._keyword_dir)
+
+    def reconcile(
+        self, progress: Callable[[int], None] | None = None, wait_seconds: float = 600.0
+    ) -> ReconcileReport:
         """Make vectors match the catalog after an interrupted write or an embedding-model switch."""
         report = ReconcileReport()
-        with self.writing():
-            in_catalog = self.catalog.passage_ids()
-            in_vectors = self.vectors.ids()
-            orphans = in_vectors - in_catalog
-            if orphans:
-                self.vectors.delete_ids(orphans)
-                report.orphan_vectors_removed = len(orphans)
-            missing = in_catalog - in_vectors
+        with self.writing(wait_seconds), disk_full_as_error(self.data_dir):
+            report.temp_folders_removed = self._remove_temp_folders()
+            drift = self._vector_drift(compare_all_texts=False)
+            if drift.stray:
+                self.vectors.delete_ids(drift.stray)
+                report.orphan_vectors_removed = len(drift.stray)
             by_doc: dict[str, list[str]] = {}
-            for pid in missing:
+            for pid in drift.missing | drift.stale:
                 by_doc.setdefault(doc_id_of_passage(pid), []).append(pid)
             for doc_id, pids in by_doc.items():
                 info = self.catalog.document(doc_id)
@@ -236,6 +284,73 @@ class IndexStore:
                 report.missing_vectors_added += len(passages)
             self.refresh_keywords()
         return report
+
+    def _vector_drift(self, compare_all_texts: bool) -> VectorDrift:
+        """How the vectors differ from the catalog (shared by :meth:`reconcile` and :meth:`check`).
+
+        A vector's text can only differ from its passage's when a document was processed again by a
+        newer pipeline under the same passage IDs and the catalog write did not happen; so repairs
+        compare the texts of such documents only, and the full check compares them all.
+        """
+        in_catalog = self.catalog.passage_ids()
+        in_vectors = self.vectors.ids()
+        drift = VectorDrift(stray=in_vectors - in_catalog, missing=in_catalog - in_vectors)
+        doc_ids = None if compare_all_texts else self.catalog.outdated_documents(PIPELINE_VERSION)
+        if doc_ids == []:
+            return drift
+        expected = self.catalog.passage_texts(doc_ids)
+        stored = self.vectors.texts(set(expected) & in_vectors)
+        drift.stale = {pid for pid, text in stored.items() if text != expected[pid]}
+        return drift
+
+    def _remove_temp_folders(self) -> int:
+        # A keyword index being saved lives in a temporary folder until it is swapped in; a kill
+        # leaves it behind. Saves happen under the write lock, which the caller holds.
+        leftovers = [p for p in self.data_dir.glob(".keyword-*") if p.is_dir()]
+        for path in leftovers:
+            shutil.rmtree(path, ignore_errors=True)
+        return len(leftovers)
+
+    def check(self, wait_seconds: float = 600.0) -> CheckReport:
+        """Verify, without changing anything, that every document is wholly in or wholly out.
+
+        Holds the write lock so that a write in progress is not mistaken for an inconsistency.
+        """
+        with self.writing(wait_seconds):
+            catalog = self.catalog.integrity()
+            drift = self._vector_drift(compare_all_texts=True)
+            report = CheckReport(
+                documents=catalog.documents, passages=catalog.passages, vectors=self.vectors.count(),
+                facts=catalog.facts, sqlite=catalog.sqlite, partial_documents=catalog.partial_documents,
+                passages_without_document=catalog.passages_without_document,
+                missing_vectors=sorted(drift.missing), stray_vectors=sorted(drift.stray),
+                stale_vectors=sorted(drift.stale), facts_without_passage=catalog.facts_without_passage,
+                misplaced_facts=catalog.misplaced_facts,
+            )  # fmt: skip
+            self._check_keywords(report)
+            leftovers = [p.name for p in self.data_dir.glob(".keyword-*")]
+            if leftovers:
+                report.notes.append(
+                    f"{len(leftovers)} temporary keyword folder(s) left by an interrupted save; the next ingest removes them"
+                )
+        return report
+
+    def _check_keywords(self, report: CheckReport) -> None:
+        saved = KeywordIndex.load(self._keyword_dir)
+        generation = self.catalog.generation()
+        if saved is None:
+            report.notes.append("no saved keyword index; it is built from the catalog at the next search")
+            return
+        if saved.generation != generation:
+            report.notes.append(
+                f"the saved keyword index reflects catalog change {saved.generation}, the catalog is at "
+                f"{generation}; it is rebuilt at the next search"
+            )
+            return
+        expected = {pid for pid, tokens, _ in self.catalog.keyword_items() if tokens.strip()}
+        have = saved.passage_ids()
+        report.keyword_missing = sorted(expected - have)
+        report.keyword_extra = sorted(have - expected)
 
     def _embed(self, passages: list[Passage], title: str | None, progress: Callable[[int], None] | None):
         import numpy as np

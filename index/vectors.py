@@ -8,7 +8,8 @@ switching models never mixes vectors of different spaces.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -25,7 +26,9 @@ class ChromaUnavailable(RuntimeError):
     """The configured Chroma server cannot be reached."""
 
 
-def chroma_client(data_dir: Path, chroma_url: str | None = None):  # -> chromadb.ClientAPI
+def chroma_client(data_dir: Path, chroma_url: str | None = None, fresh: bool = False):  # -> chromadb.ClientAPI
+    """A client for the configured Chroma. ``fresh`` (embedded mode) bypasses chromadb's per-folder
+    cache, whose client is unusable for writes after one failed (see :meth:`VectorIndex._writing`)."""
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 
@@ -45,7 +48,23 @@ def chroma_client(data_dir: Path, chroma_url: str | None = None):  # -> chromadb
             raise ChromaUnavailable(f"cannot reach the Chroma server at {chroma_url}: {exc}") from exc
     path = data_dir / "chroma"
     path.mkdir(parents=True, exist_ok=True)
+    if fresh:
+        _forget_cached_client(str(path))
     return chromadb.PersistentClient(path=str(path), settings=settings)
+
+
+def _forget_cached_client(path: str) -> None:
+    # chromadb keeps one system per folder for the whole process; dropping our folder's entry (not
+    # stopping it: stopping a wedged system can block) makes the next PersistentClient a new one.
+    # Private API, hence the guards: without it a reopen just returns the cached client.
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    systems = getattr(SharedSystemClient, "_identifier_to_system", None)
+    refcounts = getattr(SharedSystemClient, "_identifier_to_refcount", None)
+    if isinstance(systems, dict):
+        systems.pop(path, None)
+    if isinstance(refcounts, dict):
+        refcounts.pop(path, None)
 
 
 def collection_name(model_id: str) -> str:
@@ -67,16 +86,40 @@ def passage_node(passage: Passage, doc_name: str) -> TextNode:
 
 
 class VectorIndex:
-    def __init__(self, client, embedder: Embedder) -> None:  # client: chromadb.ClientAPI
+    def __init__(self, client, embedder: Embedder, reopen: Callable[[], object] | None = None) -> None:
+        """``client`` is a chromadb client; ``reopen`` makes a fresh one (embedded mode only)."""
         self.embedder = embedder
+        self._reopen = reopen
+        self._poisoned = False
+        self._open(client)
+
+    def _open(self, client) -> None:
         self.collection = client.get_or_create_collection(
-            name=collection_name(embedder.model_id),
-            embedding_function=ChromaEmbeddingFunction(embedder.spec),
+            name=collection_name(self.embedder.model_id),
+            embedding_function=ChromaEmbeddingFunction(self.embedder.spec),
             configuration={"hnsw": {"space": "cosine"}},
-            metadata={"embed_model": embedder.model_id},
+            metadata={"embed_model": self.embedder.model_id},
         )
         self.store = ChromaVectorStore(chroma_collection=self.collection)
-        self._index = VectorStoreIndex.from_vector_store(self.store, embed_model=LlamaIndexEmbedding(embedder))
+        self._index = VectorStoreIndex.from_vector_store(self.store, embed_model=LlamaIndexEmbedding(self.embedder))
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """Run a write on a client that has not failed one before.
+
+        After a failed write (a full disk, typically) embedded Chroma's next write in the same
+        process hangs forever, even once space is back; a fresh client works, and applies what the
+        failed write had already logged. So a failed write marks the client, and the next write
+        opens a new one first.
+        """
+        if self._poisoned and self._reopen is not None:
+            self._open(self._reopen())
+            self._poisoned = False
+        try:
+            yield
+        except BaseException:
+            self._poisoned = True
+            raise
 
     def add(self, doc: Document, vectors: np.ndarray, passages: list[Passage] | None = None) -> None:
         """Upsert passage vectors (ids are deterministic, so a retry overwrites, never duplicates)."""
@@ -86,20 +129,24 @@ class VectorIndex:
             node = passage_node(passage, doc.name)
             node.embedding = vector.tolist()
             nodes.append(node)
-        for i in range(0, len(nodes), 1000):
-            batch = nodes[i : i + 1000]
-            # upsert rather than the store's add(): re-running after a crash must overwrite.
-            self.collection.upsert(
-                ids=[n.node_id for n in batch],
-                embeddings=[n.embedding for n in batch],
-                documents=[n.get_content() for n in batch],
-                metadatas=[_flat_metadata(n) for n in batch],
-            )
+        with self._writing():
+            for i in range(0, len(nodes), 1000):
+                batch = nodes[i : i + 1000]
+                # upsert rather than the store's add(): re-running after a crash must overwrite.
+                self.collection.upsert(
+                    ids=[n.node_id for n in batch],
+                    embeddings=[n.embedding for n in batch],
+                    documents=[n.get_content() for n in batch],
+                    metadatas=[_flat_metadata(n) for n in batch],
+                )
 
     def delete_ids(self, ids: Iterable[str]) -> None:
         ids = list(ids)
-        for i in range(0, len(ids), 1000):
-            self.collection.delete(ids=ids[i : i + 1000])
+        if not ids:
+            return
+        with self._writing():
+            for i in range(0, len(ids), 1000):
+                self.collection.delete(ids=ids[i : i + 1000])
 
     def ids(self) -> set[str]:
         found: set[str] = set()
@@ -110,6 +157,15 @@ class VectorIndex:
             if len(batch) < 5000:
                 return found
             offset += len(batch)
+
+    def texts(self, ids: Iterable[str]) -> dict[str, str]:
+        """passage_id -> the text stored with its vector, for those of ``ids`` that have one."""
+        ids = list(ids)
+        found: dict[str, str] = {}
+        for i in range(0, len(ids), 1000):
+            batch = self.collection.get(ids=ids[i : i + 1000], include=["documents"])
+            found.update(zip(batch["ids"], batch["documents"] or [], strict=True))
+        return found
 
     def doc_ids(self) -> set[str]:
         return {doc_id_of_passage(pid) for pid in self.ids()}

@@ -77,7 +77,7 @@ class Server:
     process: subprocess.Popen
     base: str  # http://127.0.0.1:PORT
     ready_s: float  # from start to the first healthy answer
-    log: Path  # its standard error
+    log: Path  # its standard error (deleted when the server stops)
 
 
 @contextmanager
@@ -117,6 +117,7 @@ def running_server(data_dir: Path, env: Mapping[str, str] | None = None, timeout
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+        log_path.unlink(missing_ok=True)
 
 
 def _cpu_model() -> str:

@@ -49,7 +49,8 @@ def build_app(data_dir: Path, embedder, **limits):
     from assistant.settings import Settings
     from index.store import IndexStore
 
-    config = Settings(data_dir=data_dir, api_token=TOKEN, **limits)
+    # the rate limit is off so that every generated request reaches the handlers (429 is tested in test_server)
+    config = Settings(data_dir=data_dir, api_token=TOKEN, rate_limit="off", **limits)
     store = IndexStore(data_dir, embedder, candidates=config.candidates)
     ingest_folder(store, SAMPLES)
     return create_app(config, Services(config, store))

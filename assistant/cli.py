@@ -318,7 +318,7 @@ def cmd_docs(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _docs_check(store, repair: bool, as_json: bool) -> int:  # store: IndexStore
-    repaired = store.reconcile() if repair else None
+    repaired = store.reconcile(thorough=True) if repair else None
     report = store.check()
     if as_json:
         _print_json({**report.as_dict(), "repaired": repaired.__dict__ if repaired else None})

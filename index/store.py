@@ -258,13 +258,17 @@ class IndexStore:
             log.warning("no space to save the keyword index in %s; it is rebuilt when needed", self._keyword_dir)
 
     def reconcile(
-        self, progress: Callable[[int], None] | None = None, wait_seconds: float = 600.0
+        self, progress: Callable[[int], None] | None = None, wait_seconds: float = 600.0, thorough: bool = False
     ) -> ReconcileReport:
-        """Make vectors match the catalog after an interrupted write or an embedding-model switch."""
+        """Make vectors match the catalog after an interrupted write or an embedding-model switch.
+
+        ``thorough`` compares the text of every vector with its passage, as :meth:`check` does,
+        instead of only those of documents an older pipeline made (see :meth:`_vector_drift`).
+        """
         report = ReconcileReport()
         with self.writing(wait_seconds), disk_full_as_error(self.data_dir):
             report.temp_folders_removed = self._remove_temp_folders()
-            drift = self._vector_drift(compare_all_texts=False)
+            drift = self._vector_drift(compare_all_texts=thorough)
             if drift.stray:
                 self.vectors.delete_ids(drift.stray)
                 report.orphan_vectors_removed = len(drift.stray)

@@ -41,3 +41,69 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def make_reports(folder: Path, corpus_dir: Path, count: int) -> list[Path]:
+    """Distinct documents (different bytes) with real report text, several passages each."""
+    folder.mkdir(parents=True)
+    sources = sorted(corpus_dir.glob("*.txt"))
+    paths = []
+    for i in range(count):
+        text = sources[i % len(sources)].read_text(encoding="utf-8")
+        path = folder / f"report-{i:02d}.txt"
+        path.write_text(f"Báo cáo số {i} về viện trợ PCPNN.\n{text}", encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def run_cli_with_file_size_limit(limit_bytes: int, *args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    """Run ``ngoaid`` with no file allowed to grow past ``limit_bytes``: a write beyond it fails
+    with EFBIG (SIGXFSZ ignored), as a write to a full disk fails with ENOSPC."""
+    import resource
+    import signal
+
+    def limit() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit_bytes, resource.RLIM_INFINITY))
+
+    return subprocess.run(
+        [sys.executable, "-m", "assistant.cli", *args],
+        cwd=ROOT,
+        env=dict(os.environ),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        preexec_fn=limit,
+    )
+
+
+def start_server_process(data_dir: Path, log_path: Path, timeout: float = 240) -> tuple[subprocess.Popen, str]:
+    """Start ``ngoaid serve`` on a free port and wait until /health answers. The log goes to a
+    file: a server writing to an unread pipe would block once the pipe is full."""
+    import time
+
+    import httpx
+
+    port = free_port()
+    log = log_path.open("ab")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "assistant.cli", "serve", "--port", str(port), "--data-dir", str(data_dir)],
+        cwd=ROOT,
+        env=dict(os.environ),
+        stdout=subprocess.DEVNULL,
+        stderr=log,
+    )
+    log.close()
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if httpx.get(f"{base}/health", timeout=2).status_code == 200:
+                return proc, base
+        except httpx.HTTPError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            proc.wait()
+            raise AssertionError(f"the server did not start:\n{log_path.read_text(errors='replace')[-3000:]}")
+        time.sleep(0.3)

@@ -17,22 +17,13 @@ import pytest
 from index.embeddings import load_embedder
 from index.store import IndexStore
 from ingest.pipeline import prepare_file
-from tests.helpers import ROOT, run_cli
+from tests.helpers import ROOT, make_reports, run_cli
 
 MAX = 50 * 2**20
 
 
 def _make_reports(folder: Path, corpus_dir: Path, count: int) -> list[Path]:
-    """Distinct documents (different bytes) with real report text, several passages each."""
-    folder.mkdir()
-    sources = sorted(corpus_dir.glob("*.txt"))
-    paths = []
-    for i in range(count):
-        text = sources[i % len(sources)].read_text(encoding="utf-8")
-        path = folder / f"report-{i:02d}.txt"
-        path.write_text(f"Báo cáo số {i} về viện trợ PCPNN.\n{text}", encoding="utf-8")
-        paths.append(path)
-    return paths
+    return make_reports(folder, corpus_dir, count)
 
 
 def _catalog_state(data_dir: Path) -> tuple[dict[str, int], dict[str, int]]:

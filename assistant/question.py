@@ -33,8 +33,33 @@ _ENGLISH = re.compile(r"\b(how|what|who|which|when|where|the|were|was|did|does|m
 _ENTITY = re.compile(r"\b(ai|la ai|who|whom|nao|gi|la gi|what|which|ten)\b")
 _DATE = re.compile(r"\b(khi nao|bao gio|ngay nao|luc nao|thoi gian nao|when|what date|which date|what day)\b")
 _COMPARE = re.compile(r"\b(so sanh|so voi|compare|comparison|compared|versus|vs)\b")
-_DERIVED = re.compile(r"\b(neu|if|gia su|suppose)\b.*\b(tang|giam|increase|decrease|grew|rose|fell|more|less)\b")
-_LIST = re.compile(r"\b(liet ke|ke ten|nhung .* nao|cac .* nao|list|name the)\b")
+
+
+@dataclass(frozen=True)
+class _FollowedBy:
+    """``cue.*then`` on one line, found in linear time.
+
+    As one regex, every occurrence of the cue scans the rest of its line for ``then`` again, so a
+    long question made of cues ("if if if ...") was quadratic: 24 KB took 4 s. Only the first cue of
+    a line matters (a later one sees less of the line), and ``[^\\n]*`` makes each match take the
+    rest of its line, so each line is scanned once.
+    """
+
+    cue: re.Pattern[str]  # the cue in group 1, then [^\n]*
+    then: re.Pattern[str]
+
+    def search(self, text: str) -> bool:
+        return any(self.then.search(text, m.end(1), m.end()) for m in self.cue.finditer(text))
+
+
+def _followed_by(cue: str, then: str) -> _FollowedBy:
+    return _FollowedBy(re.compile(rf"({cue})[^\n]*"), re.compile(then))
+
+
+# "nếu năm 2023 tăng 4,9 triệu": a figure to derive from a given change
+_DERIVED = _followed_by(r"\b(?:neu|if|gia su|suppose)\b", r"\b(?:tang|giam|increase|decrease|grew|rose|fell|more|less)\b")
+_LIST = re.compile(r"\b(liet ke|ke ten|list|name the)\b")
+_LIST_WHICH = (_followed_by(r"\bnhung ", r" nao\b"), _followed_by(r"\bcac ", r" nao\b"))  # "những ... nào"
 _CHANGE_ASK = re.compile(
     r"\b(tang them|giam di|tang bao nhieu|giam bao nhieu|tang|giam|thay doi|chenh lech|increase[ds]?|decrease[ds]?|"
     r"change|difference|fall|fell|drop|dropped|decline[ds]?|rise|rose|grow|grew)\b"
@@ -201,7 +226,7 @@ def analyze(question: str, lexicon: Lexicon | None = None) -> Question:
         kind = "quantity"
     elif _DATE.search(folded):
         kind = "date"
-    elif _LIST.search(folded):
+    elif _LIST.search(folded) or any(which.search(folded) for which in _LIST_WHICH):
         kind = "list"
     elif _ENTITY.search(folded):
         kind = "entity"

@@ -50,8 +50,11 @@ NAV_ALONE = frozenset(
      "về đầu trang", "lên đầu trang", "menu", "home", "gửi email", "chi tiết tin"}
 )  # fmt: skip
 
-_MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
-_MD_LINK = re.compile(r"\[([^\]]+)\]\([^)\s]*\)")
+# Neither the bracketed text nor the target runs over another "[", as in Markdown ("[x[y](u)" is "[x"
+# and a link "y"). Without that each "[" of a line like "[[[[..." scanned to the end of the line:
+# quadratic, a 100 KB line took minutes.
+_MD_IMAGE = re.compile(r"!\[[^\[\]]*\]\([^)\[]*\)")
+_MD_LINK = re.compile(r"\[([^\[\]]+)\]\([^)\s\[]*\)")
 _MD_HEADING = re.compile(r"^#{1,6}\s+")
 _MD_EMPHASIS = re.compile(r"\*\*|__")
 _TABLE_RULE = re.compile(r"^[|:\-\s+=]*$")
@@ -75,7 +78,10 @@ _TIME_FIRST_DATE_LINE = re.compile(
     r"^\d{1,2}[:h]\d{2}(?::\d{2})?\s*[-,|]?\s*(?:ngày\s*)?(?P<d>\d{1,2})[-/.](?P<m>\d{1,2})[-/.](?P<y>\d{4})$",
     re.IGNORECASE,
 )
-_NAV_SPLIT = re.compile(r"\s*(?:\s[-–|»>/•·]\s|[|»>•·])\s*")
+# A separator and the spaces around it. A match never starts inside a run of spaces (whatever
+# matches from there also matches from the run's start, which is tried first); trying every
+# position of a long run of spaces made splitting such a line quadratic.
+_NAV_SPLIT = re.compile(r"(?:(?<!\s)|(?!\s))\s*(?:\s[-–|»>/•·]\s|[|»>•·])\s*")
 _SENTENCE_END = re.compile(r"[.!?…][\"”’')\]]*$")
 _WORD = re.compile(r"\w+")
 
@@ -171,14 +177,16 @@ _UNIT_START = re.compile(r"(?:USD|VND|VNĐ|EUR|US\$|%)(?!\w)")
 _LIST_ITEM = re.compile(r"^(?:\d{1,2}[.)]|[-–•*+])\s")
 
 
-def _continues(previous: str, line: str) -> bool:
+def _continues(previous: str, line: str, previous_words: int) -> bool:
+    """Whether ``line`` continues a paragraph whose last line is ``previous`` and which has
+    ``previous_words`` words so far."""
     if re.search(r"[.!?…:;\"”’)]$", previous):
         return False
     if line[0].islower() or line[0] in ",;)":
         return True
     # a number carried to the next line ("đạt\n17.216.450,40 USD"), not a numbered list item
     if line[0].isdigit():
-        return not _LIST_ITEM.match(line) and _words(previous) >= 8
+        return not _LIST_ITEM.match(line) and previous_words >= 8
     # a unit carried away from its figure ("17.216.450,40\nUSD")
     return bool(re.search(r"\d$", previous)) and bool(_UNIT_START.match(line))
 
@@ -190,11 +198,21 @@ def unwrap_lines(lines: list[str]) -> list[str]:
     starts with a lower-case letter, or with a number after a long unfinished line.
     """
     out: list[str] = []
+    # The paragraph being joined, as its lines and its word count: joining (and re-reading) the
+    # whole paragraph for every wrapped line was quadratic, 20,000 wrapped lines took 6 s. Lines
+    # are joined by a space, so the words of the paragraph are the words of its lines.
+    pieces: list[str] = []
+    words = 0
     for line in lines:
-        if out and out[-1] and line and _continues(out[-1], line):
-            out[-1] = f"{out[-1]} {line}"
+        if pieces and pieces[-1] and line and _continues(pieces[-1], line, words):
+            pieces.append(line)
+            words += _words(line)
         else:
-            out.append(line)
+            if pieces:
+                out.append(" ".join(pieces))
+            pieces, words = [line], _words(line)
+    if pieces:
+        out.append(" ".join(pieces))
     return out
 
 

@@ -60,8 +60,11 @@ def find_organisations(text: str) -> list[tuple[int, int, str]]:
         for m in pattern.finditer(text):
             if m.start() not in found or found[m.start()][0] < m.end():
                 found[m.start()] = (m.end(), name)
+    # positions inside a known name: a CamelCase word there is part of it (a set, because scanning
+    # every name found for each CamelCase word was quadratic on a long question)
+    inside = {i for start, (end, _) in found.items() for i in range(start, end)}
     for m in _CAMEL.finditer(text):
-        if not any(start <= m.start() < end for start, (end, _) in found.items()):
+        if m.start() not in inside:
             found[m.start()] = (m.end(), m.group(0))
     return sorted((start, end, name) for start, (end, name) in found.items())
 
@@ -91,13 +94,9 @@ def _nearest(mentions: list[tuple[int, object]], pos: int) -> object | None:
 def places_in(sentence: str, organisations: list[tuple[int, int, str]] | None = None) -> list[tuple[int, str]]:
     """Provinces and mentions of the whole country; "Việt Nam" inside a name ("ChildFund Việt Nam")
     does not make a figure national."""
-    inside = [(start, end) for start, end, _ in organisations or []]
+    inside = {i for start, end, _ in organisations or [] for i in range(start, end)}
     found = [(m.start, m.name) for m in find_province_mentions(sentence)]
-    found += [
-        (m.start, NATIONAL)
-        for m in find_concepts(sentence)
-        if m.concept == "national" and not any(s <= m.start < e for s, e in inside)
-    ]
+    found += [(m.start, NATIONAL) for m in find_concepts(sentence) if m.concept == "national" and m.start not in inside]
     return sorted(found)
 
 

@@ -123,10 +123,15 @@ def find_province_mentions(text: str) -> list[PlaceMention]:
     g = _gazetteer()
     text = normalize_text(text)
     found: list[PlaceMention] = []
+    # Positions already taken by a mention. Names are short, so marking each position is cheap,
+    # while comparing every new mention with every earlier one made a document that names
+    # provinces thousands of times quadratic (16,000 mentions took 8 s, a 1 MB list minutes).
+    taken = bytearray(len(text))
 
     def add(start: int, end: int, name: str) -> None:
-        if not any(f.start <= start < f.end or start <= f.start < end for f in found):
+        if taken.find(1, start, end) < 0:
             found.append(PlaceMention(start, end, name))
+            taken[start:end] = b"\x01" * (end - start)
 
     for m in _matches(g.exact, text):
         key = m.group(0).lower()

@@ -9,7 +9,7 @@ from ingest.periods import Period
 
 # Bumped whenever cleaning or segmentation changes what a file turns into, so that re-ingesting an
 # unchanged file still reprocesses it once after an upgrade.
-PIPELINE_VERSION = 4
+PIPELINE_VERSION = 5
 
 
 class IngestError(Exception):

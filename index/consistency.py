@@ -38,6 +38,7 @@ class CheckReport:
     misplaced_facts: list[str] = field(default_factory=list)
     keyword_missing: list[str] = field(default_factory=list)  # catalog passages the saved keyword index lacks
     keyword_extra: list[str] = field(default_factory=list)  # keyword entries for passages not in the catalog
+    vectors_unreadable: str | None = None  # why the vectors could not be read, if they could not
     notes: list[str] = field(default_factory=list)  # worth knowing, but not an inconsistency
 
     @property
@@ -49,6 +50,8 @@ class CheckReport:
         found = []
         if self.sqlite != "ok":
             found.append(f"the catalog database is damaged: SQLite reports {self.sqlite}")
+        if self.vectors_unreadable:
+            found.append(f"the vectors could not be read, so they were not compared ({self.vectors_unreadable})")
         checks = (
             (self.partial_documents, "documents are only partly in the catalog (passage count differs)", False),
             (self.passages_without_document, "catalog passages belong to no document", True),

@@ -67,6 +67,29 @@ LOW_SPACE_BYTES = 8 * 2**20
 _SIZE_LIMIT_MARGIN = 2**20
 
 
+# Kept free by every document write. Embedded Chroma logs a write before applying it; if applying
+# fails for lack of space, every later read (in any process) retries it and fails too, so the index
+# could not even be searched until space is freed. Refusing a write early avoids that state.
+RESERVE_BYTES = 4 * 2**20
+BYTES_PER_PASSAGE = 32 * 1024  # vectors, their log and journal, catalog rows, keyword entries
+
+
+def ensure_space(folder: Path, passages: int) -> None:
+    """Raise :class:`DiskFull` unless adding ``passages`` leaves the reserve free."""
+    try:
+        stats = os.statvfs(folder)
+    except OSError:
+        return
+    free = stats.f_bavail * stats.f_frsize
+    need = RESERVE_BYTES + BYTES_PER_PASSAGE * passages
+    if free < need:
+        raise DiskFull(
+            folder,
+            f"{free // 1024} KB free on the device; this document needs about {need // 1024} KB, "
+            f"{RESERVE_BYTES // 2**20} MB of which is kept free so the index stays readable",
+        )
+
+
 def probe_disk_space(folder: Path) -> str | None:
     """Whether the disk (or the file-size limit) leaves no room to write in ``folder``.
 

@@ -10,6 +10,7 @@ also run once per item (:mod:`index.queries`).
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from llama_index.core.base.base_retriever import BaseRetriever
@@ -24,6 +25,8 @@ from index.vectors import VectorIndex, passage_node
 from ingest.gazetteer import find_provinces, find_years
 from ingest.glossary import concepts_in
 from ingest.models import Passage
+
+log = logging.getLogger("ngoaid.index")
 
 NATIONAL = "national"
 
@@ -119,6 +122,22 @@ class _Memo(BaseRetriever):
         return self._results[key]
 
 
+class _Tolerant(BaseRetriever):
+    """The vector side, or nothing when Chroma cannot answer (e.g. a full disk keeps it from
+    applying its log): the keyword lists still find the passages, which beats no answer at all."""
+
+    def __init__(self, inner: BaseRetriever) -> None:
+        super().__init__()
+        self._inner = inner
+
+    def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
+        try:
+            return self._inner.retrieve(query_bundle)
+        except Exception as exc:  # noqa: BLE001 - any vector-store failure
+            log.warning("vector search failed, answering from keywords only: %s", exc)
+            return []
+
+
 class _Head(BaseRetriever):
     def __init__(self, inner: BaseRetriever, top_k: int) -> None:
         super().__init__()
@@ -201,7 +220,7 @@ def hybrid_search(
     # One BM25 pass per query feeds both the keyword list (its head) and the scope list (deeper).
     keyword_pass = _Memo(_CatalogBacked(keywords.retriever(depth * 4), catalog, names, tokenize=True))
     sides = [
-        _CatalogBacked(vectors.retriever(depth), catalog, names, tokenize=False),
+        _Tolerant(_CatalogBacked(vectors.retriever(depth), catalog, names, tokenize=False)),
         _Head(keyword_pass, depth),
         _ScopeRetriever(keyword_pass, catalog, {doc_id: d.reference_year for doc_id, d in docs.items()}),
     ]

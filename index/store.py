@@ -31,7 +31,7 @@ from pathlib import Path
 
 from index.catalog import Catalog, DocumentInfo
 from index.consistency import CheckReport, VectorDrift
-from index.diskspace import DiskFull, disk_full_as_error, disk_full_detail
+from index.diskspace import DiskFull, disk_full_as_error, disk_full_detail, ensure_space
 from index.embeddings import Embedder
 from index.hybrid import SearchResults, hybrid_search
 from index.keyword import KeywordIndex, keyword_tokens
@@ -200,6 +200,7 @@ class IndexStore:
                 stale_ids |= {p.passage_id for p in self.catalog.passages_of(doc.doc_id)}
             vectors = self._embed(doc.passages, doc.title, progress)
             tokens = [" ".join(keyword_tokens(keyword_text(p, doc.title))) for p in doc.passages]
+            ensure_space(self.data_dir, len(doc.passages))
             try:
                 self.vectors.add(doc, vectors)
                 self.catalog.put_document(doc, tokens, replaces=replaced)
@@ -322,14 +323,18 @@ class IndexStore:
         """
         with self.writing(wait_seconds):
             catalog = self.catalog.integrity()
-            drift = self._vector_drift(compare_all_texts=True)
+            try:
+                drift, n_vectors, unreadable = self._vector_drift(compare_all_texts=True), self.vectors.count(), None
+            except Exception as exc:  # noqa: BLE001 - a check reports what it cannot read
+                drift, n_vectors, unreadable = VectorDrift(), 0, exc
             report = CheckReport(
-                documents=catalog.documents, passages=catalog.passages, vectors=self.vectors.count(),
+                documents=catalog.documents, passages=catalog.passages, vectors=n_vectors,
                 facts=catalog.facts, sqlite=catalog.sqlite, partial_documents=catalog.partial_documents,
                 passages_without_document=catalog.passages_without_document,
                 missing_vectors=sorted(drift.missing), stray_vectors=sorted(drift.stray),
                 stale_vectors=sorted(drift.stale), facts_without_passage=catalog.facts_without_passage,
                 misplaced_facts=catalog.misplaced_facts,
+                vectors_unreadable=None if unreadable is None else f"{type(unreadable).__name__}: {unreadable}",
             )  # fmt: skip
             self._check_keywords(report)
             leftovers = [p.name for p in self.data_dir.glob(".keyword-*")]

@@ -151,3 +151,35 @@ def test_ctrl_c_stops_cleanly_and_says_what_was_not_added(tmp_path, corpus_dir):
     assert "interrupted" in stderr
     assert all(stored.get(doc_id, 0) == n for doc_id, n in recorded.items())
     assert len(recorded) < 8
+
+
+_KILL_IN_THE_WINDOW = """
+import os, signal, sys
+from index.catalog import Catalog
+def die(*args, **kwargs):
+    os.kill(os.getpid(), signal.SIGKILL)  # the vectors are in Chroma, the catalog write not begun
+Catalog.put_document = die
+from assistant.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+@pytest.mark.slow
+def test_kill_9_between_vector_and_catalog_writes(tmp_path, corpus_dir, embedder):
+    """A real kill -9 at the one point a crash can leave a trace: vectors written, catalog not."""
+    first, second = _make_reports(tmp_path / "in", corpus_dir, 2)
+    data_dir = tmp_path / "data"
+    assert run_cli("ingest", str(first), "--data-dir", str(data_dir)).returncode == 0
+    killed = subprocess.run(
+        [sys.executable, "-c", _KILL_IN_THE_WINDOW, "ingest", str(second), "--data-dir", str(data_dir)],
+        cwd=ROOT, env=os.environ.copy(), capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert killed.returncode == -signal.SIGKILL, killed.stderr[-2000:]
+
+    store = IndexStore(data_dir, embedder)
+    report = store.check()
+    assert report.documents == 1 and report.stray_vectors  # the second document's vectors...
+    assert report.problems() == [p for p in report.problems() if p.split(": ")[0].endswith("vectors belong to no catalog passage (left by an interrupted write; search ignores them)")]
+    assert all(h.doc_name == first.name for h in store.search("Báo cáo số 1 về viện trợ PCPNN", top_k=10).hits)
+    assert store.reconcile().orphan_vectors_removed == len(report.stray_vectors)  # ...until the repair
+    assert store.check().consistent

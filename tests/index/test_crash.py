@@ -179,7 +179,7 @@ def test_kill_9_between_vector_and_catalog_writes(tmp_path, corpus_dir, embedder
     store = IndexStore(data_dir, embedder)
     report = store.check()
     assert report.documents == 1 and report.stray_vectors  # the second document's vectors...
-    assert report.problems() == [p for p in report.problems() if p.split(": ")[0].endswith("vectors belong to no catalog passage (left by an interrupted write; search ignores them)")]
+    assert len(report.problems()) == 1 and "vectors belong to no catalog passage" in report.problems()[0]
     assert all(h.doc_name == first.name for h in store.search("Báo cáo số 1 về viện trợ PCPNN", top_k=10).hits)
     assert store.reconcile().orphan_vectors_removed == len(report.stray_vectors)  # ...until the repair
     assert store.check().consistent

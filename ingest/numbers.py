@@ -189,7 +189,7 @@ def _previous_words(text: str, pos: int, count: int) -> list[tuple[int, str]]:
     # many figures quadratic (a 100 KB question of "5 USD" did not finish), so look back through a
     # growing window instead. Tokens are maximal runs of one character class, so only the first
     # token of a window can be cut; with more than ``count`` tokens the last ``count`` are whole.
-    window = 64
+    window = 8 * count + 8  # a few words of ordinary text; grown for long words
     while True:
         low = max(0, pos - window)
         words = [(m.start(), m.group(0)) for m in _TOKEN.finditer(text, low, pos)]

@@ -327,7 +327,7 @@ def test_places_organisations_and_concepts_on_any_text(text: str) -> None:
 # Segmentation (underthesea) and facts: slower, fewer examples.
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(texts)
 @example("\x00")
 @example("\u202e" + BUILT_IN_SENTENCES[0] + "\u202c")
@@ -337,7 +337,7 @@ def test_cleaning_segmentation_and_facts_on_any_text(raw: str) -> None:
     run_text_pipeline(raw)
 
 
-@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(texts)
 @example("viện trợ " * 200)
 def test_segmentation_of_uncleaned_text(text: str) -> None:
@@ -347,7 +347,7 @@ def test_segmentation_of_uncleaned_text(text: str) -> None:
     check_passages(text, sentences, build_passages("doc", text, sentences))
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(document_text(), st.sampled_from(["report.txt", "report.md"]), st.sampled_from(["utf-8", "utf-16", "utf-8-sig"]))
 def test_prepare_document_on_any_text(raw: str, name: str, encoding: str) -> None:
     data = raw.encode(encoding)

@@ -144,7 +144,7 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings, store=None) -> int:
         for path in bar:
             bar.set_postfix_str(path.name[-40:])
             try:
-                doc = prepare_file(path, settings.max_file_bytes, options)
+                doc = prepare_file(path, settings.max_file_bytes, options, time_limit=settings.read_time_limit)
                 outcomes.append(store.add_document(doc))
             except IngestError as exc:
                 failures.append(exc)

@@ -279,32 +279,41 @@ def render_markdown(draft: Draft) -> str:
     return "\n".join(lines) + "\n"
 
 
+_NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml_safe(text: str) -> str:
+    """``text`` without the characters a Word file (XML 1.0) cannot hold, such as control characters
+    typed into a topic."""
+    return _NOT_IN_XML.sub("", text)
+
+
 def render_docx(draft: Draft) -> bytes:
     """The draft as a Word document staff can edit."""
     import docx
 
     document = docx.Document()
-    document.core_properties.title = draft.title
-    document.add_heading(draft.title, level=1)
+    document.core_properties.title = _xml_safe(draft.title)
+    document.add_heading(_xml_safe(draft.title), level=1)
     document.add_heading("Mở đầu", level=2)
-    document.add_paragraph(draft.opening)
+    document.add_paragraph(_xml_safe(draft.opening))
     document.add_heading("Những con số nổi bật", level=2)
     for item in [f.statement for f in draft.figures] or draft.notes:
-        document.add_paragraph(item, style="List Bullet")
+        document.add_paragraph(_xml_safe(item), style="List Bullet")
     if draft.organisations:
         document.add_heading("Các tổ chức được nêu trong tài liệu", level=2)
         for org in draft.organisations:
-            document.add_paragraph(org, style="List Bullet")
+            document.add_paragraph(_xml_safe(org), style="List Bullet")
     if draft.sectors:
         document.add_heading("Các lĩnh vực", level=2)
         for sector in draft.sectors:
-            document.add_paragraph(sector, style="List Bullet")
+            document.add_paragraph(_xml_safe(sector), style="List Bullet")
     if draft.directions:
         document.add_heading("Định hướng, kế hoạch được nêu", level=2)
         for point in draft.directions:
-            document.add_paragraph(f"{point.text} ({point.citation.doc})", style="List Bullet")
+            document.add_paragraph(_xml_safe(f"{point.text} ({point.citation.doc})"), style="List Bullet")
     document.add_heading("Kết", level=2)
-    document.add_paragraph(draft.closing)
+    document.add_paragraph(_xml_safe(draft.closing))
     document.add_heading("Bảng số liệu và nguồn", level=2)
     table = document.add_table(rows=1, cols=6)
     table.style = "Table Grid"
@@ -313,7 +322,7 @@ def render_docx(draft: Draft) -> bytes:
     for f in draft.figures:
         row = table.add_row().cells
         for cell, value in zip(row, [str(f.number), f.fact.text, f.fact.subject or "", f.fact.period or "", f.citation.doc, f.citation.sentence], strict=True):
-            cell.text = value
+            cell.text = _xml_safe(value)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

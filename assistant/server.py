@@ -25,6 +25,7 @@ from assistant.answering import QuestionError
 from assistant.drafting import DraftError, render_docx, render_markdown
 from assistant.service import ServiceError, Services
 from assistant.settings import Settings
+from index.diskspace import DiskFull
 
 log = logging.getLogger("ngoaid.server")
 
@@ -198,6 +199,11 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
         headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
         return JSONResponse({"error": exc.message}, status_code=exc.status, headers=headers)
 
+    @app.exception_handler(DiskFull)
+    async def disk_full(request: Request, exc: DiskFull) -> JSONResponse:
+        # the index is intact (see index.diskspace); the person can free space and try again
+        return JSONResponse({"error": str(exc)}, status_code=507)
+
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
         details = [
@@ -273,7 +279,7 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
     def documents(request: Request) -> list[dict]:
         return [d.as_dict() for d in svc(request).documents()]
 
-    @app.post("/documents", response_model=UploadOut, tags=["documents"], responses={400: {"model": ErrorOut}, 401: {"model": ErrorOut}, 413: {"model": ErrorOut}})
+    @app.post("/documents", response_model=UploadOut, tags=["documents"], responses={400: {"model": ErrorOut}, 401: {"model": ErrorOut}, 413: {"model": ErrorOut}, 507: {"model": ErrorOut, "description": "the disk is full"}})
     def upload(files: list[UploadFile] = File(..., description="one or more report files"), services: Services = Depends(writer)) -> dict:
         limit = services.settings.max_file_bytes
         if len(files) > services.settings.max_upload_files:
@@ -291,7 +297,7 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
         docs, passages = services.store.catalog.counts()
         return {"results": [r.__dict__ for r in report.results], "documents": docs, "passages": passages}
 
-    @app.delete("/documents/{doc_id}", response_model=DocumentOut, tags=["documents"], responses={401: {"model": ErrorOut}, 404: {"model": ErrorOut}})
+    @app.delete("/documents/{doc_id}", response_model=DocumentOut, tags=["documents"], responses={401: {"model": ErrorOut}, 404: {"model": ErrorOut}, 507: {"model": ErrorOut, "description": "the disk is full"}})
     def remove(doc_id: str, services: Services = Depends(writer)) -> dict:
         if not re.fullmatch(r"[0-9a-f]{6,64}", doc_id):
             raise ServiceError(404, f"no document with ID {doc_id}")

@@ -131,7 +131,9 @@ class Services:
             for name, data in files:
                 shown = safe_name(name)
                 try:
-                    doc = prepare_document(data, shown, source=f"upload:{shown}", options=options)
+                    doc = prepare_document(
+                        data, shown, source=f"upload:{shown}", options=options, time_limit=self.settings.read_time_limit
+                    )
                     with disk_full_as_error(self.settings.data_dir):
                         self._keep_original(doc.doc_id, shown, data)
                     outcome = self.store.add_document(doc)
@@ -140,6 +142,10 @@ class Services:
                     report.results.append(UploadResult(shown, "failed", reason=exc.reason))
                 except DiskFull as exc:
                     raise ServiceError(507, _disk_full_message(exc, shown, report)) from exc
+                except Exception as exc:  # noqa: BLE001 - one file's failure must not lose the rest of the batch
+                    log.exception("could not ingest the uploaded file %s", shown)
+                    reason = f"it could not be processed ({exc.__class__.__name__}); the server log has the details"
+                    report.results.append(UploadResult(shown, "failed", reason=reason))
             self.store.refresh_keywords()
         return report
 

@@ -42,6 +42,7 @@ class Settings:
     # requests that do work (every POST and DELETE, the chat UI's included) per client address;
     # "off" turns the limit off. Syntax of the `limits` package: "120/minute", "10/second;500/hour".
     rate_limit: str = "120/minute"
+    read_time_limit: float = 120.0  # seconds a PDF, Word or HTML file may take to read; 0 = no limit
 
     # environment variable -> field
     ENV = {
@@ -64,6 +65,7 @@ class Settings:
         "NGOAID_MAX_QUESTION_CHARS": "max_question_chars",
         "NGOAID_MAX_TOP_K": "max_top_k",
         "NGOAID_RATE_LIMIT": "rate_limit",
+        "NGOAID_READ_TIME_LIMIT": "read_time_limit",
     }
 
     @classmethod
@@ -100,6 +102,8 @@ class Settings:
         new.rate_limits()  # refuses a limit it cannot read
         if new.max_file_mb <= 0:
             raise SettingsError("max_file_mb must be positive")
+        if new.read_time_limit < 0:
+            raise SettingsError("read_time_limit must be 0 (no limit) or positive")
         if new.llm_timeout <= 0:
             raise SettingsError("llm_timeout must be positive")
         if not 0 < new.port < 65536:

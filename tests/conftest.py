@@ -6,12 +6,19 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from assistant.runtime import OFFLINE_ENV
 from tests.helpers import CORPUS, DEV_QUESTIONS, SAMPLES, ingest_folder
 
 for _key, _value in OFFLINE_ENV.items():
     os.environ.setdefault(_key, _value)
+
+# The suite gives the same verdict on every run: property tests draw their examples from a fixed seed.
+# To hunt for new failures, run with HYPOTHESIS_PROFILE=explore (fresh random examples each run).
+hypothesis_settings.register_profile("suite", derandomize=True, print_blob=True)
+hypothesis_settings.register_profile("explore", derandomize=False, print_blob=True)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "suite"))
 
 
 @pytest.fixture(scope="session")

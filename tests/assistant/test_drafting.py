@@ -100,3 +100,10 @@ def test_cli_draft_to_word(tmp_path):
     assert docx.Document(str(out)).tables[0].rows[1].cells[1].text
     missing = run_cli("draft", "x", "--format", "docx", "--data-dir", str(data))
     assert missing.returncode == 2 and "--output" in missing.stderr
+
+
+def test_control_characters_in_the_topic_still_give_a_word_file(corpus_store):
+    # found by fuzzing the API: XML (and so .docx) cannot hold most control characters
+    draft = Drafter(corpus_store).draft("viện trợ\x1f PCPNN\x00\x0b", province="Quảng Trị")
+    document = docx.Document(io.BytesIO(render_docx(draft)))
+    assert "viện trợ PCPNN" in document.paragraphs[0].text

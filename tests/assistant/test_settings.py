@@ -46,3 +46,10 @@ def test_request_limits_are_configurable_and_checked():
         Settings().with_overrides(max_question_chars=5000)
     with pytest.raises(SettingsError, match=r"top_k \(20\) is over max_top_k \(10\)"):
         Settings().with_overrides(top_k=20, max_top_k=10)
+
+
+def test_read_time_limit():
+    assert Settings().read_time_limit == 120.0
+    assert Settings.from_env({"NGOAID_READ_TIME_LIMIT": "0"}).read_time_limit == 0
+    with pytest.raises(SettingsError, match="read_time_limit"):
+        Settings.from_env({"NGOAID_READ_TIME_LIMIT": "-1"})

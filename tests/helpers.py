@@ -77,9 +77,12 @@ def run_cli_with_file_size_limit(limit_bytes: int, *args: str, timeout: float = 
     )
 
 
-def start_server_process(data_dir: Path, log_path: Path, timeout: float = 240) -> tuple[subprocess.Popen, str]:
-    """Start ``ngoaid serve`` on a free port and wait until /health answers. The log goes to a
-    file: a server writing to an unread pipe would block once the pipe is full."""
+def start_server_process(
+    data_dir: Path, log_path: Path, timeout: float = 240, env: dict[str, str] | None = None
+) -> tuple[subprocess.Popen, str]:
+    """Start ``ngoaid serve`` on a free port (``env`` added to this environment) and wait until
+    /health answers. The log goes to a file: a server writing to an unread pipe would block once
+    the pipe is full."""
     import time
 
     import httpx
@@ -89,7 +92,7 @@ def start_server_process(data_dir: Path, log_path: Path, timeout: float = 240) -
     proc = subprocess.Popen(
         [sys.executable, "-m", "assistant.cli", "serve", "--port", str(port), "--data-dir", str(data_dir)],
         cwd=ROOT,
-        env=dict(os.environ),
+        env={**os.environ, **(env or {})},
         stdout=subprocess.DEVNULL,
         stderr=log,
     )

@@ -3,56 +3,38 @@
 from __future__ import annotations
 
 import io
-import os
 import socket
 import subprocess
-import sys
 import threading
-import time
 from pathlib import Path
 
 import docx
 import httpx
 import pytest
 
-from tests.helpers import ROOT, SAMPLES, free_port, run_cli
+from tests.helpers import SAMPLES, run_cli, start_server_process
 
 pytestmark = pytest.mark.slow
 TOKEN = "s3cret-token-for-tests"
 
 
 def start_server(data_dir: Path, env: dict[str, str] | None = None) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "assistant.cli", "serve", "--port", str(port), "--data-dir", str(data_dir)],
-        cwd=ROOT,
-        env={**os.environ, **(env or {})},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 180
-    while True:
-        try:
-            if httpx.get(f"{base}/health", timeout=2).status_code == 200:
-                return proc, base
-        except httpx.HTTPError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            pytest.fail(f"server did not start: {proc.stderr.read() if proc.stderr else ''}")
-        time.sleep(0.3)
+    """``ngoaid serve`` over ``data_dir``; its log is read back by :func:`stop`."""
+    log_path = data_dir.parent / f"{data_dir.name}-server.log"
+    proc, base = start_server_process(data_dir, log_path, timeout=180, env=env)
+    proc.log_path = log_path  # type: ignore[attr-defined]
+    return proc, base
 
 
 def stop(proc: subprocess.Popen) -> str:
+    """Stop the server; returns its log."""
     proc.terminate()
     try:
-        _, err = proc.communicate(timeout=30)
+        proc.wait(timeout=30)
     except subprocess.TimeoutExpired:
         proc.kill()
-        _, err = proc.communicate()
-    return err or ""
+        proc.wait()
+    return proc.log_path.read_text(encoding="utf-8", errors="replace")  # type: ignore[attr-defined]
 
 
 @pytest.fixture(scope="module")

@@ -351,6 +351,8 @@ class Answerer:
         self, q: Question, base: Fact, change: float, direction: str, target: Period, given: bool, change_fact: Fact | None = None
     ) -> Answer:
         result = base.value - change if direction == "increase" else base.value + change
+        if not math.isfinite(result):  # figures near the float limit; no report states such a sum
+            return self._no_answer(q)
         sign = "−" if direction == "increase" else "+"
         change_like = change_fact or base
         calculation = f"{amount_in_scale(base.value, base)} {sign} {amount_in_scale(change, change_like)} = {amount_in_scale(result, base)}"

@@ -18,6 +18,7 @@ Both have an API token: the write operations are fuzzed once with it and once wi
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -38,7 +39,13 @@ pytestmark = pytest.mark.slow
 TOKEN = "fuzz-token-for-tests"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
-FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck), print_blob=True)
+# 40 examples per operation in the suite; NGOAID_FUZZ_EXAMPLES=500 HYPOTHESIS_PROFILE=explore for a longer hunt
+FUZZ = settings(
+    max_examples=int(os.environ.get("NGOAID_FUZZ_EXAMPLES", "40")),
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+    print_blob=True,
+)
 
 WRITES = {("POST", "/documents"), ("DELETE", "/documents/{doc_id}")}
 

@@ -14,8 +14,11 @@ costs a second or more per file. Forking the calling process directly is not saf
 from __future__ import annotations
 
 import multiprocessing
+import os
 import resource
-from collections.abc import Callable, Sequence
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from functools import cache
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -77,6 +80,26 @@ def _child_main(conn: Connection, target: Callable[..., Any], args: tuple[Any, .
         conn.close()
 
 
+@contextmanager
+def _main_not_reimported() -> Iterator[None]:
+    """Start children without re-running a main script that cannot be found again.
+
+    multiprocessing makes each child import the parent's main script by its path. A script read from
+    standard input ("<stdin>") has no such file and every child would die; the readers do not need
+    it (they are functions of this package), so the path is hidden while the child starts.
+    """
+    main = sys.modules.get("__main__")
+    path = getattr(main, "__file__", None)
+    if main is None or getattr(main, "__spec__", None) is not None or path is None or os.path.isfile(path):
+        yield
+        return
+    del main.__file__
+    try:
+        yield
+    finally:
+        main.__file__ = path
+
+
 def run_isolated(
     target: Callable[..., T],
     args: tuple[Any, ...],
@@ -96,7 +119,8 @@ def run_isolated(
     receiver, sender = context.Pipe(duplex=False)
     process = context.Process(target=_child_main, args=(sender, target, args, memory_bytes), daemon=True)
     try:
-        process.start()  # returns once the child exists, so the time limit counts reading only
+        with _main_not_reimported():
+            process.start()  # returns once the child exists, so the time limit counts reading only
     except OSError as exc:
         receiver.close()
         raise IngestError(name, f"cannot start a reader for the file ({exc.strerror or exc}); try again") from exc

@@ -226,3 +226,15 @@ def test_a_large_real_report_goes_in_with_bounded_memory(tmp_path, corpus_path):
     result = _ingest_in_child(path, 50 * 2**20)
     assert result.get("passages", 0) > 1000, result
     assert result["peak_mb"] < 1024  # measured about 370 MB; stated bound 1 GB
+
+
+def test_a_script_read_from_standard_input_can_read_a_web_page():
+    """The reader's child process must not try to re-run a main script that has no file."""
+    script = (
+        "from ingest.loaders import load_bytes\n"
+        "from tests.ingest.fixtures_files import news_page\n"
+        "print(load_bytes(news_page().encode('utf-8'), 'tin.html').text[:200])\n"
+    )
+    done = subprocess.run([sys.executable, "-"], input=script, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip()

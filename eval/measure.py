@@ -80,43 +80,57 @@ class Server:
     log: Path  # its standard error (deleted when the server stops)
 
 
-@contextmanager
-def running_server(data_dir: Path, env: Mapping[str, str] | None = None, timeout: float = 300) -> Iterator[Server]:
-    """``ngoaid serve`` on a free local port over ``data_dir``, stopped on exit; ``env`` is added to
-    this process's environment. Raises RuntimeError with the server's log if it does not start."""
+def start_server(
+    data_dir: Path, log_path: Path, env: Mapping[str, str] | None = None, timeout: float = 300
+) -> tuple[subprocess.Popen, str]:
+    """Start ``ngoaid serve`` on a free local port over ``data_dir`` (``env`` added to this process's
+    environment) and wait until /health answers; returns the process and its base URL. Its standard
+    error is appended to ``log_path``: a server writing to an unread pipe would block once the pipe is
+    full. Raises RuntimeError with the end of the log if it does not start."""
     import httpx
 
     port = free_port()
-    with tempfile.NamedTemporaryFile(prefix="ngoaid-server-", suffix=".log", delete=False) as log:
-        log_path = Path(log.name)
-    started = time.perf_counter()
-    with open(log_path, "w", encoding="utf-8") as err:
+    with open(log_path, "ab") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "assistant.cli", "serve", "--port", str(port), "--data-dir", str(data_dir)],
             cwd=ROOT,
             env={**os.environ, **(env or {})},
             stdout=subprocess.DEVNULL,
-            stderr=err,
+            stderr=log,
         )
     base = f"http://127.0.0.1:{port}"
-    try:
-        while True:
-            try:
-                if httpx.get(f"{base}/health", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if process.poll() is not None or time.perf_counter() - started > timeout:
-                raise RuntimeError(f"the server did not start:\n{log_path.read_text(encoding='utf-8')[-2000:]}")
-            time.sleep(0.2)
-        yield Server(process, base, time.perf_counter() - started, log_path)
-    finally:
-        process.terminate()
+    deadline = time.monotonic() + timeout
+    while True:
         try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
+            if httpx.get(f"{base}/health", timeout=2).status_code == 200:
+                return process, base
+        except httpx.HTTPError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
             process.kill()
             process.wait()
+            raise RuntimeError(f"the server did not start:\n{log_path.read_text(errors='replace')[-3000:]}")
+        time.sleep(0.2)
+
+
+@contextmanager
+def running_server(data_dir: Path, env: Mapping[str, str] | None = None, timeout: float = 300) -> Iterator[Server]:
+    """:func:`start_server` with a temporary log, stopped (and the log removed) on exit."""
+    with tempfile.NamedTemporaryFile(prefix="ngoaid-server-", suffix=".log", delete=False) as log:
+        log_path = Path(log.name)
+    started = time.perf_counter()
+    try:
+        process, base = start_server(data_dir, log_path, env, timeout)
+        try:
+            yield Server(process, base, time.perf_counter() - started, log_path)
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+    finally:
         log_path.unlink(missing_ok=True)
 
 

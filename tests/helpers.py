@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 from pathlib import Path
+
+from eval.measure import free_port  # noqa: F401  (the tests' one way to find a port)
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -35,12 +36,6 @@ def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 300)
         text=True,
         timeout=timeout,
     )
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def make_reports(folder: Path, corpus_dir: Path, count: int) -> list[Path]:
@@ -81,32 +76,10 @@ def start_server_process(
     data_dir: Path, log_path: Path, timeout: float = 240, env: dict[str, str] | None = None
 ) -> tuple[subprocess.Popen, str]:
     """Start ``ngoaid serve`` on a free port (``env`` added to this environment) and wait until
-    /health answers. The log goes to a file: a server writing to an unread pipe would block once
-    the pipe is full."""
-    import time
+    /health answers; its log is appended to ``log_path`` (see :func:`eval.measure.start_server`)."""
+    from eval.measure import start_server
 
-    import httpx
-
-    port = free_port()
-    log = log_path.open("ab")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "assistant.cli", "serve", "--port", str(port), "--data-dir", str(data_dir)],
-        cwd=ROOT,
-        env={**os.environ, **(env or {})},
-        stdout=subprocess.DEVNULL,
-        stderr=log,
-    )
-    log.close()
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            if httpx.get(f"{base}/health", timeout=2).status_code == 200:
-                return proc, base
-        except httpx.HTTPError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            proc.wait()
-            raise AssertionError(f"the server did not start:\n{log_path.read_text(errors='replace')[-3000:]}")
-        time.sleep(0.3)
+    try:
+        return start_server(data_dir, log_path, env, timeout)
+    except RuntimeError as exc:
+        raise AssertionError(str(exc)) from None

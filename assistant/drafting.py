@@ -171,8 +171,9 @@ class Drafter:
         for n, f in enumerate(chosen, 1):
             ref = FactRef(f.value, f.unit, f.qualifier, f.text, f.subject, f.period.label if f.period else None,
                           names.get(f.doc_id, f.doc_id), f.metric)  # fmt: skip
-            undated = f if f.period_source != "document" else undated(f)
-            figures.append(DraftFigure(n, f"{statement_vi(undated)} [{n}]", ref, citation(f.doc_id, f.passage_id, f.sentence)))
+            # a year taken from the report rather than the sentence would read as the sentence's claim
+            stated = f if f.period_source != "document" else undated(f)
+            figures.append(DraftFigure(n, f"{statement_vi(stated)} [{n}]", ref, citation(f.doc_id, f.passage_id, f.sentence)))
 
         # organisations, sectors, directions from the passages in scope
         organisations: list[str] = [f.organization for f in chosen if f.organization]

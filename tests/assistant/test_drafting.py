@@ -107,3 +107,27 @@ def test_control_characters_in_the_topic_still_give_a_word_file(corpus_store):
     draft = Drafter(corpus_store).draft("viện trợ\x1f PCPNN\x00\x0b", province="Quảng Trị")
     document = docx.Document(io.BytesIO(render_docx(draft)))
     assert "viện trợ PCPNN" in document.paragraphs[0].text
+
+
+def test_a_figure_dated_only_by_its_report(tmp_path, embedder):
+    # The sentence gives no year; the report is about 2023. Such figures are common in real reports
+    # and used to make every draft that chose one fail.
+    from index.store import IndexStore
+    from ingest.pipeline import prepare_document
+
+    report = (
+        "Kết quả công tác viện trợ phi chính phủ nước ngoài năm 2023 tại tỉnh Hà Giang\n\n"
+        "Năm 2023, công tác vận động viện trợ PCPNN trên địa bàn tỉnh Hà Giang đạt nhiều kết quả.\n\n"
+        "Các tổ chức phi chính phủ nước ngoài đã tài trợ 14 dự án giáo dục cho các trường học vùng cao "
+        "của tỉnh Hà Giang, tổng trị giá 2,6 triệu USD.\n"
+    )
+    store = IndexStore(tmp_path / "data", embedder)
+    doc = prepare_document(report.encode("utf-8"), "ha-giang-2023.txt")
+    assert any(f.period_source == "document" and f.value == 2.6e6 for f in doc.facts)
+    store.add_document(doc)
+    store.refresh_keywords()
+
+    draft = Drafter(store).draft("giáo dục", province="Hà Giang", years="2023")
+    figure = next(f for f in draft.figures if "2,6 triệu USD" in f.statement)
+    assert "tổng trị giá 2,6 triệu USD" in figure.citation.sentence
+    assert "2023" not in figure.statement  # the year is the report's, not the sentence's: not stated as fact

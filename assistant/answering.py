@@ -50,6 +50,17 @@ GENERIC_CONCEPTS = {
 _SPECIFIC = {"disbursed", "committed", "mobilised", "rate"}
 
 
+@dataclass(frozen=True)
+class _FactWords:
+    """What the scoring compares with a question, worked out once per fact: Vietnamese word
+    normalisation is too slow to repeat for every fact of every question in a large index."""
+
+    near: dict[str, float]  # content words describing the figure, weighted by closeness
+    sentence: frozenset[str]  # content words of the whole sentence
+    concepts: frozenset[str]  # concepts named around the figure
+    folded_near: str  # the words around the figure, folded and lower-cased
+
+
 class QuestionError(ValueError):
     """A question that cannot be asked (empty or too long)."""
 
@@ -72,14 +83,14 @@ class Answerer:
         self._facts_cache: dict[str, list[Fact]] = {}
         self._texts_cache: dict[str, str] = {}
         self._names_cache: dict[str, str] = {}
-        self._near_cache: dict[str, dict[str, float]] = {}
+        self._words_cache: dict[str, _FactWords] = {}
         self._instructions_cache: dict[str, str | None] = {}
 
     def _fresh_cache(self) -> None:
         generation = self.store.catalog.generation()
         with self._cache_lock:
             if generation != self._cache_generation:
-                self._facts_cache, self._texts_cache, self._near_cache = {}, {}, {}
+                self._facts_cache, self._texts_cache, self._words_cache = {}, {}, {}
                 self._instructions_cache = {}
                 self._names_cache = {d.doc_id: d.name for d in self.store.documents()}
                 self._cache_generation = generation
@@ -194,16 +205,23 @@ class Answerer:
         scored.sort(key=lambda s: s.score, reverse=True)
         return scored
 
-    def _near_words(self, fact: Fact) -> dict[str, float]:
-        """Content words describing the figure, weighted by closeness: the last words before it,
-        its noun and the first words after it count fully; words further back count half."""
-        words = self._near_cache.get(fact.fact_id)
+    def _words(self, fact: Fact) -> _FactWords:
+        words = self._words_cache.get(fact.fact_id)
         if words is None:
             before = fact.descriptor.split()
             close = " ".join(before[-NEAR_WORDS:] + [fact.unit_text or ""] + fact.trailing.split()[:NEAR_WORDS])
-            words = {w: 0.5 for w in content_words(" ".join(before[:-NEAR_WORDS]))}
-            words.update({w: 1.0 for w in content_words(close)})
-            self._near_cache[fact.fact_id] = words
+            # the last words before the figure, its noun and the first words after it count
+            # fully; words further back count half
+            near = {w: 0.5 for w in content_words(" ".join(before[:-NEAR_WORDS]))}
+            near.update({w: 1.0 for w in content_words(close)})
+            around = f"{fact.descriptor} {fact.unit_text or ''} {fact.trailing}"
+            words = _FactWords(
+                near=near,
+                sentence=frozenset(content_words(self._sentence(fact))),
+                concepts=frozenset(concepts_in(around)),
+                folded_near=fold(around.lower()),
+            )
+            self._words_cache[fact.fact_id] = words
         return words
 
     def _word_weights(self, q: Question, candidates: list[Fact]) -> dict[str, float]:
@@ -212,23 +230,22 @@ class Answerer:
         n = len(candidates)
         weights = {}
         for word in q.keywords:
-            df = sum(1 for f in candidates if word in self._near_words(f))
+            df = sum(1 for f in candidates if word in self._words(f).near)
             weights[word] = math.log(1.0 + (n + 1) / (df + 1))
         return weights
 
     def _lexical(self, fact: Fact, q: Question, ask: Ask, weights: dict[str, float]) -> float:
         score = 0.0
-        near_words = self._near_words(fact)
+        words = self._words(fact)
         total = sum(weights.values())
         if total:
-            score += 3.0 * sum(w * near_words.get(word, 0.0) for word, w in weights.items()) / total
-            score += 1.0 * len(q.keywords & content_words(self._sentence(fact))) / len(q.keywords)
-        near = f"{fact.descriptor} {fact.unit_text or ''} {fact.trailing}"
+            score += 3.0 * sum(w * words.near.get(word, 0.0) for word, w in weights.items()) / total
+            score += 1.0 * len(q.keywords & words.sentence) / len(q.keywords)
         topics = q.concepts - GENERIC_CONCEPTS
         if topics:
             # concepts carry across wordings and languages: "giáo dục" / "GD&ĐT" / "education"
-            score += 1.0 * len(topics & set(concepts_in(near))) / len(topics)
-        if ask.noun and fold(ask.noun.lower()) in fold(near.lower()):
+            score += 1.0 * len(topics & words.concepts) / len(topics)
+        if ask.noun and fold(ask.noun.lower()) in words.folded_near:
             score += 2.0  # "bao nhiêu trường hợp": the very thing counted
         elif fact.unit_text and fold(fact.unit_text.lower()) in q.folded:
             score += 1.0  # the question names the counted thing as the sentence does

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from functools import lru_cache
 
 from llama_index.core.base.base_retriever import BaseRetriever
 from llama_index.core.llms import MockLLM
 from llama_index.core.retrievers import QueryFusionRetriever
 from llama_index.core.schema import NodeWithScore, QueryBundle
 
-from index.catalog import Catalog
+from index.catalog import Catalog, DocumentInfo
 from index.keyword import KeywordIndex, keyword_tokens
 from index.queries import sub_queries
 from index.vectors import VectorIndex, passage_node
@@ -38,6 +39,13 @@ def subjects_of(text: str) -> set[str]:
     if NATIONAL in concepts_in(text):
         subjects.add(NATIONAL)
     return subjects
+
+
+@lru_cache(maxsize=8192)
+def _scope_of(described: str) -> tuple[frozenset[int], frozenset[str]]:
+    """The years and subjects a passage names. The same passages come back as candidates query
+    after query, and finding places in Vietnamese text is too slow to repeat for each."""
+    return frozenset(find_years(described)), frozenset(subjects_of(described))
 
 
 @dataclass
@@ -174,11 +182,11 @@ class _ScopeRetriever(BaseRetriever):
         for rank, candidate in enumerate(candidates):
             passage = passages[candidate.node.node_id]
             described = f"{passage.context}\n{passage.text}" if passage.context else passage.text
-            named_years = set(find_years(described))
+            named_years, named_subjects = _scope_of(described)
             year_match = len(years & named_years)
             if not named_years and self._reference_years.get(passage.doc_id) in years:
                 year_match = 0.5  # the passage names no year; its report is about the one asked
-            match = year_match + len(subjects & subjects_of(described))
+            match = year_match + len(subjects & named_subjects)
             if match:
                 scored.append((-match, rank, candidate))
         scored.sort(key=lambda item: item[:2])
@@ -210,11 +218,16 @@ def hybrid_search(
     keywords: KeywordIndex,
     top_k: int = 5,
     candidates: int = 40,
+    documents: dict[str, DocumentInfo] | None = None,
 ) -> SearchResults:
-    """Top passages for a query: the union of the vector and keyword candidates, rank-fused."""
+    """Top passages for a query: the union of the vector and keyword candidates, rank-fused.
+
+    ``documents``: the catalog's documents by ID, when the caller keeps them (see
+    :meth:`index.store.IndexStore.search`); read from the catalog otherwise.
+    """
     interpreted = keywords.lexicon.restore(query)
     effective = interpreted or query
-    docs = {d.doc_id: d for d in catalog.documents()}
+    docs = documents if documents is not None else {d.doc_id: d for d in catalog.documents()}
     names = {doc_id: d.name for doc_id, d in docs.items()}
     depth = max(candidates, top_k)
     # One BM25 pass per query feeds both the keyword list (its head) and the scope list (deeper).

@@ -92,6 +92,8 @@ class IndexStore:
         self._keyword_dir = data_dir / "keyword"
         self._keywords: KeywordIndex | None = None
         self._keywords_lock = threading.Lock()
+        self._documents_cache: tuple[int, dict[str, DocumentInfo]] | None = None
+        self._documents_lock = threading.Lock()
         self._write_lock = threading.RLock()
         self._lock_file = data_dir / "write.lock"
         self._lock_depth = 0
@@ -148,7 +150,18 @@ class IndexStore:
         return self.catalog.find_documents(ref)
 
     def search(self, query: str, top_k: int = 5) -> SearchResults:
-        return hybrid_search(query, self.catalog, self.vectors, self.keywords(), top_k, self.candidates)
+        return hybrid_search(
+            query, self.catalog, self.vectors, self.keywords(), top_k, self.candidates, self._documents_by_id()
+        )
+
+    def _documents_by_id(self) -> dict[str, DocumentInfo]:
+        """The catalog's documents, read again only when the catalog changes: with thousands of
+        documents, reading them all took longer than the rest of a search."""
+        generation = self.catalog.generation()  # read first: a change after it only makes the copy newer
+        with self._documents_lock:
+            if self._documents_cache is None or self._documents_cache[0] != generation:
+                self._documents_cache = (generation, {d.doc_id: d for d in self.catalog.documents()})
+            return self._documents_cache[1]
 
     def warm_up(self) -> None:
         """Load everything a first search needs (segmentation models, keyword index, query path),

@@ -179,3 +179,24 @@ def test_searches_keep_working_while_documents_are_added(sample_store, tmp_path)
     assert served[0] > 0
     assert_consistent(sample_store)
     assert any("Lạng Sơn" in h.passage.text for h in sample_store.search("Lạng Sơn dự án PCPNN").hits)
+
+
+def test_a_reader_sees_documents_another_writer_adds_and_removes(tmp_path, embedder):
+    # The server keeps the document list between searches; another process (the CLI) may change
+    # the catalog meanwhile, and the next search must name the new document and drop the removed one.
+    reader = IndexStore(tmp_path / "data", embedder)
+    writer = IndexStore(tmp_path / "data", embedder)
+    first = tmp_path / "quang-tri.txt"
+    first.write_text("Năm 2023, tỉnh Quảng Trị giải ngân 17.216.450,40 USD vốn viện trợ PCPNN.\n", encoding="utf-8")
+    writer.add_document(prepare_file(first, MAX))
+    writer.refresh_keywords()
+    assert [h.doc_name for h in reader.search("Quảng Trị giải ngân").hits] == ["quang-tri.txt"]
+
+    second = tmp_path / "ha-giang.txt"
+    second.write_text("Năm 2023, tỉnh Hà Giang giải ngân 5.100.000 USD vốn viện trợ PCPNN.\n", encoding="utf-8")
+    added = writer.add_document(prepare_file(second, MAX))
+    writer.refresh_keywords()
+    assert "ha-giang.txt" in {h.doc_name for h in reader.search("Hà Giang giải ngân").hits}
+
+    writer.remove_documents([added.doc_id])
+    assert "ha-giang.txt" not in {h.doc_name for h in reader.search("Hà Giang giải ngân").hits}

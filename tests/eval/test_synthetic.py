@@ -161,5 +161,7 @@ def test_bench_query_smoke(tmp_path, capsys, embedder):
     shared, synthetic = figures["setups"]
     assert synthetic["passages"] == shared["passages"] + 200
     assert synthetic["ask_ms"]["synthetic"]["n"] == 4  # two questions, as written and folded
+    assert synthetic["first_round_ask_ms"]["n"] == 6  # one round: the dev question and the two synthetic, both forms
+    assert "ask, first round only: p50" in printed
     assert shared["holds_expected_figure"]["dev"] == [2, 2]
     assert (tmp_path / "work" / "synthetic-200-seed0" / "bench_manifest.json").exists()

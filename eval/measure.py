@@ -124,14 +124,19 @@ def running_server(data_dir: Path, env: Mapping[str, str] | None = None, timeout
         try:
             yield Server(process, base, time.perf_counter() - started, log_path)
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop_process(process)
     finally:
         log_path.unlink(missing_ok=True)
+
+
+def stop_process(process: subprocess.Popen, timeout: float = 30) -> None:
+    """Ask a process to stop; kill it if it has not within ``timeout`` seconds."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def _cpu_model() -> str:

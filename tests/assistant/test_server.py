@@ -12,6 +12,7 @@ import docx
 import httpx
 import pytest
 
+from eval.measure import stop_process
 from tests.helpers import SAMPLES, run_cli, start_server_process
 
 pytestmark = pytest.mark.slow
@@ -28,12 +29,7 @@ def start_server(data_dir: Path, env: dict[str, str] | None = None) -> tuple[sub
 
 def stop(proc: subprocess.Popen) -> str:
     """Stop the server; returns its log."""
-    proc.terminate()
-    try:
-        proc.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
+    stop_process(proc)
     return proc.log_path.read_text(encoding="utf-8", errors="replace")  # type: ignore[attr-defined]
 
 

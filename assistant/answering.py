@@ -31,13 +31,13 @@ from assistant.question import MONEY, MONEY_UNITS, Ask, Question, analyze, conte
 from assistant.settings import MAX_QUESTION_CHARS
 from index.hybrid import SearchResults
 from index.store import IndexStore
-from ingest.facts import NATIONAL
-from ingest.gazetteer import find_provinces
-from ingest.glossary import concepts_in
+from vntext.entities import NATIONAL
+from vntext.gazetteer import find_provinces
+from vntext.glossary import concepts_in
 from ingest.instructions import instruction_in
 from ingest.models import Fact, Span
-from ingest.periods import Period
-from ingest.vietnamese import fold
+from vntext.periods import Period
+from vntext.vietnamese import fold
 
 NEAR_WORDS = 12  # syllables either side of a figure that describe it most closely (about five words)
 # Concepts nearly every sentence of these reports shares: they cannot tell figures apart.

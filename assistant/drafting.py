@@ -18,12 +18,12 @@ from assistant.models import Citation, FactRef
 from assistant.phrasing import period_vi, statement_vi, undated
 from assistant.question import content_words
 from index.store import IndexStore
-from ingest.facts import NATIONAL, find_organisations
-from ingest.gazetteer import get_province
-from ingest.glossary import concepts_in
+from vntext.entities import NATIONAL, find_organisations
+from vntext.gazetteer import get_province
+from vntext.glossary import concepts_in
 from ingest.instructions import instruction_in
 from ingest.models import Fact, Span
-from ingest.periods import Period
+from vntext.periods import Period
 
 SECTORS_VI = {
     "health": "y tế", "education": "giáo dục và đào tạo", "clean_water": "nước sạch và vệ sinh môi trường",

@@ -9,11 +9,12 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from ingest.facts import NATIONAL, metric_of
+from vntext.entities import NATIONAL
+from vntext.metrics import metric_of
 from ingest.models import Fact
-from ingest.numbers import format_number_vi
-from ingest.periods import Period
-from ingest.vietnamese import fold
+from vntext.numbers import format_number_vi
+from vntext.periods import Period
+from vntext.vietnamese import fold
 
 METRIC_VI = {
     "disbursed": "giá trị giải ngân",
@@ -115,9 +116,9 @@ def _capitalise(text: str) -> str:
 def statement_vi(fact: Fact) -> str:
     """"Năm 2023, giá trị giải ngân của Quảng Trị là 17.216.450,40 USD." """
     if fact.period_source == "document":
-        undated = undated(fact)
+        plain = statement_vi(undated(fact))
         year = fact.period.label if fact.period else ""
-        return f"Báo cáo nói về năm {year}, nhưng câu chứa số liệu không ghi năm: {statement_vi(undated)[:1].lower()}{statement_vi(undated)[1:]}"
+        return f"Báo cáo nói về năm {year}, nhưng câu chứa số liệu không ghi năm: {plain[:1].lower()}{plain[1:]}"
     when = period_vi(fact.period)
     who = subject_vi(fact)
     words = fact.descriptor.split()

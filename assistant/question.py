@@ -11,11 +11,12 @@ import re
 from dataclasses import dataclass, field
 
 from index.lexicon import Lexicon
-from ingest.facts import NATIONAL, find_districts, find_organisations, metric_of, places_in
-from ingest.glossary import concepts_in
-from ingest.numbers import COUNTED, _match_phrase, find_quantities
-from ingest.periods import Period, find_periods
-from ingest.vietnamese import fold, has_diacritics, normalize_text
+from vntext.entities import NATIONAL, find_districts, find_organisations, places_in
+from vntext.metrics import metric_of
+from vntext.glossary import concepts_in
+from vntext.numbers import COUNTED, find_quantities, match_phrase
+from vntext.periods import Period, find_periods
+from vntext.vietnamese import fold, has_diacritics, normalize_text
 
 MONEY = "money"  # an ask satisfied by USD, VND or EUR figures
 MONEY_UNITS = ("USD", "VND", "EUR")
@@ -132,7 +133,7 @@ def _ask_unit(text: str, cue_end: int) -> tuple[str | None, str | None]:
     skipped = 0
     # matched in place: slicing text[cue_end:] for every cue made a long question quadratic
     for m in _NON_SPACE.finditer(text, cue_end):
-        found = _match_phrase(text, m.start(), COUNTED)
+        found = match_phrase(text, m.start(), COUNTED)
         if found is not None:
             if COUNTED[found[0]] == "years" and _YEAR_NEXT.match(text, found[1]):
                 return None, None  # "bao nhiêu năm 2023": "năm" introduces the year

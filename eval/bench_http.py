@@ -20,7 +20,7 @@ import httpx
 
 from eval.measure import percentile, rss_mb, running_server
 from eval.questions import load_questions
-from ingest.vietnamese import fold
+from vntext.vietnamese import fold
 
 DEFAULT_QUESTIONS = Path(__file__).resolve().parents[2] / "shared" / "eval" / "dev_questions.jsonl"
 

@@ -85,7 +85,7 @@ class RssSampler(threading.Thread):
 
 def question_texts(path: Path) -> list[str]:
     from eval.questions import load_questions
-    from ingest.vietnamese import fold
+    from vntext.vietnamese import fold
 
     return [t for q in load_questions(path) for t in (q.question, fold(q.question))]
 

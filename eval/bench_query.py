@@ -53,7 +53,7 @@ def question_rows(questions_path: Path, max_questions: int | None, synthetic: li
     """Every text to ask, as written and folded: {"set", "id", "form", "text", "value"}; ``value`` is the
     expected figure, None for questions without one (names, abstentions)."""
     from eval.questions import load_questions
-    from ingest.vietnamese import fold
+    from vntext.vietnamese import fold
 
     rows: list[dict[str, object]] = []
     dev = load_questions(questions_path)[:max_questions]
@@ -68,7 +68,7 @@ def question_rows(questions_path: Path, max_questions: int | None, synthetic: li
 
 def holds_value(answer: str, value: float | None) -> bool | None:
     """Whether the answer text states ``value`` exactly; None when there is no single figure to check."""
-    from ingest.numbers import find_values
+    from vntext.numbers import find_values
 
     if value is None:
         return None

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ingest.numbers import parse_number
+from vntext.numbers import parse_number
 
 KINDS = ("number", "entity", "multi", "derived", "abstain")
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from eval.measure import describe_machine, machine_description
 from eval.runner import QuestionResult, summarize
-from ingest.numbers import format_number_vi
+from vntext.numbers import format_number_vi
 
 REPORT_FORMAT = 1
 SCORE_COLUMNS = (

@@ -24,8 +24,8 @@ from llama_index.core.evaluation.retrieval.metrics import MRR, HitRate
 
 from assistant.grounding import numbers_in, ungrounded_numbers
 from eval.questions import Evidence, Question
-from ingest.numbers import find_values
-from ingest.vietnamese import comparable
+from vntext.numbers import find_values
+from vntext.vietnamese import comparable
 
 TOLERANCE = 0.005  # relative: a figure within 0.5 % of the gold value counts as the same figure
 RETRIEVAL_DEPTH = 10  # passages looked at for the reciprocal rank

@@ -33,9 +33,9 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from ingest.gazetteer import all_provinces
+from vntext.gazetteer import all_provinces
 from ingest.models import Document
-from ingest.numbers import format_number_vi
+from vntext.numbers import format_number_vi
 from ingest.pipeline import prepare_document
 
 YEARS = (2010, 2025)
@@ -180,7 +180,7 @@ class Place:
 
 @lru_cache(maxsize=1)
 def places() -> tuple[Place, ...]:
-    """Provinces and cities of the gazetteer (ingest/data/provinces.json) as reports write them."""
+    """Provinces and cities of the gazetteer (vntext/data/provinces.json) as reports write them."""
     found = []
     for province in all_provinces():
         level = "thành phố" if province.kind == "city" else "tỉnh"
@@ -194,9 +194,9 @@ def places() -> tuple[Place, ...]:
 
 @lru_cache(maxsize=1)
 def _organisations() -> tuple[str, ...]:
-    """Foreign NGOs from the project's list (ingest/data/organizations.json), without the names that
+    """Foreign NGOs from the project's list (vntext/data/organizations.json), without the names that
     hold digits ("FHI 360"), which would add figures the templates do not account for."""
-    raw = json.loads(resources.files("ingest").joinpath("data/organizations.json").read_text("utf-8"))
+    raw = json.loads(resources.files("vntext").joinpath("data/organizations.json").read_text("utf-8"))
     return tuple(o["name"] for o in raw["organizations"] if not re.search(r"\d", o["name"]))
 
 

@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from ingest.models import Document, Fact, Passage, Span
-from ingest.periods import Period
+from vntext.periods import Period
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (

@@ -23,8 +23,8 @@ from index.catalog import Catalog, DocumentInfo
 from index.keyword import KeywordIndex, keyword_tokens
 from index.queries import sub_queries
 from index.vectors import VectorIndex, passage_node
-from ingest.gazetteer import find_provinces, find_years
-from ingest.glossary import concepts_in
+from vntext.gazetteer import find_provinces, find_years
+from vntext.glossary import concepts_in
 from ingest.models import Passage
 
 log = logging.getLogger("ngoaid.index")

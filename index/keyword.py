@@ -20,8 +20,8 @@ import threading
 from pathlib import Path
 
 from index.lexicon import Lexicon
-from ingest.glossary import find_concepts
-from ingest.vietnamese import fold, normalize_text
+from vntext.glossary import find_concepts
+from vntext.vietnamese import fold, normalize_text
 
 import bm25s
 
@@ -59,7 +59,7 @@ def keyword_tokens(text: str) -> list[str]:
                     tokens.append("_".join(parts))
                 tokens.extend(parts)
     # Concept tokens let different wordings of one thing match ("PCPNN" / "phi chính phủ nước
-    # ngoài" / "foreign NGOs"): see ingest.glossary.
+    # ngoài" / "foreign NGOs"): see vntext.glossary.
     tokens.extend(f"#{m.concept}" for m in find_concepts(text))
     return tokens
 

@@ -15,7 +15,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from pathlib import Path
 
-from ingest.vietnamese import fold, has_diacritics, normalize_text
+from vntext.vietnamese import fold, has_diacritics, normalize_text
 
 _SYLLABLE = re.compile(r"[^\W\d_]+")
 # Question phrases reports rarely contain, so the corpus alone would restore them wrongly
@@ -49,7 +49,7 @@ class Lexicon:
                 if i + 1 < len(syllables):
                     pair = f"{syllable} {syllables[i + 1]}"
                     counts[fold(pair)][pair] += 1
-        from ingest.gazetteer import all_provinces
+        from vntext.gazetteer import all_provinces
 
         names = [normalize_text(n).lower() for p in all_provinces() for n in (p.name, *p.aliases)]
         for phrase, with_single_words in [(q, True) for q in QUESTION_PHRASES] + [(n, False) for n in names]:

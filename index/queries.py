@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 
-from ingest.gazetteer import find_province_mentions
-from ingest.vietnamese import normalize_text
+from vntext.gazetteer import find_province_mentions
+from vntext.vietnamese import normalize_text
 
 _SEPARATOR = r"\s*(?:,|;|&|\bvà\b|\bva\b|\band\b|\bhoặc\b|\bhoac\b|\bor\b)\s*"
 _YEAR = r"(?:19[4-9]\d|20\d\d)"

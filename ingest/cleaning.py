@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from ingest.vietnamese import comparable, normalize_text
+from vntext.vietnamese import comparable, normalize_text
 
 # Headings that open a list of links to other articles; everything headline-like after one is
 # dropped until real prose resumes.

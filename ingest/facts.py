@@ -9,68 +9,20 @@ about Hòa Bình in 2020), and the sentence it came from is kept so an answer ca
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
 
-from ingest.gazetteer import find_province_mentions
-from ingest.glossary import find_concepts
 from ingest.models import Fact, Passage, Span
-from ingest.numbers import Quantity, find_quantities
-from ingest.periods import Period, find_periods
-from ingest.vietnamese import fold
+from vntext.entities import NATIONAL, find_districts, find_organisations, places_in
+from vntext.metrics import metric_of
+from vntext.numbers import Quantity, find_quantities
+from vntext.periods import Period, find_periods
 
-NATIONAL = "Việt Nam"
+__all__ = ["NATIONAL", "extract_facts", "reference_year"]
 
-# Metric words, strongest first: the first found between a figure and the previous one names it.
-_METRICS = (
-    ("rate", ("ty le", "ti le", "rate")),
-    ("disbursed", ("giai ngan", "disburse")),
-    ("committed", ("cam ket", "commit", "pledge")),
-    ("mobilised", ("van dong", "thu hut", "mobilis", "mobiliz", "attract")),
-    ("aid", ("vien tro", "tai tro", "ho tro", " aid", "grant", "fund")),
-    ("value", ("gia tri", "tong von", "so von", "value")),
-)
-_DISTRICT = re.compile(r"\b(?:huyện|quận|thị xã|district)\s+((?:[A-ZĐ][^\W\d_]*)(?:\s+[A-ZĐ][^\W\d_]*){0,2})")
 _AMONG = re.compile(r"\s*(?:trong số (?:này|đó|trên)|among them|of these|of whom)\b", re.IGNORECASE)
 _SUBSET = re.compile(r"\btrong\s+đó\b|\bincluding\b|\bof which\b", re.IGNORECASE)
-
-
-@lru_cache(maxsize=1)
-def _organisations() -> tuple[tuple[str, re.Pattern[str]], ...]:
-    raw = json.loads(resources.files("ingest").joinpath("data/organizations.json").read_text("utf-8"))
-    out = []
-    for org in raw["organizations"]:
-        names = sorted({org["name"], *org.get("aliases", [])}, key=len, reverse=True)
-        pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(n) for n in names) + r")(?!\w)", re.IGNORECASE)
-        out.append((org["name"], pattern))
-    return tuple(out)
-
-
-_CAMEL = re.compile(r"\b[A-Z][a-z]+[A-Z][A-Za-z]+\b")
-
-
-def find_organisations(text: str) -> list[tuple[int, int, str]]:
-    """(start, end, canonical name) of foreign NGOs named in a text."""
-    found: dict[int, tuple[int, str]] = {}
-    for name, pattern in _organisations():
-        for m in pattern.finditer(text):
-            if m.start() not in found or found[m.start()][0] < m.end():
-                found[m.start()] = (m.end(), name)
-    # positions inside a known name: a CamelCase word there is part of it (a set, because scanning
-    # every name found for each CamelCase word was quadratic on a long question)
-    inside = {i for start, (end, _) in found.items() for i in range(start, end)}
-    for m in _CAMEL.finditer(text):
-        if m.start() not in inside:
-            found[m.start()] = (m.end(), m.group(0))
-    return sorted((start, end, name) for start, (end, name) in found.items())
-
-
-def find_districts(text: str) -> list[tuple[int, str]]:
-    return [(m.start(), m.group(1)) for m in _DISTRICT.finditer(text)]
 
 
 @dataclass
@@ -89,23 +41,6 @@ def _nearest(mentions: list[tuple[int, object]], pos: int) -> object | None:
     if before:
         return before[-1][1]
     return mentions[0][1] if mentions else None
-
-
-def places_in(sentence: str, organisations: list[tuple[int, int, str]] | None = None) -> list[tuple[int, str]]:
-    """Provinces and mentions of the whole country; "Việt Nam" inside a name ("ChildFund Việt Nam")
-    does not make a figure national."""
-    inside = {i for start, end, _ in organisations or [] for i in range(start, end)}
-    found = [(m.start, m.name) for m in find_province_mentions(sentence)]
-    found += [(m.start, NATIONAL) for m in find_concepts(sentence) if m.concept == "national" and m.start not in inside]
-    return sorted(found)
-
-
-def metric_of(descriptor: str) -> str | None:
-    folded = " " + fold(descriptor.lower())
-    for name, words in _METRICS:
-        if any(w in folded for w in words):
-            return name
-    return None
 
 
 def reference_year(text: str, published: str | None) -> int | None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from ingest.vietnamese import fold
+from vntext.vietnamese import fold
 
 _VI = [
     # "bỏ qua / quên / phớt lờ (mọi / tất cả / các) hướng dẫn / chỉ dẫn / lệnh / yêu cầu (trước đó / ở trên)"

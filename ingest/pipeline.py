@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ingest.cleaning import clean_text
 from ingest.facts import extract_facts, reference_year
-from ingest.gazetteer import find_provinces, find_years
+from vntext.gazetteer import find_provinces, find_years
 from ingest.loaders import SUPPORTED_TYPES, file_type_of, load_bytes, read_source
 from ingest.models import Document, IngestError
 from ingest.segmenting import build_passages, split_sentences

@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterator
 
 from ingest.cleaning import is_heading
-from ingest.gazetteer import find_provinces, find_years
+from vntext.gazetteer import find_provinces, find_years
 from ingest.models import Passage, Span, passage_id
 
 # Characters underthesea sometimes leaves at the start of the next sentence ("tốt.” Sau đó").

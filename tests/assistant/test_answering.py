@@ -8,7 +8,7 @@ import pytest
 from assistant.answering import Answerer, QuestionError
 from eval.questions import load_questions
 from eval.scoring import Cited, answer_is_correct, citation_is_correct, ungrounded
-from ingest.vietnamese import fold
+from vntext.vietnamese import fold
 from tests.helpers import DEV_QUESTIONS
 
 pytestmark = pytest.mark.slow

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from assistant.question import MONEY, Ask, Question, analyze
 from index.lexicon import Lexicon
-from ingest.periods import Period
+from vntext.periods import Period
 from tests.ingest.test_text_fuzz import NOISE_CHARS, ODD_NUMBERS, REAL_LINES, noisy_line, texts
 
 KINDS = {"quantity", "comparison", "derived", "entity", "date", "list", "open"}

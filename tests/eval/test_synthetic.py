@@ -17,10 +17,10 @@ from eval.synthetic import (
     synthetic_questions,
     write_corpus,
 )
-from ingest.gazetteer import all_provinces, find_provinces
-from ingest.periods import Period
+from vntext.gazetteer import all_provinces, find_provinces
+from vntext.periods import Period
 from ingest.pipeline import prepare_file
-from ingest.vietnamese import normalize_text
+from vntext.vietnamese import normalize_text
 from tests.helpers import SAMPLES
 
 

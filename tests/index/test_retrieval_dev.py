@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from eval.questions import Question, load_questions
-from ingest.vietnamese import comparable, fold
+from vntext.vietnamese import comparable, fold
 from tests.helpers import DEV_QUESTIONS
 
 QUESTIONS = load_questions(DEV_QUESTIONS) if DEV_QUESTIONS.is_file() else []

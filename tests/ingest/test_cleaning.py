@@ -14,7 +14,7 @@ from ingest.cleaning import (
     remove_repeats,
     unwrap_lines,
 )
-from ingest.vietnamese import normalize_text
+from vntext.vietnamese import normalize_text
 
 DIGEST = "000_3e8bb5ddf6e4ca61.txt"  # forty one-line news summaries, no title
 NATIONAL_2019 = "001_1502ea04308651e3.txt"  # VUFO web page with captions, teasers and headline lists

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from ingest.models import Document, Fact
-from ingest.periods import Period
+from vntext.periods import Period
 from ingest.pipeline import prepare_document, prepare_file
 
 MAX_BYTES = 50 * 2**20

@@ -21,15 +21,16 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from ingest.cleaning import CleanedText, clean_text, strip_markup
-from ingest.facts import extract_facts, find_organisations, places_in, reference_year
-from ingest.gazetteer import find_province_mentions, find_years
-from ingest.glossary import find_concepts
+from ingest.facts import extract_facts, reference_year
+from vntext.entities import find_organisations, places_in
+from vntext.gazetteer import find_province_mentions, find_years
+from vntext.glossary import find_concepts
 from ingest.models import Document, Fact, IngestError, Passage, Span
-from ingest.numbers import find_quantities, find_values, parse_number
-from ingest.periods import find_periods
+from vntext.numbers import find_quantities, find_values, parse_number
+from vntext.periods import find_periods
 from ingest.pipeline import prepare_document
 from ingest.segmenting import build_passages, paragraphs, split_sentences
-from ingest.vietnamese import comparable, fold, normalize_text
+from vntext.vietnamese import comparable, fold, normalize_text
 
 CORPUS_DIR = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus"
 

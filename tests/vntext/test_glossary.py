@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.glossary import concepts_in, find_concepts
+from vntext.glossary import concepts_in, find_concepts
 
 
 @pytest.mark.parametrize(

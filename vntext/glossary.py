@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from ingest.vietnamese import fold, has_diacritics, normalize_text
+from vntext.vietnamese import fold, has_diacritics, normalize_text
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,7 @@ class _Glossary:
 
 @lru_cache(maxsize=1)
 def _glossary() -> _Glossary:
-    raw = json.loads(resources.files("ingest").joinpath("data/glossary.json").read_text("utf-8"))
+    raw = json.loads(resources.files("vntext").joinpath("data/glossary.json").read_text("utf-8"))
     concept_of: dict[str, str] = {}
     exact_terms: set[str] = set()
     folded_terms: set[str] = set()

@@ -1,4 +1,4 @@
-"""ingest.numbers: parsing Vietnamese/English numbers and finding the figures of a sentence."""
+"""vntext.numbers: parsing Vietnamese/English numbers and finding the figures of a sentence."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from ingest.numbers import Quantity, find_quantities, format_number_vi, parse_number
+from vntext.numbers import Quantity, find_quantities, format_number_vi, parse_number
 
 # --- parse_number ----------------------------------------------------------------------------------
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from ingest.vietnamese import fold, normalize_text
+from vntext.vietnamese import fold, normalize_text
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ def _boundary(alternatives: list[str], flags: int = 0) -> re.Pattern[str]:
 
 @lru_cache(maxsize=1)
 def _gazetteer() -> _Gazetteer:
-    raw = json.loads(resources.files("ingest").joinpath("data/provinces.json").read_text("utf-8"))
+    raw = json.loads(resources.files("vntext").joinpath("data/provinces.json").read_text("utf-8"))
     provinces: dict[str, Province] = {}
     by_exact: dict[str, str] = {}
     by_folded: dict[str, str] = {}

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ingest.vietnamese import (
+from vntext.vietnamese import (
     comparable,
     fold,
     has_diacritics,

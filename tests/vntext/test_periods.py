@@ -1,4 +1,4 @@
-"""ingest.periods: years, ranges, exact dates, open periods and comparison references."""
+"""vntext.periods: years, ranges, exact dates, open periods and comparison references."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import calendar
 
 import pytest
 
-from ingest.periods import Period, PeriodMention, find_periods
+from vntext.periods import Period, PeriodMention, find_periods
 
 
 def only(text: str) -> PeriodMention:

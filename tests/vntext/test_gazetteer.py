@@ -6,7 +6,7 @@ import unicodedata
 
 import pytest
 
-from ingest.gazetteer import all_provinces, find_province_mentions, find_provinces, find_years, get_province
+from vntext.gazetteer import all_provinces, find_province_mentions, find_provinces, find_years, get_province
 
 # --------------------------------------------------------------------------- find_provinces
 

@@ -11,7 +11,7 @@ import calendar
 import re
 from dataclasses import dataclass
 
-from ingest.vietnamese import fold
+from vntext.vietnamese import fold
 
 _YEAR = r"(19[4-9]\d|20\d\d)"
 _DATE = r"(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*" + _YEAR

@@ -11,7 +11,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from ingest.vietnamese import fold
+from vntext.vietnamese import fold
 
 # Vietnamese writes "17.216.450,40" (dot thousands, comma decimals); English "17,216,450.40".
 _NUMBER = re.compile(r"(?<![\w./,-])(\d{1,3}(?:[.,]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?)(?![\w])")
@@ -164,7 +164,7 @@ def _words_after(text: str, pos: int, count: int) -> list[re.Match[str]]:
     return out
 
 
-def _match_phrase(text: str, pos: int, phrases: dict[str, str]) -> tuple[str, int] | None:
+def match_phrase(text: str, pos: int, phrases: dict[str, str]) -> tuple[str, int] | None:
     """The longest phrase of ``phrases`` starting at ``pos`` (after spaces), case-insensitive."""
     offset = _SPACES.match(text, pos).end()
     ordered = sorted(phrases, key=len, reverse=True)
@@ -229,7 +229,7 @@ def find_values(text: str) -> list[float]:
         value = parse_number(m.group(1))
         if value is None:
             continue
-        scale = _match_phrase(text, m.end(), SCALES)
+        scale = match_phrase(text, m.end(), SCALES)
         scaled = value * (SCALES[scale[0]] if scale else 1.0)
         if math.isfinite(scaled):
             values.append(scaled)
@@ -293,13 +293,13 @@ def _quantity(text: str, m: re.Match[str]) -> Quantity | None:
     previous = fold(before[0][1].lower()) if before else ""
     if previous in ("thu", "lan", "so", "ky") and not _PERCENT_AFTER.match(text, after):
         # "lần thứ 13", "Kết luận số 98", "khóa XIII": ordinals and numbering, unless a count follows
-        counted = _match_phrase(text, after, COUNTED)
+        counted = match_phrase(text, after, COUNTED)
         if previous != "so" or counted is None:
             return None
 
     scale = 1.0
     end = after
-    scale_match = _match_phrase(text, end, SCALES)
+    scale_match = match_phrase(text, end, SCALES)
     if scale_match is not None:
         scale = SCALES[scale_match[0]]
         end = scale_match[1]
@@ -310,7 +310,7 @@ def _quantity(text: str, m: re.Match[str]) -> Quantity | None:
     if percent:
         unit, unit_text, end = "percent", percent.group(1), percent.end()
     else:
-        currency = _match_phrase(text, end, CURRENCIES)
+        currency = match_phrase(text, end, CURRENCIES)
         if currency is not None and currency[0] in ("đồng", "dong"):
             following = _words_after(text, currency[1], 1)
             if following and following[0].group(0).lower() in _DONG_NOT_CURRENCY:
@@ -320,7 +320,7 @@ def _quantity(text: str, m: re.Match[str]) -> Quantity | None:
         elif text[m.start() - 1 : m.start()] == "$" or _DOLLAR_AFTER.match(text, end):
             unit, unit_text = "USD", "$"
         else:
-            counted = _match_phrase(text, end, COUNTED)
+            counted = match_phrase(text, end, COUNTED)
             if counted is not None:
                 unit = COUNTED[counted[0]]
                 unit_text = text[counted[1] - len(counted[0]) : counted[1]]

@@ -1,0 +1,30 @@
+"""Sentences around figures: every form of fact can be stated in both languages."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.phrasing import statement_en, statement_vi
+from ingest.models import Fact, Span
+from vntext.periods import Period
+
+
+def _fact(**changes) -> Fact:
+    base = dict(
+        fact_id="d-p0-f0", doc_id="d", passage_id="d-p0", sentence=Span(0, 40), span=Span(10, 20),
+        value=2.6e6, unit="USD", unit_text="USD", text="2,6 triệu USD", metric="disbursed",
+        place="Vĩnh Phúc", period=Period.year(2015), period_source="sentence",
+    )  # fmt: skip
+    base.update(changes)
+    return Fact(**base)
+
+
+@pytest.mark.parametrize("state", [statement_vi, statement_en])
+@pytest.mark.parametrize("source", ["sentence", "paragraph", "document", None])
+def test_every_period_source_can_be_stated(state, source):
+    # A figure dated only by its report ("document") used to raise UnboundLocalError in
+    # statement_vi: a local name shadowed phrasing.undated.
+    text = state(_fact(period_source=source))
+    assert "2,6 triệu USD" in text
+    if source == "document":
+        assert "2015" in text

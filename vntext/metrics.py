@@ -1,0 +1,26 @@
+"""What a figure measures, from the words that describe it: disbursed, committed, mobilised, a rate,
+aid in general or a value ("giải ngân" / "disbursed" -> ``disbursed``)."""
+
+from __future__ import annotations
+
+from vntext.vietnamese import fold
+
+# Metric words, strongest first: the first found between a figure and the previous one names it.
+_METRICS = (
+    ("rate", ("ty le", "ti le", "rate")),
+    ("disbursed", ("giai ngan", "disburse")),
+    ("committed", ("cam ket", "commit", "pledge")),
+    ("mobilised", ("van dong", "thu hut", "mobilis", "mobiliz", "attract")),
+    ("aid", ("vien tro", "tai tro", "ho tro", " aid", "grant", "fund")),
+    ("value", ("gia tri", "tong von", "so von", "value")),
+)
+# Metrics that contradict each other; "aid" and "value" are generic and fit any.
+SPECIFIC = frozenset({"disbursed", "committed", "mobilised", "rate"})
+
+
+def metric_of(descriptor: str) -> str | None:
+    folded = " " + fold(descriptor.lower())
+    for name, words in _METRICS:
+        if any(w in folded for w in words):
+            return name
+    return None

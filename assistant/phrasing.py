@@ -208,3 +208,112 @@ def amount_in_scale(value: float, like: Fact) -> str:
     number = format_number_vi(round(value / scale, 3))
     unit = like.unit_text or like.unit
     return " ".join(p for p in (number, scale_word, unit) if p)
+
+
+# --- answers put together -------------------------------------------------------------------------
+
+
+def quote_lead(language: str) -> str:
+    return "The report says" if language == "en" else "Theo tài liệu"
+
+
+def with_quotes(statement: str, quotes: list[str], language: str) -> str:
+    """A statement followed by the source sentences it rests on, quoted whole."""
+    quoted = " ".join(f"“{q}”" for q in dict.fromkeys(quotes))
+    return f"{statement} {quote_lead(language)}: {quoted}" if quoted else statement
+
+
+def missing_ask(unit: str | None, noun: str | None, language: str) -> str:
+    """A part of the question the documents give no figure for."""
+    if language == "en":
+        what = noun or UNIT_EN.get(unit or "", "figure")
+        return f"The documents give no figure for the number of {what} asked." if unit not in (None, "money", "percent") else "The documents give no figure for the other part of the question."
+    what = noun or ("số tiền" if unit == "money" else "tỷ lệ" if unit == "percent" else "số liệu")
+    return f"Tài liệu không nêu {what} được hỏi."
+
+
+def conflict_note(fact: Fact, others: list[Fact], name_of, language: str) -> str:
+    """Sources that disagree with the figure given, each named."""
+    if language == "en":
+        parts = "; ".join(f"{name_of(o.doc_id)} gives {o.text}" for o in others)
+        return f"Note: the sources disagree: {name_of(fact.doc_id)} gives {fact.text}, while {parts}."
+    parts = "; ".join(f"{name_of(o.doc_id)} ghi {o.text}" for o in others)
+    return f"Lưu ý: các nguồn không thống nhất: {name_of(fact.doc_id)} ghi {fact.text}, còn {parts}."
+
+
+def side_line(label: str, facts: list[Fact], language: str) -> str:
+    if not facts:
+        return f"{label}: {'not in the documents' if language == 'en' else 'không có trong tài liệu'}"
+    return f"{label}: {'; '.join(_labelled(f, language) for f in facts)}"
+
+
+def _labelled(fact: Fact, language: str) -> str:
+    what = (METRIC_EN if language == "en" else METRIC_VI).get(fact.metric or "")
+    if fact.unit in ("USD", "VND", "EUR", "percent") and what:
+        return f"{what} {fact.text}"
+    return fact.text
+
+
+def comparison_text(lines: list[str], verdict: str | None, language: str) -> str:
+    text = "; ".join(lines) + "."
+    return f"{text} {verdict}" if verdict else text
+
+
+def larger_verdict(big_label: str, small_label: str, big: Fact, small: Fact, language: str) -> str:
+    if language == "en":
+        return f"{_capitalise(big_label)} is larger ({big.text} against {small.text})."
+    return f"{_capitalise(big_label)} lớn hơn ({big.text} so với {small.text})."
+
+
+def calculation_line(operands: list[Fact], result: float, operation: str, like: Fact, given: tuple[float, str] | None = None) -> str:
+    """ "48,2 tỷ đồng − 43 tỷ đồng = 5,2 tỷ đồng": written in the unit and scale of the first figure."""
+    if operation == "sum":
+        body = " + ".join(amount_in_scale(f.value, like) for f in operands)
+    elif operation == "change" and given is not None:
+        sign = "−" if given[1] == "increase" else "+"
+        body = f"{amount_in_scale(operands[0].value, like)} {sign} {amount_in_scale(given[0], operands[-1] if len(operands) > 1 else like)}"
+    else:
+        body = " − ".join(amount_in_scale(f.value, like) for f in operands[:2])
+    return f"{body} = {amount_in_scale(result, like)}"
+
+
+def calculation_text(calculation: str, result_text: str, operation: str, operands: list[Fact], labels: list[str], language: str) -> str:
+    """The computed figure, how it was computed, and from which cited figures."""
+    quoted = ", ".join(f"“{f.text}”" + (f" ({label})" if label else "") for f, label in zip(operands, labels, strict=False))
+    if language == "en":
+        lead = {"sum": "The total is", "difference": "The difference is", "change": "The figure would be"}[operation]
+        return f"{lead} {result_text}: {calculation}, from the figures {quoted}."
+    lead = {"sum": "Tổng cộng là", "difference": "Chênh lệch là", "change": "Con số là"}[operation]
+    return f"{lead} {result_text}, tính từ các số liệu {quoted}: {calculation}."
+
+
+def no_answer(language: str) -> str:
+    return "The documents do not answer this question." if language == "en" else "Tài liệu không có thông tin để trả lời câu hỏi này."
+
+
+def abstention(language: str, metric: str | None, who: str | None, when: str | None, covered: list[str], known_subject: bool) -> str:
+    """Say plainly that the documents do not hold the figure, and what they do hold."""
+    if language == "en":
+        what = METRIC_EN.get(metric or "", "figures")
+        asked = " ".join(x for x in (what, f"for {who}" if who else None, when) if x)
+        text = f"The documents do not give the {asked}."
+        if not known_subject and who:
+            text = f"The documents contain no figures about {who}."
+        elif covered:
+            text += f" They give {what} for {who or 'this subject'} for: {'; '.join(covered)}."
+        return text
+    what = METRIC_VI.get(metric or "", "số liệu")
+    asked = " ".join(x for x in (what, f"của {who}" if who else None, when) if x)
+    text = f"Tài liệu không có {asked}."
+    if not known_subject and who:
+        text = f"Tài liệu không có số liệu nào về {who}."
+    elif covered:
+        text += f" Tài liệu có {what} {'của ' + who if who else ''} cho: {'; '.join(covered)}."
+    return re.sub(r"\s+", " ", text)
+
+
+def words_answer(key: str | None, quotes: list[str], language: str) -> str:
+    """A span that answers, then the sentences it comes from."""
+    if key:
+        return with_quotes(f"{key}.", quotes, language)
+    return with_quotes("", quotes, language).strip()

@@ -1,39 +1,71 @@
-"""Understand a question: its language, what it asks for, about whom and when.
+"""Understand a question: its language, what it asks for, about whom and when, and how its parts relate.
 
-"Quảng Trị giải ngân bao nhiêu năm 2023?" -> a quantity (money, disbursed) about Quảng Trị in 2023.
-Works on Vietnamese with or without diacritics (restored from the corpus vocabulary first) and on
-English.
+"Quảng Trị giải ngân bao nhiêu năm 2023?" -> one quantity (money, disbursed) about Quảng Trị in 2023.
+"Năm 2015, Vĩnh Phúc có bao nhiêu tổ chức PCPNN triển khai bao nhiêu dự án, và tổng giá trị giải ngân
+là bao nhiêu?" -> three quantities, each with the words of its own clause. "Giải ngân của Vĩnh Phúc
+năm 2015 thấp hơn năm 2013 bao nhiêu?" -> a difference between two sides (2015, 2013). Works on
+Vietnamese with or without diacritics (restored from the corpus vocabulary first) and on English.
+
+The analysis only reads the question; what the documents hold is the business of the later stages.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from index.lexicon import Lexicon
 from vntext.entities import NATIONAL, find_districts, find_organisations, places_in
-from vntext.metrics import metric_of
 from vntext.glossary import concepts_in
-from vntext.numbers import COUNTED, find_quantities, match_phrase
+from vntext.metrics import SPECIFIC, metric_of
+from vntext.numbers import COUNTED, Quantity, find_quantities, match_phrase
 from vntext.periods import Period, find_periods
 from vntext.vietnamese import fold, has_diacritics, normalize_text
 
 MONEY = "money"  # an ask satisfied by USD, VND or EUR figures
 MONEY_UNITS = ("USD", "VND", "EUR")
+KINDS = ("quantity", "comparison", "derived", "entity", "date", "list", "open")
 
+# Cues that ask for a quantity. "what was the total value" and its kin are matched separately
+# (_WHAT_QUANTITY) because the noun that makes them a quantity comes a few words later.
 _ASK = re.compile(
-    r"\b(bao nhieu|may|how many|how much|what (?:is|was) the (?:number|amount|value|total)|number of|so luong|"
-    r"ty le|ti le|what percentage|what share|what proportion)\b"
+    r"\b(bao nhieu|(?<!so )may(?= \w)|how many|how much|number of|so luong|ty le|ti le|what percentage|"
+    r"what share|what proportion|what portion|phan tram)\b"
+)
+_WHAT_QUANTITY = re.compile(
+    r"\bwhat (?:is|was|were|are) (?:the|their|its|the total|the combined)?\s?(?:\w+ ){0,4}?"
+    r"(value|amount|number|total|budget|cost|sum|rate|share|percentage|funding|figure)\b"
 )
 _MONEY_WORDS = re.compile(
-    r"\b(giai ngan|cam ket|gia tri|von|usd|tien|kinh phi|vien tro|tai tro|disburs|commit|value|amount|"
-    r"funding|aid|dollars?|vnd|much|contribut)\b"
+    r"\b(giai ngan|cam ket|gia tri|tri gia|von|usd|tien|kinh phi|ngan sach|vien tro|tai tro|disburs\w*|"
+    r"commit\w*|value|amount|fund\w*|aid|dollars?|vnd|euro|much|contribut\w*|budget|cost|worth|grant\w*|ho tro|"
+    r"dau tu|invest\w*|sponsor\w*|provid\w*|spen[dt]\w*|chi)\b"
 )
 _RATE_WORDS = re.compile(r"\b(ty le|ti le|phan tram|percentage|percent|rate|share|proportion)\b|%")
-_ENGLISH = re.compile(r"\b(how|what|who|which|when|where|the|were|was|did|does|many|much|in|of|is|are)\b")
+_ENGLISH_WORDS = frozenset(
+    "how what who whom which when where the were was did does do many much in of is are and to for "
+    "from by with their its has have had since according received receive give given ngo ngos foreign "
+    "aid province provinces disbursement disbursed total value projects programmes organisations "
+    "organizations compare".split()
+)  # fmt: skip
 _ENTITY = re.compile(r"\b(ai|la ai|who|whom|nao|gi|la gi|what|which|ten)\b")
-_DATE = re.compile(r"\b(khi nao|bao gio|ngay nao|luc nao|thoi gian nao|when|what date|which date|what day)\b")
-_COMPARE = re.compile(r"\b(so sanh|so voi|compare|comparison|compared|versus|vs)\b")
+_DATE = re.compile(r"\b(khi nao|bao gio|ngay nao|luc nao|thoi gian nao|thoi han nao|when|what date|which date|what day|nam nao)\b")
+_COMPARE = re.compile(
+    r"\b(so sanh|compare|comparison|compared|versus|vs|nao\b[^?.;]{0,40}\b(?:lon|cao|nhieu|nho|thap|it) hon|"
+    r"(?:nao|which) (?:is |was )?(?:larger|bigger|higher|greater|smaller|lower)|thay doi khong|"
+    r"co thay doi)\b"
+)
+_CONFLICT = re.compile(
+    r"\b(thong nhat khong|co thong nhat|mau thuan|khac nhau|khac biet|nhu the nao|noi gi|cac nguon|hai nguon|"
+    r"consistent|agree|conflict\w*|differ|sources)\b"
+)
+_DIFFERENCE = re.compile(
+    r"\b(chenh (?:nhau|lech)|chenh lech|(?:thap|cao|lon|nho|it|nhieu) hon(?: [^?.,;]{0,60}?)? bao nhieu|"
+    r"(?:tang|giam)(?: [^?.,;]{0,20}?)? bao nhieu(?: [^?.,;]{0,40}?)? so voi|"
+    r"how much (?:more|less|higher|lower|larger|smaller)|difference|chua giai ngan|con lai|remaining|"
+    r"not yet disbursed|undisbursed)\b"
+)
+_SUM = re.compile(r"\b(tong (?:cong )?(?:gia tri|so|von)?|in total|altogether|combined|cong lai)\b")
 
 
 @dataclass(frozen=True)
@@ -53,36 +85,63 @@ class _FollowedBy:
         return any(self.then.search(text, m.end(1), m.end()) for m in self.cue.finditer(text))
 
 
-def _followed_by(cue: str, then: str) -> _FollowedBy:
-    return _FollowedBy(re.compile(rf"({cue})[^\n]*"), re.compile(then))
-
-
-# "nếu năm 2023 tăng 4,9 triệu": a figure to derive from a given change
-_DERIVED = _followed_by(r"\b(?:neu|if|gia su|suppose)\b", r"\b(?:tang|giam|increase|decrease|grew|rose|fell|more|less)\b")
-_LIST = re.compile(r"\b(liet ke|ke ten|list|name the)\b")
-_LIST_WHICH = (_followed_by(r"\bnhung ", r" nao\b"), _followed_by(r"\bcac ", r" nao\b"))  # "những ... nào"
-_CHANGE_ASK = re.compile(
-    r"\b(tang them|giam di|tang bao nhieu|giam bao nhieu|tang|giam|thay doi|chenh lech|increase[ds]?|decrease[ds]?|"
-    r"change|difference|fall|fell|drop|dropped|decline[ds]?|rise|rose|grow|grew)\b"
+# "nếu năm 2023 tăng 4,9 triệu": a figure to derive from a change the user states
+_IF_CHANGE = _FollowedBy(
+    re.compile(r"(\b(?:neu|if|gia su|suppose)\b)[^\n]*"),
+    re.compile(r"\b(?:tang|giam|increase|decrease|grew|rose|fell|more|less)\b"),
 )
+_LIST = re.compile(r"\b(liet ke|ke ten|list|name the)\b")
+_LIST_WHICH = re.compile(r"\b(?:nhung|cac) (?:\w+,? ){0,4}?nao\b|\bwhich (?:\w+ )?(?:districts|communes|provinces|organi[sz]ations|ngos|sectors)\b")
+_CHANGE_ASK = re.compile(
+    r"\b(tang them|giam di|tang bao nhieu|giam bao nhieu|thay doi|increase[ds]?|decrease[ds]?|change[ds]?|"
+    r"grow|grew|rise|rose|fall|fell|drop|dropped|decline[ds]?)\b"
+)
+# "Kế hoạch số mấy", "quyết định số may": the number that names a document, not a quantity
+_DOCUMENT_NUMBER = re.compile(r"\bso (?:may|bao nhieu|nao|hieu)\b|\bnumber (?:of the|is the)\b")
+# Words that split a question into clauses: each clause holds at most one ask
+_CLAUSE_BREAK = re.compile(r"\s*(?:[,;?!]|\s(?:va|and|cung nhu|as well as)\s|\.\s)\s*")
+# Named sources: "theo báo X", "according to Vietnam Times", "(theo PACCOM)"
+_SOURCE = re.compile(r"\b(?:theo|according to|per|cited by|reported by)\s+([^,;?()]{2,60})", re.IGNORECASE)
+# "quy mô", "scale": every headline figure, not one kind
+_SCALE_WORDS = re.compile(r"\b(quy mo|scale|size|ket qua|results?)\b")
 
 # Words that carry no topic: question words, function words and the domain's ubiquitous terms.
-STOPWORDS = set(
+STOPWORDS = frozenset(
     fold(w)
     for w in """bao nhiêu mấy ai gì nào là của các những có được đã và trong tại cho với từ đến năm
     thì mà này đó nào hay không vậy đạt bao giờ khi how many much what who which when where the
     was were is are did does do in of to for a an and on at by from with as that this there
-    tỉnh thành phố việt nam pcpnn tổ chức phi chính phủ nước ngoài viện trợ""".split()
+    tỉnh thành phố việt nam pcpnn tổ chức phi chính phủ nước ngoài viện trợ theo according
+    their its it has have had been be or but than""".split()
 )
 
 
-@dataclass
+@dataclass(frozen=True)
 class Ask:
-    """One quantity the question asks for ("bao nhiêu dự án" -> projects)."""
+    """One quantity the question asks for ("bao nhiêu dự án" -> projects), with the words of its clause."""
 
     unit: str | None  # "money", "percent" or a counted unit ("projects"); None = any
     position: int  # where in the question it is asked
     noun: str | None = None  # the counted thing as the question words it ("trường hợp")
+    clause: str = ""  # the clause of the question this ask belongs to
+    metrics: frozenset[str] = frozenset()  # metrics its own clause names
+    periods: tuple[Period, ...] = ()  # periods its own clause names
+    places: tuple[str, ...] = ()  # provinces (or the whole country) its own clause names
+    periods_inherited: bool = False  # its periods come from the ask before it, not its own clause
+
+
+@dataclass(frozen=True)
+class Side:
+    """One side of a comparison or a calculation: what distinguishes it from the other sides."""
+
+    label: str  # as the question words it: "2015", "Thường Xuân", "cam kết"
+    periods: tuple[Period, ...] = ()
+    places: tuple[str, ...] = ()
+    districts: tuple[str, ...] = ()
+    organizations: tuple[str, ...] = ()
+    metrics: frozenset[str] = frozenset()
+    words: frozenset[str] = frozenset()  # content words of its own segment
+    figure: Quantity | None = None  # a figure the question itself states for this side
 
 
 @dataclass
@@ -91,7 +150,7 @@ class Question:
     text: str  # normalised, with diacritics restored when they were missing
     language: str  # "vi" or "en"
     typed_without_diacritics: bool
-    kind: str  # "quantity", "comparison", "derived", "entity", "date", "list" or "open"
+    kind: str  # one of KINDS
     places: list[str] = field(default_factory=list)  # canonical provinces, "Việt Nam" for nationwide
     districts: list[str] = field(default_factory=list)
     organizations: list[str] = field(default_factory=list)
@@ -102,10 +161,38 @@ class Question:
     keywords: set[str] = field(default_factory=set)  # folded content words
     asks_change: bool = False
     given_change: tuple[float, str] | None = None  # "nếu 2023 tăng 4,9 triệu": (4.9e6, "increase")
+    operation: str | None = None  # "difference" or "sum" for a figure to compute from two or more
+    sides: list[Side] = field(default_factory=list)  # for comparisons and calculations
+    conflict: bool = False  # the question asks whether sources agree
+    sources: list[str] = field(default_factory=list)  # sources the question names ("Vietnam Times")
+    every_measure: bool = False  # "quy mô": all headline figures, not one unit
+    entity_clause: str | None = None  # a "who/which" clause beside the asked quantities
 
     @property
     def folded(self) -> str:
         return fold(self.text.lower())
+
+    def narrowed(self, side: Side) -> Question:
+        """The question as it applies to one side: that side's scope wins over the whole question's."""
+        return replace(
+            self,
+            periods=list(side.periods) or self.periods,
+            places=list(side.places) or self.places,
+            districts=list(side.districts) or self.districts,
+            organizations=list(side.organizations) or self.organizations,
+            metrics=set(side.metrics) or self.metrics,
+            asks=[
+                replace(a, metrics=side.metrics or a.metrics, periods=side.periods or a.periods, places=side.places or a.places)
+                for a in self.asks
+            ],
+            keywords=(self.keywords - _other_side_words(self, side)) | set(side.words),
+            sides=[],
+            operation=None,
+        )
+
+
+def _other_side_words(q: Question, side: Side) -> set[str]:
+    return {w for s in q.sides if s is not side for w in s.words} - set(side.words)
 
 
 def content_words(text: str) -> set[str]:
@@ -123,143 +210,376 @@ def _place_words(places: list[str], districts: list[str]) -> set[str]:
 
 _NON_SPACE = re.compile(r"\S+")
 _YEAR_NEXT = re.compile(r"\s*\d{4}")
-# "bao nhiêu" followed by a word; a lookahead so that matches cannot hide one another
-_BAO_NHIEU_WORD = re.compile(r"\bbao nhieu(?=\s+\w)")
 
 
-def _ask_unit(text: str, cue_end: int) -> tuple[str | None, str | None]:
-    """The unit asked for right after "bao nhiêu" / "how many" (skipping up to two words), and the
-    noun that names it."""
-    skipped = 0
-    # matched in place: slicing text[cue_end:] for every cue made a long question quadratic
-    for m in _NON_SPACE.finditer(text, cue_end):
-        found = match_phrase(text, m.start(), COUNTED)
-        if found is not None:
-            if COUNTED[found[0]] == "years" and _YEAR_NEXT.match(text, found[1]):
-                return None, None  # "bao nhiêu năm 2023": "năm" introduces the year
-            return COUNTED[found[0]], found[0]
-        skipped += 1
-        if skipped > 2:
+# Words after "bao nhiêu" that say the amount is money: "bao nhiêu vốn", "bao nhiêu viện trợ"
+_MONEY_NOUN = re.compile(r"(?:von|tien|kinh phi|ngan sach|vien tro|tai tro|gia tri|usd|vnd|dong|do la|euro|money|funding|aid)\b")
+# Words that end the noun after "bao nhiêu" ("bao nhiêu cho dự án": how much for the project)
+_NOT_NOUN = frozenset(
+    "cho cua tai o voi de va la duoc da trong tu den so thi ma nay do khi vao ra nhu tren duoi "
+    "for to of in at with from and is are was were did do does have has had by on".split()
+)  # fmt: skip
+
+
+_PERCENT_NEXT = re.compile(r"\s*(?:phan tram|percent|per cent|%)")
+
+
+def _ask_unit(text: str, cue_end: int, unknown_nouns: bool = True) -> tuple[str | None, str | None]:
+    """The unit asked for right after "bao nhiêu" / "how many", and the noun that names it.
+
+    A counted thing the project knows ("dự án" -> projects) wins; English puts the head noun last
+    ("how many NGO programmes" -> programmes), so English keeps looking a few words on. Money words
+    ("bao nhiêu vốn") make it money; a preposition or verb ends the search ("bao nhiêu cho dự án" asks
+    an amount). Any other noun is its own counted unit ("bao nhiêu căn nhà" -> "căn"), as figures
+    with a noun the project does not know are stored under that noun."""
+    found: tuple[str | None, str | None] = (None, None)
+    first_word: str | None = None
+    english = detect_language(text) == "en"
+    if _PERCENT_NEXT.match(fold(text[cue_end : cue_end + 14].lower())):
+        return "percent", None
+    for n, m in enumerate(_NON_SPACE.finditer(text, cue_end)):
+        if n > 3:
             break
-    return None, None
+        word = fold(m.group(0).lower()).strip(",.;:?!()\"'")
+        if n == 0 and _MONEY_NOUN.match(fold(text[m.start() : m.start() + 12].lower())):
+            return MONEY, None
+        phrase = match_phrase(text, m.start(), COUNTED)
+        if phrase is not None:
+            if COUNTED[phrase[0]] == "years" and _YEAR_NEXT.match(text, phrase[1]):
+                return None, None  # "bao nhiêu năm 2023": "năm" introduces the year
+            found = (COUNTED[phrase[0]], phrase[0])
+            if not english:
+                return found  # Vietnamese: the counted thing comes first
+            continue
+        if not word or word in _NOT_NOUN or not word.isalpha():
+            break
+        if n == 0:
+            first_word = m.group(0).lower()
+    if found[0] is None and first_word is not None and not english and unknown_nouns:
+        return first_word, first_word  # "bao nhiêu căn nhà": figures written "15 căn nhà"
+    return found
+
+
+def detect_language(text: str) -> str:
+    """ "en" when the question reads as English: no Vietnamese diacritics and mostly English words."""
+    if has_diacritics(text):
+        return "vi"
+    words = re.findall(r"[a-z]+", text.lower())
+    if not words:
+        return "vi"
+    english = sum(1 for w in words if w in _ENGLISH_WORDS)
+    return "en" if english >= 2 and english / len(words) >= 0.2 else "vi"
+
+
+def _clauses(folded: str) -> list[tuple[int, int]]:
+    """(start, end) of the clauses of a question: breaks at commas, "và"/"and", sentence ends."""
+    spans, start = [], 0
+    for m in _CLAUSE_BREAK.finditer(folded):
+        if m.start() > start:
+            spans.append((start, m.start()))
+        start = m.end()
+    if start < len(folded):
+        spans.append((start, len(folded)))
+    return spans
+
+
+def _clause_of(clauses: list[tuple[int, int]], position: int) -> tuple[int, int]:
+    for start, end in clauses:
+        if start <= position < end:
+            return start, end
+    return (0, 0)
+
+
+def _periods(text: str, with_comparisons: bool = False) -> list[tuple[int, Period]]:
+    """Periods a text names; "so với năm 2017" only when asked for (it is the other side of a comparison)."""
+    return [(m.start, m.period) for m in find_periods(text) if m.period is not None and (with_comparisons or not m.comparison)]
+
+
+_COUNTED_BEFORE = re.compile(r"\b(?:so|so luong|number of|tong so)\s(?!sanh|voi|lieu)")
+
+
+def _find_asks(text: str, folded: str, clauses: list[tuple[int, int]]) -> list[Ask]:
+    """Every quantity the question asks for, each with its clause, unit, metrics and periods."""
+    cues = [(m.start(), m.end(), m.group(1)) for m in _ASK.finditer(folded)]
+    cues += [(m.start(), m.start(1), "what") for m in _WHAT_QUANTITY.finditer(folded)]
+    cues.sort()
+    periods = _periods(text)
+    asks: list[Ask] = []
+    used_clauses: set[tuple[int, int]] = set()
+    for start, end, cue in cues:
+        clause = _clause_of(clauses, start)
+        if clause in used_clauses and cue in ("ty le", "ti le", "phan tram") and asks:
+            continue  # "tỷ lệ ... là bao nhiêu" is one ask
+        clause_folded = folded[clause[0] : clause[1]]
+        if cue in ("ty le", "ti le", "what percentage", "what share", "what proportion", "what portion", "phan tram"):
+            unit, noun = "percent", None
+        elif cue == "what":
+            word = folded[end:].split(" ", 1)[0] if end < len(folded) else ""
+            unit = "percent" if word in ("rate", "share", "percentage") else MONEY if _MONEY_WORDS.search(clause_folded) else None
+            noun = None
+        else:
+            unit, noun = (None, None) if cue == "how much" else _ask_unit(text, end)
+            if unit is None and start > 0:
+                counted = _COUNTED_BEFORE.search(folded, 0, start)  # "Số tổ chức ... là bao nhiêu"
+                if counted:
+                    unit, noun = _ask_unit(text, counted.end(), unknown_nouns=False)
+            if unit is None:
+                if _RATE_WORDS.search(clause_folded):
+                    unit = "percent"
+                elif _MONEY_WORDS.search(clause_folded) or cue == "how much":
+                    unit = MONEY
+        if clause in used_clauses and asks and unit == asks[-1].unit:
+            continue  # "tổng giá trị là bao nhiêu ... (khoảng bao nhiêu)": one ask said twice
+        used_clauses.add(clause)
+        clause_text = text[clause[0] : clause[1]]
+        own_periods = tuple(p for pos, p in periods if clause[0] <= pos < clause[1])
+        own_places = tuple(dict.fromkeys(n for _, n in places_in(clause_text, find_organisations(clause_text))))
+        asks.append(Ask(unit, start, noun, clause_text, frozenset(metrics_in(clause_text)), own_periods, own_places))
+    return _inherit(asks, folded)
+
+
+def _inherit(asks: list[Ask], folded: str) -> list[Ask]:
+    """An ask that names no unit takes the previous ask's ("how many in education, and how many in
+    health"); one that names no period takes the previous ask's, when the previous ask named one."""
+    out: list[Ask] = []
+    for ask in asks:
+        if out:
+            previous = out[-1]
+            if ask.unit is None and previous.unit is not None:
+                ask = replace(ask, unit=previous.unit, noun=ask.noun or previous.noun)
+            if not ask.periods and previous.periods:
+                ask = replace(ask, periods=previous.periods, periods_inherited=True)
+            if not ask.places and previous.places:
+                ask = replace(ask, places=previous.places)
+        out.append(ask)
+    if out and all(a.unit is None for a in out) and _MONEY_WORDS.search(folded) and not _RATE_WORDS.search(folded):
+        out = [replace(a, unit=MONEY) for a in out]  # "Quảng Ngãi nhận được bao nhiêu viện trợ"
+    return out
+
+
+def metrics_in(text: str) -> set[str]:
+    """Every metric a question names: "giải ngân và cam kết" names two."""
+    folded = fold(text.lower())
+    metrics = set()
+    metric = metric_of(text)
+    if metric:
+        metrics.add(metric)
+    if "giai ngan" in folded or "disburs" in folded:
+        metrics.add("disbursed")
+    if "cam ket" in folded or "commit" in folded or "pledge" in folded:
+        metrics.add("committed")
+    if "van dong" in folded or "mobilis" in folded or "mobiliz" in folded or "thu hut" in folded or "attract" in folded:
+        metrics.add("mobilised")
+    return metrics
 
 
 def analyze(question: str, lexicon: Lexicon | None = None) -> Question:
     original = question
     text = normalize_text(question).strip()
-    restored = lexicon.restore(text) if lexicon is not None and not has_diacritics(text) else None
-    folded_original = fold(text.lower())
-    english = not has_diacritics(text) and restored is None and len(_ENGLISH.findall(folded_original)) >= 2
+    language = detect_language(text)
+    restored = lexicon.restore(text) if lexicon is not None and language == "vi" and not has_diacritics(text) else None
     if restored:
         text = restored
     folded = fold(text.lower())
+    clauses = _clauses(folded)
 
     organisations_found = find_organisations(text)
     places = [name for _, name in places_in(text, organisations_found)]
     if restored:  # "quang tri" as typed is a place name even where the restored text is lower case
         places += [name for _, name in places_in(normalize_text(question), find_organisations(question))]
     places = list(dict.fromkeys(places))
-    districts = [name for _, name in find_districts(text)]
-    districts += [
-        m.group(1).strip()
-        for m in re.finditer(r"\b(?:huyen|district)\s+([a-z]+(?:\s+[a-z]+)?)", folded)
-        if not districts
-    ]
-    periods = [m.period for m in find_periods(text) if m.period is not None and not m.comparison]
+    districts = _districts(text, folded)
+    periods = [p for _, p in _periods(text)]
 
-    asks: list[Ask] = []
-    # Facts about the whole question, computed once: searching the whole question again for every
-    # cue made a question of many cues quadratic (100 KB of "bao nhiêu" took over a minute).
-    rate_anywhere = bool(_RATE_WORDS.search(folded))
-    money_anywhere = bool(_MONEY_WORDS.search(folded))
-    last_bao_nhieu_word = max((m.start() for m in _BAO_NHIEU_WORD.finditer(folded)), default=-1)
-    for m in _ASK.finditer(folded):
-        cue = m.group(1)
-        if cue in ("ty le", "ti le", "what percentage", "what share", "what proportion"):
-            asks.append(Ask("percent", m.start()))
-            continue
-        unit, noun = (None, None) if cue == "how much" else _ask_unit(text, m.end())
-        if unit is None:
-            window = folded[max(0, m.start() - 60) : m.end() + 40]
-            if _RATE_WORDS.search(window):
-                unit = "percent"
-            elif _MONEY_WORDS.search(window) or cue == "how much":
-                unit = MONEY
-            elif not rate_anywhere and money_anywhere and last_bao_nhieu_word < m.start():
-                unit = MONEY  # "Vốn viện trợ ... của các dự án mới ở Quảng Trị năm 2023 là bao nhiêu?"
-        asks.append(Ask(unit, m.start(), noun))
-    # "tỷ lệ ... là bao nhiêu" is one ask, not two
-    if len(asks) > 1 and asks[0].unit == "percent" and all(a.unit in (None, MONEY, "percent") for a in asks[1:]):
-        asks = asks[:1]
-
-    if not asks:
-        # "Số tổ chức ... so với ...", "So sánh số dự án ...": the counted thing after "số"
-        counted = re.search(r"\b(so|number of)\s", folded)
-        unit, noun = _ask_unit(text, counted.end()) if counted else (None, None)
-        if unit is not None:
-            asks.append(Ask(unit, counted.start(), noun))
-        elif _COMPARE.search(folded):
-            unit = "percent" if _RATE_WORDS.search(folded) else MONEY if _MONEY_WORDS.search(folded) else None
-            asks.append(Ask(unit, 0))
-
+    document_number = bool(_DOCUMENT_NUMBER.search(folded))
+    asks = [] if document_number else _find_asks(text, folded, clauses)
+    given = [q for q in find_quantities(text) if q.unit is not None]
     given_change = None
-    if _DERIVED.search(folded):
-        for q in find_quantities(text):
-            if q.change:
-                given_change = (q.value, q.change)
-                break
-
-    if re.search(r"\bso (may|bao nhieu|nao|hieu)\b|\bnumber (of the|is the)\b", folded):
-        asks = []  # "Kế hoạch số mấy": the number that names a document, not a quantity
-    if not asks and not _ENTITY.search(folded) and not _DATE.search(folded):
+    if _IF_CHANGE.search(folded):
+        given_change = next(((q.value, q.change) for q in given if q.change), None)
+    operation = None if given_change else _operation(folded, periods)
+    compare = bool(_COMPARE.search(folded))
+    conflict = bool(_CONFLICT.search(folded)) and operation != "difference"
+    every_measure = bool(_SCALE_WORDS.search(folded))
+    if not asks and not document_number and (compare or conflict or operation) and not _DATE.search(folded):
+        asks = _implicit_ask(text, folded, periods, every_measure or conflict)
+    if not asks and not document_number and not _ENTITY.search(folded) and not _DATE.search(folded):
         # "quang tri giai ngan 2023": a disbursement, commitment or mobilisation with no question
         # word still asks for the amount
-        metric_words = re.search(r"\b(giai ngan|cam ket|van dong duoc|disburs\w*|commit\w*|mobili[sz]\w*)\b", folded)
-        if metric_words:
-            asks.append(Ask(MONEY, metric_words.start()))
-    if given_change is not None:
-        kind = "derived"
-    elif asks and (len({p.label for p in periods}) > 1 or len([p for p in places if p != NATIONAL]) > 1):
-        kind = "comparison"
-    elif _COMPARE.search(folded) and asks and not _CHANGE_ASK.search(folded):
-        kind = "comparison"
-    elif asks:
-        kind = "quantity"
-    elif _DATE.search(folded):
-        kind = "date"
-    elif _LIST.search(folded) or any(which.search(folded) for which in _LIST_WHICH):
-        kind = "list"
-    elif _ENTITY.search(folded):
-        kind = "entity"
-    else:
-        kind = "open"
+        if re.search(r"\b(giai ngan|cam ket|van dong duoc|disburs\w*|commit\w*|mobili[sz]\w*)\b", folded):
+            asks.append(Ask(MONEY, 0, None, text, frozenset(metrics_in(text)), tuple(periods)))
 
-    metric = metric_of(text)
-    metrics = {metric} if metric else set()
-    if "giai ngan" in folded or "disburs" in folded:
-        metrics.add("disbursed")
-    if "cam ket" in folded or "commit" in folded:
-        metrics.add("committed")
-    if "van dong" in folded or "mobilis" in folded or "mobiliz" in folded:
-        metrics.add("mobilised")
-
+    all_periods = [p for _, p in _periods(text, with_comparisons=True)]
+    sides = _sides(text, folded, all_periods, places, districts, given, operation, compare, conflict)
+    kind = _kind(folded, asks, given_change, operation, compare, sides, conflict, document_number)
     return Question(
         original=original,
         text=text,
-        language="en" if english else "vi",
+        language=language,
         typed_without_diacritics=restored is not None,
         kind=kind,
         places=places,
         districts=districts,
-        organizations=[name for _, _, name in organisations_found],
+        organizations=list(dict.fromkeys(name for _, _, name in organisations_found)),
         periods=periods,
         asks=asks,
-        metrics=metrics,
+        metrics=metrics_in(text),
         concepts=set(concepts_in(text)),
-        keywords=content_words(text) - _place_words(places, districts),
-        asks_change=bool(_CHANGE_ASK.search(folded)) and given_change is None,
+        keywords=content_words(_without_sources(text)) - _place_words(places, districts),
+        asks_change=bool(_CHANGE_ASK.search(folded)) and given_change is None and operation is None,
         given_change=given_change,
+        operation=operation,
+        sides=sides,
+        conflict=conflict,
+        sources=[m.group(1).strip() for m in _SOURCE.finditer(text)],
+        every_measure=every_measure,
+        entity_clause=_entity_clause(text, folded, clauses, asks),
     )
+
+
+_QUESTION_WORDS = frozenset("nao cua nay do which of the what ay kia".split())
+
+
+def _districts(text: str, folded: str) -> list[str]:
+    districts = list(dict.fromkeys(name for _, name in find_districts(text)))
+    if districts:
+        return districts
+    # typed in lower case ("huyen tien lu"): the words after the keyword, question words excluded
+    found = []
+    for m in re.finditer(r"\b(?:huyen|district)\s+([a-z]+(?:\s+[a-z]+)?)", folded):
+        words = [w for w in m.group(1).split() if w not in _QUESTION_WORDS]
+        if words and words == m.group(1).split()[: len(words)]:
+            found.append(" ".join(words))
+    return found
+
+
+def _implicit_ask(text: str, folded: str, periods: list[Period], everything: bool) -> list[Ask]:
+    """The quantity a comparison or a question about sources asks for without "bao nhiêu"."""
+    unit = "percent" if _RATE_WORDS.search(folded) else MONEY if _MONEY_WORDS.search(folded) else None
+    noun = None
+    counted = _COUNTED_BEFORE.search(folded)
+    if counted:
+        counted_unit, noun = _ask_unit(text, counted.end(), unknown_nouns=False)
+        unit = counted_unit or unit
+    if unit is None and not everything:
+        return []
+    return [Ask(unit, 0, noun, text, frozenset(metrics_in(text)), tuple(periods))]
+
+
+def _without_sources(text: str) -> str:
+    """The question without "theo báo X" / "according to X": a source's name is not a topic word."""
+    return _SOURCE.sub(" ", text)
+
+
+def _operation(folded: str, periods: list[Period]) -> str | None:
+    if _DIFFERENCE.search(folded):
+        return "difference"
+    if _SUM.search(folded) and any(not p.is_single_year and p.end is not None for p in periods) and "bao nhieu" in folded:
+        return "sum"  # "Tổng giá trị ... giai đoạn 2017-2019": the years' figures added up, if no total is stated
+    return None
+
+
+def _kind(
+    folded: str, asks: list[Ask], given_change, operation, compare: bool, sides: list[Side], conflict: bool, document_number: bool
+) -> str:  # fmt: skip
+    if given_change is not None or (operation == "difference" and asks):
+        return "derived"
+    if asks and (compare or conflict or len(sides) > 1):
+        return "comparison"
+    if asks:
+        return "quantity"
+    if _DATE.search(folded):
+        return "date"
+    if _LIST.search(folded) or _LIST_WHICH.search(folded):
+        return "list"
+    if _ENTITY.search(folded) or document_number:
+        return "entity"
+    return "open"
+
+
+def _entity_clause(text: str, folded: str, clauses: list[tuple[int, int]], asks: list[Ask]) -> str | None:
+    """A "who ..."/"which ..."/"ở những địa bàn nào" clause beside the quantities asked."""
+    if not asks:
+        return None
+    asked = {_clause_of(clauses, a.position) for a in asks}
+    for start, end in clauses:
+        if (start, end) in asked:
+            continue
+        if re.search(r"\b(who|ai|which|nhung \w+ nao|cac \w+ nao|o dau|where|thong qua dau)\b", folded[start:end]):
+            return text[start:end]
+    return None
+
+
+# Separators between the sides of a comparison: "X hay Y", "X và Y", "X so với Y", "X lớn hơn Y"
+_SIDE_BREAK = re.compile(
+    r"\s(?:hay|hoac|or|va|and|voi|so voi|than|compared (?:with|to)|with|(?:lon|nho|cao|thap|nhieu|it) hon)\s"
+)
+# Periods listed side by side: "năm 2019, 2020 và 2023", "2018, 2020 and early 2025"
+_ENUMERATED = re.compile(r"\b(?:19|20)\d\d\b(?:\s*(?:,|va|and|voi)\s*(?:dau |cuoi |nam |early |late |in )*(?:19|20)\d\d\b)+")
+
+
+def _sides(
+    text: str, folded: str, periods: list[Period], places: list[str], districts: list[str],
+    given: list[Quantity], operation: str | None, compare: bool, conflict: bool,
+) -> list[Side]:  # fmt: skip
+    """What the question sets side by side: the figures it states itself, else its periods, provinces,
+    districts or metrics when it names more than one of a kind, else the segments around "hay"/"và"."""
+    money = [q for q in given if q.unit in MONEY_UNITS and not q.change]
+    if operation == "difference" and len(money) >= 2:
+        return [Side(label=q.text, figure=q) for q in money[:2]]
+    contrast = compare or operation == "difference" or conflict
+    distinct = list({p.label: p for p in periods}.values())
+    if len(distinct) > 1 and (contrast or _ENUMERATED.search(folded)):
+        if not (compare and len(distinct) == 2):
+            return [Side(label=p.label, periods=(p,)) for p in distinct]
+        segments = _segment_sides(text, folded)
+        if len(segments) == 2 and all(s.periods and s.words for s in segments):
+            return segments  # the periods, each with the rest of its side ("WVI ... 2023-2027 hay Plan ... 2026-2029")
+        return [Side(label=p.label, periods=(p,)) for p in distinct]
+    provinces = [p for p in places if p != NATIONAL]
+    if len(provinces) > 1 and contrast:
+        return [Side(label=p, places=(p,)) for p in provinces]
+    if len(districts) > 1 and contrast:
+        return [Side(label=d, districts=(d,)) for d in districts]
+    if operation == "difference":
+        metrics = metrics_in(text) & {"disbursed", "committed"}
+        if len(metrics) == 2 and re.search(r"\b(chua|not yet|con lai|remaining|undisbursed)\b", folded):
+            return [Side(label="committed", metrics=frozenset({"committed"})), Side(label="disbursed", metrics=frozenset({"disbursed"}))]
+    if compare or operation == "difference":
+        return _segment_sides(text, folded)
+    return []
+
+
+def _segment_sides(text: str, folded: str) -> list[Side]:
+    """ "chương trình vùng nào lớn hơn, Thường Xuân hay Quan Hóa 2?": the segments on either side of
+    the last "hay"/"và"/"so với" in the question, each with its own scope and words."""
+    breaks = list(_SIDE_BREAK.finditer(folded))
+    if not breaks:
+        return []
+    m = breaks[-1]
+    left_start = max(folded.rfind(",", 0, m.start()), folded.rfind(":", 0, m.start())) + 1
+    right_end = min([i for i in (folded.find(",", m.end()), folded.find("?", m.end())) if i >= 0] or [len(folded)])
+    segments = [(left_start, m.start()), (m.end(), right_end)]
+    sides = []
+    for start, end in segments:
+        segment = text[start:end].strip(" ,:;?")
+        if not segment:
+            return []
+        orgs = find_organisations(segment)
+        sides.append(
+            Side(
+                label=segment,
+                periods=tuple(p for _, p in _periods(segment)),
+                places=tuple(n for _, n in places_in(segment, orgs) if n != NATIONAL),
+                districts=tuple(n for _, n in find_districts(segment)),
+                organizations=tuple(dict.fromkeys(n for _, _, n in orgs)),
+                metrics=frozenset(metrics_in(segment) & SPECIFIC),
+                words=frozenset(content_words(segment)),
+            )
+        )
+    if sides[0].words == sides[1].words:
+        return []
+    return sides
 
 
 def is_national(question: Question) -> bool:

@@ -183,8 +183,10 @@ def _sentence_facts(
                 change=quantity.change,
                 metric=metric,
                 place=place,
-                district=pick(districts, carry.district),
-                organization=pick(organisations, carry.organization),
+                # a sentence that names its own place starts a new subject: a district or an
+                # organisation of an earlier sentence does not carry into it
+                district=pick(districts, None if places else carry.district),
+                organization=pick(organisations, None if places else carry.organization),
                 period=period,
                 part_of_total=_in_subset(sentence, quantity, subset_at) or referent is not None,
                 # "Gần 5 ngàn trường hợp trong số này": the cases are among the victims named before

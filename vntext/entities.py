@@ -57,6 +57,31 @@ def places_in(sentence: str, organisations: list[tuple[int, int, str]] | None = 
     """Provinces and mentions of the whole country; "Việt Nam" inside a name ("ChildFund Việt Nam")
     does not make a figure national."""
     inside = {i for start, end, _ in organisations or [] for i in range(start, end)}
+    # "Plan International tại Việt Nam", "World Vision in Vietnam": the organisation's country office
+    ends = {end for _, end, _ in organisations or []}
     found = [(m.start, m.name) for m in find_province_mentions(sentence)]
-    found += [(m.start, NATIONAL) for m in find_concepts(sentence) if m.concept == "national" and m.start not in inside]
+    for m in find_concepts(sentence):
+        if m.concept != "national" or m.start in inside or _office_of(sentence, m.start, ends):
+            continue
+        if _proper_name(sentence, m.start, m.end):
+            continue  # "Tam Dao National Park", "National Assembly"
+        found.append((m.start, NATIONAL))
     return sorted(found)
+
+
+_OFFICE = re.compile(r"\s+(?:tại|ở|in)\s+$", re.IGNORECASE)
+_NEXT_CAPITALISED = re.compile(r"\s+[A-Z]")
+
+
+def _office_of(text: str, start: int, organisation_ends: set[int]) -> bool:
+    """ "tại Việt Nam" right after an organisation's name."""
+    for end in organisation_ends:
+        if end < start and start - end <= 6 and _OFFICE.fullmatch(text, end, start):
+            return True
+    return False
+
+
+def _proper_name(text: str, start: int, end: int) -> bool:
+    """ "National" capitalised inside a proper name ("Tam Dao National Park")."""
+    word = text[start:end]
+    return word[:1].isupper() and word.lower().startswith("national") and bool(_NEXT_CAPITALISED.match(text, end))

@@ -3,6 +3,8 @@ aid in general or a value ("giải ngân" / "disbursed" -> ``disbursed``)."""
 
 from __future__ import annotations
 
+import re
+
 from vntext.vietnamese import fold
 
 # Metric words, strongest first: the first found between a figure and the previous one names it.
@@ -18,9 +20,16 @@ _METRICS = (
 SPECIFIC = frozenset({"disbursed", "committed", "mobilised", "rate"})
 
 
+# Each word must start a word of the text ("rate" is not in "operated"); it may run on
+# ("disburse" -> "disbursement").
+_PATTERNS = tuple(
+    (name, re.compile(r"(?<![a-z])(?:" + "|".join(re.escape(w.strip()) for w in words) + ")")) for name, words in _METRICS
+)
+
+
 def metric_of(descriptor: str) -> str | None:
-    folded = " " + fold(descriptor.lower())
-    for name, words in _METRICS:
-        if any(w in folded for w in words):
+    folded = fold(descriptor.lower())
+    for name, pattern in _PATTERNS:
+        if pattern.search(folded):
             return name
     return None

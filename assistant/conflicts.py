@@ -1,0 +1,77 @@
+"""When sources disagree: figures of the same scope, metric and period whose values differ beyond what
+their qualifiers allow.
+
+"gần 224 triệu USD" and "223,7 triệu USD" agree ("nearly" allows a little below); "khoảng 230 triệu
+USD" and "hơn 233 triệu USD" do not. Used by answers, which then cite both sides.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from ingest.models import Fact
+from vntext.metrics import SPECIFIC
+
+# How far each qualifier lets the true value lie from the written one, as a share of it: (below, above).
+_ROOM = {
+    None: (0.005, 0.005),  # rounding
+    "about": (0.012, 0.012),
+    "nearly": (0.03, 0.0),
+    "more than": (0.0, 0.03),
+    "less than": (0.03, 0.0),
+    "at least": (0.0, 0.03),
+    "at most": (0.03, 0.0),
+}
+
+
+def interval(fact: Fact) -> tuple[float, float]:
+    below, above = _ROOM.get(fact.qualifier, (0.01, 0.01))
+    return fact.value * (1 - below), fact.value * (1 + above)
+
+
+def agree(a: Fact, b: Fact) -> bool:
+    """The two figures can be the same quantity, written with their qualifiers."""
+    if a.unit != b.unit:
+        return True  # different currencies or units cannot be compared here
+    low_a, high_a = interval(a)
+    low_b, high_b = interval(b)
+    return low_a <= high_b and low_b <= high_a
+
+
+def same_scope(a: Fact, b: Fact) -> bool:
+    """Same place, district, organisation and period, and metrics that can name the same thing."""
+    if (a.place, a.district, a.organization) != (b.place, b.district, b.organization):
+        return False
+    if a.period is None or b.period is None or (a.period.start, a.period.end) != (b.period.start, b.period.end):
+        return False
+    if a.metric in SPECIFIC and b.metric in SPECIFIC and a.metric != b.metric:
+        return False
+    return bool(a.change) == bool(b.change) and a.part_of_total == b.part_of_total
+
+
+def conflicting(fact: Fact, others: Iterable[Fact]) -> list[Fact]:
+    """Figures of other documents about the same thing that disagree with ``fact``, one per document."""
+    found: dict[str, Fact] = {}
+    for other in others:
+        if other.doc_id == fact.doc_id or other.doc_id in found:
+            continue
+        if other.unit == fact.unit and same_scope(fact, other) and not agree(fact, other):
+            found[other.doc_id] = other
+    return list(found.values())
+
+
+def groups(facts: Iterable[Fact]) -> list[list[Fact]]:
+    """Facts grouped by scope, metric and period, keeping only the groups whose sources disagree."""
+    buckets: dict[tuple, list[Fact]] = {}
+    for fact in facts:
+        if fact.period is None or fact.change:
+            continue
+        key = (fact.unit, fact.place, fact.district, fact.organization, fact.period.start, fact.period.end, fact.part_of_total)
+        buckets.setdefault(key, []).append(fact)
+    out = []
+    for bucket in buckets.values():
+        if len({f.doc_id for f in bucket}) < 2:
+            continue
+        if any(not agree(a, b) and same_scope(a, b) for i, a in enumerate(bucket) for b in bucket[i + 1 :] if a.doc_id != b.doc_id):
+            out.append(bucket)
+    return out

@@ -1,0 +1,302 @@
+"""Answers that are words, not figures: who, which organisation, which places, when, which decree.
+
+The best sentences among the retrieved passages are chosen by the question's words (weighted by how
+rare they are among the candidates), its topics, place and years, and by whether the sentence holds
+the kind of thing asked (a person's name after a title, a list of communes, a date, a decree number).
+The answer leads with that span, then quotes the sentences it comes from, whole: what the user must
+be able to check.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from assistant.question import Question, content_words
+from assistant.sources import Sources
+from index.hybrid import SearchResults
+from ingest.models import Span
+from vntext.entities import NATIONAL, find_organisations
+from vntext.gazetteer import find_provinces
+from vntext.glossary import concepts_in
+from vntext.vietnamese import fold
+
+PASSAGES = 10  # retrieved passages whose sentences are candidates
+MAX_SENTENCES = 3  # sentences quoted in one answer
+MIN_SCORE = 1.5  # below this, no sentence answers
+
+
+@dataclass(frozen=True)
+class Sentence:
+    doc_id: str
+    passage_id: str
+    span: Span
+    text: str
+    index: int  # position among its passage's sentences
+    rank: int  # retrieval rank of its passage
+    neighbours: tuple[Span, ...]  # the sentences before and after it in its passage
+
+
+@dataclass(frozen=True)
+class Picked:
+    sentences: list[Sentence]
+    key: str | None  # the span that answers, when one was found
+    score: float
+
+
+_TITLE = (
+    r"(?:Phó |Nguyên )?(?:Chủ tịch|Giám đốc|Trưởng đại diện|Trưởng Đại diện|Trưởng đoàn|Trưởng ban|Phó Trưởng ban|"
+    r"Bộ trưởng|Thứ trưởng|Đại sứ|Tổng Lãnh sự|Bí thư|Tổng Giám đốc|Chánh Văn phòng|Trưởng phòng|Giám đốc Quốc gia)"
+)
+_NAME = r"((?:[A-ZĐÂĂÊÔƠƯ][^\W\d_]*\s?){2,4})"
+_PERSON = re.compile(rf"(?:\b(?:Đ/c|Đồng chí|đồng chí|Ông|ông|Bà|bà|Mr\.?|Ms\.?|Mrs\.?|Ambassador|Dr\.?)\s+){_NAME}")
+_TITLED = re.compile(rf"{_TITLE}[^,.;:()]{{0,80}}?\s{_NAME}(?=\s*(?:[,.;:)–-]|cho|nói|cho biết|khẳng định|nhấn mạnh|và|tiếp|làm|$))")
+_ENGLISH_PERSON = re.compile(r"\b(?:headed by|led by|presented by|signed by|represented by)\s+((?:[A-Z][\w'-]*\s?){2,4})")
+_DECREE = re.compile(r"(?:Nghị định|Quyết định|Thông tư|Chỉ thị|Kết luận|Nghị quyết|Luật|Kế hoạch|Decree|Decision) số\s*[\w./-]+(?: ngày \d{1,2}/\d{1,2}/\d{4})?")
+_QUOTED = re.compile(r"['\"“‘]([^'\"”’]{3,120})['\"”’]")
+_DATE_IN = re.compile(r"\b(?:(?:không quá |đến |trước )?ngày\s*)?\d{1,2}/\d{1,2}(?:/\d{4})?\b|\b(?:từ |since |in )?năm \d{4}\b|\b(?:19|20)\d\d\b")
+_BODY = re.compile(
+    r"(?:Ban|Ủy ban|Uỷ ban|Sở|Bộ|Cục|Liên hiệp|Hội|Trung tâm|Văn phòng|Tổ chức|tổ chức|Quỹ|Đại sứ quán)\s+"
+    r"(?:[A-ZĐ][\w&/-]*(?:\s+(?:[A-ZĐ][\w&/-]*|-|và|của|cho|về))*)(?:\s*\([^)]{2,40}\))?"
+)
+_ENGLISH_BODY = re.compile(r"\b(?:the\s+)?((?:[A-Z][\w&'-]*\s){1,5})(?:organi[sz]ation|foundation|fund|NGO)\b")
+_PLACE_LIST = re.compile(
+    r"(?:xã|huyện|phường|thị trấn|quận|districts? of|communes? of|tỉnh)\s*:?\s*(?:là\s+)?"
+    r"((?:[A-ZĐ][^\W\d_]*(?:\s[A-ZĐ][^\W\d_]*)*(?:\s*\([^)]{2,30}\))?\s*(?:,|;|và|and)\s*){1,}[A-ZĐ][^\W\d_]*(?:\s[A-ZĐ][^\W\d_]*)*)"
+)
+# one place after its keyword, the start of a list that may run on into the next line
+_PLACE_ONE = re.compile(r"(?:xã|huyện|phường|thị trấn|quận|district|commune)\s+[A-ZĐ][^\W\d_]*(?:\s[A-ZĐ][^\W\d_]*)*")
+# "những huyện nào", "xã nào", "which districts": the kind of answer asked, not a topic word
+_ASKED_KIND = re.compile(r"\b(?:nhung |cac )?(\w+(?: \w+)?) nao\b|\bwhich (\w+)")
+
+_WHO = re.compile(r"\b(ai|who|whom)\b")
+_WHICH_BODY = re.compile(r"\b(co quan nao|to chuc nao|don vi nao|ban nao|quy nao|which (?:ngo|organi[sz]ation|agency|body|office|fund|foundation))\b")
+_WHICH_PLACES = re.compile(
+    r"\b(?:xa|huyen|tinh|quan|phuong|thi tran|dia ban|dia phuong)\b[^?.;]{0,20}?\bnao\b|"
+    r"\b(?:which|what) (?:districts?|communes?|provinces?|localities|areas)\b|\bin which (?:districts?|communes?)\b"
+)
+_DOCUMENT = re.compile(r"\b(nghi dinh|quyet dinh|thong tu|decree|decision|van ban|ke hoach so)\b")
+_WHAT_IS = re.compile(r"\b(la gi|what is|phuong cham|khau hieu|motto)\b")
+
+
+def _cues(q: Question) -> list[tuple[re.Pattern[str], float]]:
+    """What kind of span the question asks for, as patterns a good sentence holds."""
+    folded = q.folded
+    cues: list[tuple[re.Pattern[str], float]] = []
+    if _WHO.search(folded):
+        cues += [(_PERSON, 1.5), (_TITLED, 1.5), (_ENGLISH_PERSON, 1.5)]
+    if _WHICH_BODY.search(folded):
+        cues += [(_BODY, 1.5), (_ENGLISH_BODY, 1.0)]
+    if _WHICH_PLACES.search(folded) or q.kind == "list":
+        cues += [(_PLACE_LIST, 1.5), (_PLACE_ONE, 0.5)]
+    if _DOCUMENT.search(folded):
+        cues.append((_DECREE, 1.5))
+    if _WHAT_IS.search(folded):
+        cues.append((_QUOTED, 1.0))
+    if q.kind == "date":
+        cues.append((_DATE_IN, 1.5))
+    return cues
+
+
+def candidates(sources: Sources, search: SearchResults) -> list[Sentence]:
+    out = []
+    for hit in search.hits[:PASSAGES]:
+        text = sources.text(hit.passage.doc_id)
+        spans = hit.passage.sentences
+        for i, span in enumerate(spans):
+            near = tuple(spans[j] for j in (i - 1, i + 1) if 0 <= j < len(spans))
+            out.append(Sentence(hit.passage.doc_id, hit.passage.passage_id, span, span.of(text), i, hit.rank, near))
+    return out
+
+
+def pick(sources: Sources, q: Question, search: SearchResults) -> Picked | None:
+    """The sentences that answer a question about words, with the answering span; None if none does."""
+    found = candidates(sources, search)
+    wanted = q.keywords - asked_kind(q)
+    if not found or not (wanted or q.concepts):
+        return None
+    words = {id(s): content_words(s.text) for s in found}
+    idf = _idf(wanted, list(words.values()))
+    cues = _cues(q)
+    scored = sorted(((_score(sources, q, s, words[id(s)], idf, cues), n, s) for n, s in enumerate(found)), key=lambda x: (-x[0], x[1]))
+    best_score, _, best = scored[0]
+    if best_score < MIN_SCORE:
+        return None
+    chosen = _with_context(sources, q, best, idf)
+    key = None
+    for sentence in chosen:
+        key = key_span(q, sentence.text, cues)
+        if key:
+            break
+    return Picked(chosen, key, best_score)
+
+
+def asked_kind(q: Question) -> set[str]:
+    """Words that name the kind of answer ("những huyện nào" -> huyện), not what it is about."""
+    kinds: set[str] = set()
+    for m in _ASKED_KIND.finditer(q.folded):
+        kinds |= set((m.group(1) or m.group(2) or "").split())
+    return kinds
+
+
+def named_in(q: Question) -> set[str]:
+    """What the question names: acronyms and capitalised words past its first word ("KSSA", "Plan
+    International"), its districts and organisations, folded."""
+    names = {fold(w.lower()) for w in re.findall(r"(?<!^)(?<![.?!] )\b[A-ZĐ][\w&/-]*", q.original) if len(w) > 1}
+    for name in [*q.districts, *q.organizations]:
+        names |= set(fold(name.lower()).split())
+    return {n for n in names if n not in ("ubnd", "pcpnn", "ngo", "ngos", "viet", "nam", "vietnam")}
+
+
+def _idf(wanted: set[str], sentence_words: list[set[str]]) -> dict[str, float]:
+    n = len(sentence_words)
+    return {w: math.log(1.0 + (n + 1) / (sum(1 for s in sentence_words if w in s) + 1)) for w in wanted}
+
+
+def _score(sources: Sources, q: Question, s: Sentence, words: set[str], idf: dict[str, float], cues) -> float:
+    total = sum(idf.values()) or 1.0
+    text = sources.text(s.doc_id)
+    around: set[str] = set()
+    for span in s.neighbours:
+        around |= content_words(span.of(text))
+    score = 3.0 * sum(w for k, w in idf.items() if k in words) / total
+    score += 1.0 * sum(w for k, w in idf.items() if k in around and k not in words) / total
+    if q.concepts:
+        score += 2.0 * len(q.concepts & set(concepts_in(s.text))) / len(q.concepts)
+    score += _place_agreement(sources, q, s)
+    score += _name_agreement(sources, q, s)
+    score += _year_agreement(q, s.text, text)
+    score += sum(weight for pattern, weight in cues if pattern.search(s.text))
+    score += _date_agreement(q, s, text)
+    return score + 0.5 / s.rank
+
+
+_DAY_MONTH = re.compile(r"(?<!\d)(\d{1,2})\s*[/.-]\s*(\d{1,2})(?:\s*[/.-]\s*(?:19|20)\d\d)?(?!\d)")
+
+
+def _day_months(text: str) -> set[tuple[int, int]]:
+    return {(int(m.group(1)), int(m.group(2))) for m in _DAY_MONTH.finditer(text)}
+
+
+def _date_agreement(q: Question, s: Sentence, document: str) -> float:
+    """A day the question names ("chiều 12/4/2024"), in the sentence or the sentences around it."""
+    asked = _day_months(q.text)
+    if not asked:
+        return 0.0
+    around = " ".join([s.text, *(span.of(document) for span in s.neighbours)])
+    return 0.5 * len(asked & _day_months(around))
+
+
+def _place_agreement(sources: Sources, q: Question, s: Sentence) -> float:
+    """The province asked about, named in the sentence (+1) or by its document (+0.5); a document
+    about another province entirely (-1)."""
+    provinces = [p for p in q.places if p != NATIONAL]
+    if not provinces:
+        return 0.0
+    if any(p in find_provinces(s.text) for p in provinces):
+        return 1.0
+    info = sources.documents().get(s.doc_id)
+    if info is not None and any(p in info.provinces for p in provinces):
+        return 0.5
+    if info is not None and info.provinces:
+        return -1.0
+    return 0.0
+
+
+def _name_agreement(sources: Sources, q: Question, s: Sentence) -> float:
+    """The things the question names (an organisation, a district, a programme), in the sentence
+    (up to +1.5) or elsewhere in its document (up to +0.5)."""
+    names = named_in(q)
+    if not names:
+        return 0.0
+    here = set(fold(s.text.lower()).replace("/", " ").replace("(", " ").replace(")", " ").split())
+    found = len(names & here) / len(names)
+    if found == 1.0:
+        return 1.5
+    document = fold(sources.text(s.doc_id).lower())
+    elsewhere = sum(1 for n in names - here if re.search(rf"\b{re.escape(n)}\b", document)) / len(names)
+    absent = 1.0 - found - elsewhere  # named by the question, nowhere in this document
+    score = 1.5 * found + 0.5 * elsewhere - 1.0 * absent
+    districts = {fold(d.lower()) for d in q.districts}
+    if districts and not any(d in document for d in districts):
+        score -= 2.0  # the district asked about is not this document's
+    return score
+
+
+def _year_agreement(q: Question, sentence: str, document: str) -> float:
+    asked = {y for p in q.periods for y in re.findall(r"(?:19|20)\d\d", p.label)}
+    if not asked:
+        return 0.0
+    named = set(re.findall(r"(?<!\d)(?:19|20)\d\d(?!\d)", sentence))
+    if asked <= named:
+        return 1.0
+    if asked & named:
+        return 0.5
+    if named:
+        return -0.5
+    return 0.3 if any(y in document for y in asked) else 0.0
+
+
+_CAPTION = re.compile(r"(?:\bẢnh\s*:|\bPhoto\s*:|\|\s*$|^!\[)")
+
+
+def _with_context(sources: Sources, q: Question, best: Sentence, idf: dict[str, float]) -> list[Sentence]:
+    """The best sentence, with the sentences next to it that carry what it leaves out: a list that
+    runs on after ":" or ";" (past a photo caption), or question words it does not hold."""
+    text = sources.text(best.doc_id)
+    ordered = [(span, p.passage_id) for p in sources.passages_of(best.doc_id) for span in p.sentences]
+    index = next((i for i, (span, _) in enumerate(ordered) if span == best.span), None)
+    if index is None:
+        return [best]
+    chosen = [best]
+    covered = content_words(best.text)
+    runs_on = best.text.rstrip().endswith((":", ";", ","))
+    for j in (index + 1, index + 2, index - 1):
+        if len(chosen) >= MAX_SENTENCES or not 0 <= j < len(ordered):
+            continue
+        span, passage_id = ordered[j]
+        sentence = span.of(text)
+        if _CAPTION.search(sentence):
+            continue
+        new = {w for w in content_words(sentence) if w in idf and w not in covered}
+        if (runs_on and j == index + 1 + sum(1 for k in range(index + 1, j) if _CAPTION.search(ordered[k][0].of(text)))) or (
+            abs(j - index) == 1 and sum(idf[w] for w in new) >= 0.15 * (sum(idf.values()) or 1.0)
+        ):
+            chosen.append(Sentence(best.doc_id, passage_id, span, sentence, j, best.rank, ()))
+            covered |= new
+            runs_on = runs_on and sentence.rstrip().endswith((":", ";", ","))
+    chosen.sort(key=lambda s: s.span.start)
+    return chosen
+
+
+def key_span(q: Question, sentence: str, cues: list[tuple[re.Pattern[str], float]] | None = None) -> str | None:
+    """The part of a sentence that answers: a name with its title, an organisation, a list of
+    places, a decree, a date."""
+    for pattern, _ in cues if cues is not None else _cues(q):
+        m = pattern.search(sentence)
+        if m:
+            return _trim(m.group(0))
+    if _WHICH_BODY.search(q.folded):
+        organisations = find_organisations(sentence)
+        if organisations:
+            return organisations[0][2]
+    return None
+
+
+def _trim(span: str) -> str:
+    return span.strip(" ,;:–-")
+
+
+def honorific(document: str, name: str) -> str | None:
+    """How the document addresses a person ("ông", "bà"), from another mention of them: "ông Đức"."""
+    given = name.split()[-1] if name.split() else ""
+    if not given:
+        return None
+    m = re.search(rf"\b(ông|bà|Ông|Bà)\s+(?:[A-ZĐ][^\W\d_]*\s)*{re.escape(given)}\b", document)
+    return m.group(1).lower() if m else None
+
+
+def folded_has(text: str, words: set[str]) -> bool:
+    folded = fold(text.lower())
+    return all(w in folded for w in words)

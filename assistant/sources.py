@@ -1,0 +1,176 @@
+"""What answers and drafts read from the index, kept per catalog generation, and how they cite it.
+
+Facts, document texts, names and the words around each figure change only when the catalog does;
+reading them again for every fact of every question made answers slow on large indexes. Documents
+that address an AI assistant instead of a reader are set aside here, once, for answers and drafts
+alike. A citation is always a whole sentence of a document with its exact offsets.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, replace
+
+from assistant.models import Citation, FactRef
+from assistant.question import content_words, metrics_in
+from index.catalog import DocumentInfo
+from index.hybrid import SearchResults
+from index.store import IndexStore
+from ingest.instructions import instruction_in
+from ingest.models import Fact, Passage, Span
+from vntext.glossary import concepts_in
+from vntext.vietnamese import fold
+
+NEAR_WORDS = 12  # syllables either side of a figure that describe it most closely (about five words)
+
+
+@dataclass(frozen=True)
+class FactWords:
+    """What scoring compares with a question, worked out once per fact: Vietnamese word
+    normalisation is too slow to repeat for every fact of every question in a large index."""
+
+    near: dict[str, float]  # content words describing the figure, weighted by closeness
+    sentence: frozenset[str]  # content words of the whole sentence
+    concepts: frozenset[str]  # concepts named around the figure
+    folded_near: str  # the words around the figure, folded and lower-cased
+    folded_sentence: str
+    headline: bool  # the document's title line, which restates a figure its body gives in context
+    sentence_metrics: frozenset[str]  # every metric the sentence names ("thu hút", "cam kết", ...)
+
+
+class Sources:
+    """The index as answers and drafts see it: cached reads, set-aside documents and citations."""
+
+    def __init__(self, store: IndexStore) -> None:
+        self.store = store
+        self._lock = threading.Lock()
+        self._generation = -1
+        self._facts: dict[tuple[str, ...] | None, list[Fact]] = {}
+        self._texts: dict[str, str] = {}
+        self._documents: dict[str, DocumentInfo] = {}
+        self._words: dict[str, FactWords] = {}
+        self._instructions: dict[str, str | None] = {}
+        self._passages: dict[str, list[Passage]] = {}
+
+    def refresh(self) -> None:
+        """Drop every cached read when the catalog has changed since they were made."""
+        generation = self.store.catalog.generation()
+        with self._lock:
+            if generation != self._generation:
+                self._facts, self._texts, self._words, self._instructions, self._passages = {}, {}, {}, {}, {}
+                self._documents = {d.doc_id: d for d in self.store.documents()}
+                self._generation = generation
+
+    # --- reads ------------------------------------------------------------------------------------
+
+    def documents(self) -> dict[str, DocumentInfo]:
+        return self._documents
+
+    def name(self, doc_id: str) -> str:
+        info = self._documents.get(doc_id)
+        return info.name if info else doc_id
+
+    def text(self, doc_id: str) -> str:
+        text = self._texts.get(doc_id)
+        if text is None:
+            text = self.store.catalog.document_text(doc_id) or ""
+            self._texts[doc_id] = text
+        return text
+
+    def passages_of(self, doc_id: str) -> list[Passage]:
+        passages = self._passages.get(doc_id)
+        if passages is None:
+            passages = self.store.catalog.passages_of(doc_id)
+            self._passages[doc_id] = passages
+        return passages
+
+    def facts(self, units: tuple[str, ...] | None) -> list[Fact]:
+        """Facts of these units (all when None), without those of set-aside documents."""
+        if units not in self._facts:
+            found = self.store.catalog.facts(units=list(units) if units is not None else None)
+            self._facts[units] = [f for f in found if self.instruction(f.doc_id) is None]
+        return self._facts[units]
+
+    def sentence(self, fact: Fact) -> str:
+        return fact.sentence.of(self.text(fact.doc_id))
+
+    def words(self, fact: Fact) -> FactWords:
+        words = self._words.get(fact.fact_id)
+        if words is None:
+            before = fact.descriptor.split()
+            close = " ".join(before[-NEAR_WORDS:] + [fact.unit_text or ""] + fact.trailing.split()[:NEAR_WORDS])
+            # the last words before the figure, its noun and the first words after it count
+            # fully; words further back count half
+            near = {w: 0.5 for w in content_words(" ".join(before[:-NEAR_WORDS]))}
+            near.update({w: 1.0 for w in content_words(close)})
+            around = f"{fact.descriptor} {fact.unit_text or ''} {fact.trailing}"
+            sentence = self.sentence(fact)
+            text = self.text(fact.doc_id)
+            headline = "\n" not in text[: fact.sentence.start] and not sentence.rstrip().endswith((".", "!", "?", "…"))
+            words = FactWords(
+                near=near,
+                sentence=frozenset(content_words(sentence)),
+                concepts=frozenset(concepts_in(around)),
+                folded_near=fold(around.lower()),
+                folded_sentence=fold(sentence.lower()),
+                headline=headline,
+                sentence_metrics=frozenset(metrics_in(sentence)),
+            )
+            self._words[fact.fact_id] = words
+        return words
+
+    # --- documents set aside ----------------------------------------------------------------------
+
+    def instruction(self, doc_id: str) -> str | None:
+        """The text in a document that addresses an assistant, if any: such a document is set aside."""
+        if doc_id not in self._instructions:
+            self._instructions[doc_id] = instruction_in(self.text(doc_id))
+        return self._instructions[doc_id]
+
+    def set_aside(self, search: SearchResults) -> tuple[SearchResults, list[str]]:
+        """The search without passages of documents that carry instructions to an assistant (ranked
+        anew), and the names of those documents. Such a document's other sentences may hold the
+        figures the instruction promotes, so none of it is used; the facts skip it too."""
+        kept, names = [], []
+        for hit in search.hits:
+            if self.instruction(hit.passage.doc_id) is None:
+                kept.append(hit)
+            elif hit.doc_name not in names:
+                names.append(hit.doc_name)
+        if not names:
+            return search, []
+        return replace(search, hits=[replace(h, rank=n) for n, h in enumerate(kept, 1)]), names
+
+    # --- citations --------------------------------------------------------------------------------
+
+    def citation(self, doc_id: str, span: Span, passage_id: str | None = None) -> Citation:
+        return Citation(
+            doc=self.name(doc_id),
+            doc_id=doc_id,
+            passage_id=self._passage_of(doc_id, span) or passage_id or "",
+            sentence=span.of(self.text(doc_id)),
+            start=span.start,
+            end=span.end,
+        )
+
+    def fact_citations(self, facts: list[Fact]) -> list[Citation]:
+        """The sentence of each figure, and the earlier sentences its subject or period came from."""
+        citations: list[Citation] = []
+        for fact in facts:
+            for span in [*fact.context, fact.sentence]:
+                citation = self.citation(fact.doc_id, span, fact.passage_id)
+                if citation not in citations:
+                    citations.append(citation)
+        return citations
+
+    def fact_ref(self, fact: Fact) -> FactRef:
+        return FactRef(
+            value=fact.value, unit=fact.unit, qualifier=fact.qualifier, text=fact.text, subject=fact.subject,
+            period=fact.period.label if fact.period else None, doc=self.name(fact.doc_id), metric=fact.metric,
+        )  # fmt: skip
+
+    def _passage_of(self, doc_id: str, span: Span) -> str | None:
+        for passage in self.passages_of(doc_id):
+            if passage.start <= span.start and span.end <= passage.end:
+                return passage.passage_id
+        return None

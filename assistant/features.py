@@ -141,9 +141,11 @@ def subscope(fact: Fact, words: FactWords, t: Target) -> float | None:
 
 def period(fact: Fact, words: FactWords, t: Target) -> float | None:
     """The period asked about: the same period, or (much weaker) a part of it. A figure over a longer
-    or another period does not answer."""
+    or another period does not answer. The period of an event or source the question names ("tại
+    hội nghị năm 2020") only adds weight to figures of that period."""
     if not t.periods:
-        return 0.0
+        soft = [_period_match(fact.period, p) for p in t.q.soft_periods]
+        return 0.3 if any(m is not None and m > 0 for m in soft) else 0.0
     matches = [_period_match(fact.period, p) for p in t.periods]
     if all(m is None for m in matches):
         return None

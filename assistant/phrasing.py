@@ -43,34 +43,51 @@ UNIT_EN = {
 }  # fmt: skip
 
 
+_YEARS = re.compile(r"(?:19|20)\d\d-(?:19|20)\d\d")
+_DATES = re.compile(r"(\d{1,2}/\d{1,2}/\d{4})-(\d{1,2}/\d{1,2}/\d{4})")
+
+
 def period_vi(period: Period | None) -> str | None:
+    """ "năm 2023", "giai đoạn 2015-2023", "từ 16/11/2023 đến 15/12/2024", "quý I/2023" as written."""
     if period is None:
         return None
+    label = period.label
     if period.is_single_year:
-        return f"năm {period.label}"
+        return f"năm {label}"
     if period.end is None:
-        return f"{period.label.replace('từ', 'từ năm')} đến nay"
-    if period.label.startswith("đến"):
-        return period.label
-    if "/" in period.label:
-        first, last = period.label.split("-")
-        return f"từ {first} đến {last}"
-    return f"giai đoạn {period.label}"
+        return f"{label.replace('từ', 'từ năm', 1) if label.startswith('từ ') else label} đến nay"
+    dates = _DATES.fullmatch(label)
+    if dates:
+        return f"từ {dates.group(1)} đến {dates.group(2)}"
+    if _YEARS.fullmatch(label):
+        return f"giai đoạn {label}"
+    return label
 
 
 def period_en(period: Period | None) -> str | None:
     if period is None:
         return None
+    label = period.label
     if period.is_single_year:
-        return f"in {period.label}"
+        return f"in {label}"
     if period.end is None:
-        return f"since {period.label.replace('từ ', '')}"
-    if period.label.startswith("đến"):
-        return f"up to {period.label.replace('đến ', '')}"
-    if "/" in period.label:
-        first, last = period.label.split("-")
-        return f"from {first} to {last}"
-    return f"in {period.label}"
+        return f"since {label.replace('từ ', '')}"
+    if label.startswith("đến "):
+        return f"up to {label.replace('đến ', '')}"
+    dates = _DATES.fullmatch(label)
+    if dates:
+        return f"from {dates.group(1)} to {dates.group(2)}"
+    return f"in {_label_en(label)}"
+
+
+_QUARTERS = {"I": 1, "II": 2, "III": 3, "IV": 4}
+
+
+def _label_en(label: str) -> str:
+    """Vietnamese period labels in English: "quý I/2023" -> "Q1 2023"."""
+    label = re.sub(r"quý (IV|III|II|I)/(\d{4})", lambda m: f"Q{_QUARTERS[m.group(1)]} {m.group(2)}", label)
+    label = re.sub(r"(\d+) tháng đầu năm (\d{4})", r"the first \1 months of \2", label)
+    return re.sub(r"tháng (\d{1,2})/(\d{4})", r"\1/\2", label)
 
 
 def subject_vi(fact: Fact) -> str | None:

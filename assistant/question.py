@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 
 from index.lexicon import Lexicon
 from vntext.entities import NATIONAL, find_districts, find_organisations, places_in
+from vntext.gazetteer import find_district_mentions
 from vntext.glossary import concepts_in
 from vntext.metrics import SPECIFIC, metric_of
 from vntext.numbers import COUNTED, Quantity, find_quantities, match_phrase
@@ -166,6 +167,7 @@ class Question:
     conflict: bool = False  # the question asks whether sources agree
     sources: list[str] = field(default_factory=list)  # sources the question names ("Vietnam Times")
     every_measure: bool = False  # "quy mô": all headline figures, not one unit
+    soft_periods: list[Period] = field(default_factory=list)  # "tại hội nghị năm 2020": the event's, not the figure's
     entity_clause: str | None = None  # a "who/which" clause beside the asked quantities
 
     @property
@@ -290,9 +292,26 @@ def _clause_of(clauses: list[tuple[int, int]], position: int) -> tuple[int, int]
     return (0, 0)
 
 
-def _periods(text: str, with_comparisons: bool = False) -> list[tuple[int, Period]]:
-    """Periods a text names; "so với năm 2017" only when asked for (it is the other side of a comparison)."""
-    return [(m.start, m.period) for m in find_periods(text) if m.period is not None and (with_comparisons or not m.comparison)]
+# Words that make the period after them describe an event or a source, not the figure asked for:
+# "tại hội nghị năm 2020", "theo báo cáo tháng 7/2018", "Hội nghị xúc tiến ... giai đoạn 2011-2015"
+_EVENT_OR_SOURCE = re.compile(
+    r"\b(?:hoi nghi|hoi thao|le|buoi le|buoi|su kien|theo|according to|conference|ceremony|meeting|event|workshop)\b"
+)
+
+
+def _periods(text: str, with_comparisons: bool = False, soft: bool = False) -> list[tuple[int, Period]]:
+    """Periods a text names; "so với năm 2017" only when asked for (it is the other side of a
+    comparison); those of an event or a source ("tại hội nghị năm 2020") only when ``soft``."""
+    folded = fold(text.lower())
+    out = []
+    for m in find_periods(text):
+        if m.period is None or (m.comparison and not with_comparisons):
+            continue
+        clause_start = max(folded.rfind(",", 0, m.start), folded.rfind("?", 0, m.start), folded.rfind("(", 0, m.start), 0)
+        is_soft = bool(_EVENT_OR_SOURCE.search(folded, clause_start, m.start)) and m.start - clause_start < 90
+        if is_soft == soft:
+            out.append((m.start, m.period))
+    return out
 
 
 _COUNTED_BEFORE = re.compile(r"\b(?:so|so luong|number of|tong so)\s(?!sanh|voi|lieu)")
@@ -389,7 +408,11 @@ def analyze(question: str, lexicon: Lexicon | None = None) -> Question:
         places += [name for _, name in places_in(normalize_text(question), find_organisations(question))]
     places = list(dict.fromkeys(places))
     districts = _districts(text, folded)
+    if not places:
+        # a district names its province: "huyện Tiên Lữ" is in Hưng Yên
+        places = list(dict.fromkeys(m.province for m in find_district_mentions(text) if m.province and m.name in districts))
     periods = [p for _, p in _periods(text)]
+    soft_periods = [p for _, p in _periods(text, soft=True)]
 
     document_number = bool(_DOCUMENT_NUMBER.search(folded))
     asks = [] if document_number else _find_asks(text, folded, clauses)
@@ -434,6 +457,7 @@ def analyze(question: str, lexicon: Lexicon | None = None) -> Question:
         sources=[m.group(1).strip() for m in _SOURCE.finditer(text)],
         every_measure=every_measure,
         entity_clause=_entity_clause(text, folded, clauses, asks),
+        soft_periods=soft_periods,
     )
 
 
@@ -441,6 +465,10 @@ _QUESTION_WORDS = frozenset("nao cua nay do which of the what ay kia".split())
 
 
 def _districts(text: str, folded: str) -> list[str]:
+    """Districts the question names, as the gazetteer writes them ("huyen dakrong" -> "Đa Krông")."""
+    districts = list(dict.fromkeys(m.name for m in find_district_mentions(text)))
+    if districts:
+        return districts
     districts = list(dict.fromkeys(name for _, name in find_districts(text)))
     if districts:
         return districts

@@ -95,9 +95,9 @@ def ingest(
 
 def passage_texts_by_document(store) -> list[list[str]]:
     """What the store embedded for each indexed document: its passages' embedding texts."""
-    from index.store import embedding_text
+    from index.store import document_header, embedding_text
 
-    titles = {d.doc_id: d.title for d in store.documents()}
+    titles = {d.doc_id: document_header(d.title, d.main_place) for d in store.documents()}
     grouped: dict[str, list] = {}
     for passage in store.catalog.passages(sorted(store.catalog.passage_ids())).values():
         grouped.setdefault(passage.doc_id, []).append(passage)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+from ingest.frame import DocumentFrame
 from ingest.models import Document, Fact, Passage, Span
 from vntext.periods import Period
 
@@ -33,7 +34,8 @@ CREATE TABLE IF NOT EXISTS documents (
     n_passages INTEGER NOT NULL,
     pipeline_version INTEGER NOT NULL,
     ingested_at TEXT NOT NULL,
-    reference_year INTEGER
+    reference_year INTEGER,
+    frame TEXT
 );
 CREATE INDEX IF NOT EXISTS documents_source ON documents(source);
 CREATE INDEX IF NOT EXISTS documents_name ON documents(name);
@@ -76,7 +78,8 @@ CREATE TABLE IF NOT EXISTS facts (
     context TEXT NOT NULL,
     subject_source TEXT NOT NULL,
     trailing TEXT NOT NULL DEFAULT '',
-    period_source TEXT
+    period_source TEXT,
+    sector TEXT
 );
 CREATE INDEX IF NOT EXISTS facts_doc ON facts(doc_id);
 CREATE INDEX IF NOT EXISTS facts_unit_place ON facts(unit, place);
@@ -116,14 +119,21 @@ class DocumentInfo:
     pipeline_version: int
     ingested_at: str
     reference_year: int | None = None
+    frame: DocumentFrame | None = None  # what the document is about as a whole (see ingest.frame)
+
+    @property
+    def main_place(self) -> str | None:
+        return self.frame.main_place if self.frame else None
 
     def as_dict(self) -> dict[str, object]:
-        return dict(self.__dict__)
+        out = dict(self.__dict__)
+        out["frame"] = self.frame.as_dict() if self.frame else None
+        return out
 
 
 _INFO_COLUMNS = (
     "doc_id, name, source, file_type, size_bytes, title, published, provinces, years, n_passages, "
-    "pipeline_version, ingested_at, reference_year"
+    "pipeline_version, ingested_at, reference_year, frame"
 )
 
 
@@ -142,6 +152,7 @@ def _info(row: sqlite3.Row) -> DocumentInfo:
         pipeline_version=row["pipeline_version"],
         ingested_at=row["ingested_at"],
         reference_year=row["reference_year"],
+        frame=DocumentFrame.from_dict(json.loads(row["frame"])) if row["frame"] else None,
     )
 
 
@@ -171,6 +182,12 @@ def _add_missing_columns(conn: sqlite3.Connection) -> None:
             if column not in have and column.isidentifier():
                 definition = line.strip().replace("NOT NULL", "").rstrip(",")
                 conn.execute(f"ALTER TABLE {table} ADD COLUMN {definition}")
+
+
+def _insert(conn: sqlite3.Connection, table: str, row: dict[str, object]) -> None:
+    """Insert by column name: a catalog whose columns were added over versions keeps working."""
+    columns = ", ".join(row)
+    conn.execute(f"INSERT INTO {table} ({columns}) VALUES ({', '.join('?' * len(row))})", tuple(row.values()))
 
 
 def _period_json(period: Period | None) -> str | None:
@@ -209,6 +226,7 @@ def _fact(row: sqlite3.Row) -> Fact:
         compared_to=_period(row["compared_to"]),
         trailing=row["trailing"],
         period_source=row["period_source"],
+        sector=row["sector"],
     )
 
 
@@ -408,14 +426,14 @@ class Catalog:
         with self._transaction() as conn:
             for old in {*replaces, doc.doc_id}:
                 conn.execute("DELETE FROM documents WHERE doc_id=?", (old,))
-            conn.execute(
-                "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (
-                    doc.doc_id, doc.name, doc.source, doc.file_type, doc.size_bytes, doc.title,
-                    doc.published, json.dumps(doc.provinces, ensure_ascii=False), json.dumps(doc.years),
-                    doc.text, len(doc.passages), doc.pipeline_version, now, doc.reference_year,
-                ),
-            )  # fmt: skip
+            _insert(conn, "documents", {
+                "doc_id": doc.doc_id, "name": doc.name, "source": doc.source, "file_type": doc.file_type,
+                "size_bytes": doc.size_bytes, "title": doc.title, "published": doc.published,
+                "provinces": json.dumps(doc.provinces, ensure_ascii=False), "years": json.dumps(doc.years),
+                "text": doc.text, "n_passages": len(doc.passages), "pipeline_version": doc.pipeline_version,
+                "ingested_at": now, "reference_year": doc.reference_year,
+                "frame": json.dumps(doc.frame.as_dict(), ensure_ascii=False) if doc.frame else None,
+            })  # fmt: skip
             conn.executemany(
                 "INSERT INTO passages VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                 [
@@ -427,19 +445,19 @@ class Catalog:
                     for p, toks in zip(doc.passages, tokens, strict=True)
                 ],
             )  # fmt: skip
-            conn.executemany(
-                "INSERT INTO facts VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                [
-                    (
-                        f.fact_id, f.doc_id, f.passage_id, f.sentence.start, f.sentence.end, f.span.start,
-                        f.span.end, f.value, f.unit, f.unit_text, f.text, f.qualifier, f.change, f.metric,
-                        f.place, f.district, f.organization, _period_json(f.period), _period_json(f.compared_to),
-                        int(f.part_of_total), f.descriptor, json.dumps([[c.start, c.end] for c in f.context]),
-                        f.subject_source, f.trailing, f.period_source,
-                    )
-                    for f in doc.facts
-                ],
-            )  # fmt: skip
+            for f in doc.facts:
+                _insert(conn, "facts", {
+                    "fact_id": f.fact_id, "doc_id": f.doc_id, "passage_id": f.passage_id,
+                    "sentence_start": f.sentence.start, "sentence_end": f.sentence.end, "span_start": f.span.start,
+                    "span_end": f.span.end, "value": f.value, "unit": f.unit, "unit_text": f.unit_text,
+                    "text": f.text, "qualifier": f.qualifier, "change": f.change, "metric": f.metric,
+                    "place": f.place, "district": f.district, "organization": f.organization,
+                    "period": _period_json(f.period), "compared_to": _period_json(f.compared_to),
+                    "part_of_total": int(f.part_of_total), "descriptor": f.descriptor,
+                    "context": json.dumps([[c.start, c.end] for c in f.context]),
+                    "subject_source": f.subject_source, "trailing": f.trailing, "period_source": f.period_source,
+                    "sector": f.sector,
+                })  # fmt: skip
 
     def delete_documents(self, doc_ids: Iterable[str]) -> None:
         with self._transaction() as conn:

@@ -164,11 +164,15 @@ class _ScopeRetriever(BaseRetriever):
     that match none are left out of this list; the other lists still carry them.
     """
 
-    def __init__(self, keyword_side: BaseRetriever, catalog: Catalog, reference_years: dict[str, int | None]) -> None:
+    def __init__(
+        self, keyword_side: BaseRetriever, catalog: Catalog, reference_years: dict[str, int | None],
+        main_places: dict[str, str | None] | None = None,
+    ) -> None:  # fmt: skip
         super().__init__()
         self._keyword_side = keyword_side
         self._catalog = catalog
         self._reference_years = reference_years
+        self._main_places = main_places or {}
 
     def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
         query = query_bundle.query_str
@@ -183,6 +187,10 @@ class _ScopeRetriever(BaseRetriever):
             passage = passages[candidate.node.node_id]
             described = f"{passage.context}\n{passage.text}" if passage.context else passage.text
             named_years, named_subjects = _scope_of(described)
+            main_place = self._main_places.get(passage.doc_id)
+            if main_place and not named_subjects:
+                # the passage names no place; its document is about this one
+                named_subjects = subjects_of(main_place) or frozenset({main_place})
             year_match = len(years & named_years)
             if not named_years and self._reference_years.get(passage.doc_id) in years:
                 year_match = 0.5  # the passage names no year; its report is about the one asked
@@ -235,7 +243,10 @@ def hybrid_search(
     sides = [
         _Tolerant(_CatalogBacked(vectors.retriever(depth), catalog, names, tokenize=False)),
         _Head(keyword_pass, depth),
-        _ScopeRetriever(keyword_pass, catalog, {doc_id: d.reference_year for doc_id, d in docs.items()}),
+        _ScopeRetriever(
+            keyword_pass, catalog, {doc_id: d.reference_year for doc_id, d in docs.items()},
+            {doc_id: d.main_place for doc_id, d in docs.items()},
+        ),
     ]
     fusion = _EnumerationFusionRetriever(sides, sub_queries(effective), top_k)
     results = fusion.retrieve(effective)

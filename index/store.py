@@ -36,6 +36,7 @@ from index.embeddings import Embedder
 from index.hybrid import SearchResults, hybrid_search
 from index.keyword import KeywordIndex, keyword_tokens
 from index.vectors import VectorIndex, chroma_client
+from vntext.vietnamese import fold
 from ingest.models import PIPELINE_VERSION, Document, Passage, doc_id_of_passage
 
 log = logging.getLogger("ngoaid.index")
@@ -66,6 +67,14 @@ class ReconcileReport:
     @property
     def changed(self) -> bool:
         return bool(self.orphan_vectors_removed or self.missing_vectors_added)
+
+
+def document_header(title: str | None, main_place: str | None) -> str | None:
+    """What every passage of a document is read with: its title, and the place the whole document is
+    about when the title does not name it (figures deep in a provincial report rarely repeat it)."""
+    if main_place and not (title and fold(main_place.lower()) in fold(title.lower())):
+        return f"{title} — {main_place}" if title else main_place
+    return title
 
 
 def embedding_text(passage: Passage, title: str | None) -> str:
@@ -211,8 +220,9 @@ class IndexStore:
             stale_ids = {p.passage_id for old in replaced for p in self.catalog.passages_of(old)}
             if existing is not None:
                 stale_ids |= {p.passage_id for p in self.catalog.passages_of(doc.doc_id)}
-            vectors = self._embed(doc.passages, doc.title, progress)
-            tokens = [" ".join(keyword_tokens(keyword_text(p, doc.title))) for p in doc.passages]
+            header = document_header(doc.title, doc.frame.main_place if doc.frame else None)
+            vectors = self._embed(doc.passages, header, progress)
+            tokens = [" ".join(keyword_tokens(keyword_text(p, header))) for p in doc.passages]
             ensure_space(self.data_dir, len(doc.passages))
             try:
                 self.vectors.add(doc, vectors)
@@ -298,7 +308,7 @@ class IndexStore:
                     doc_id=doc_id, name=info.name, source=info.source, file_type=info.file_type,
                     size_bytes=info.size_bytes, text="", title=info.title, passages=passages,
                 )  # fmt: skip
-                self.vectors.add(doc, self._embed(passages, info.title, progress))
+                self.vectors.add(doc, self._embed(passages, document_header(info.title, info.main_place), progress))
                 report.missing_vectors_added += len(passages)
             self.refresh_keywords()
         return report

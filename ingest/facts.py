@@ -1,32 +1,59 @@
-"""Structured facts from report sentences: a figure with its metric, subject and period.
+"""Structured facts from report sentences: a figure with its metric and its scope (place, district,
+organisation, sector, period).
 
 "Về phía tỉnh Quảng Trị, năm 2023, tỉnh có 94 chương trình, dự án PCPNN triển khai với số vốn
 giải ngân đạt 17.216.450,40 USD." gives two facts, 94 projects and 17,216,450.40 USD disbursed, both
-for Quảng Trị in 2023. A subject or period not named in the sentence is carried over from earlier
-sentences of the same paragraph ("Tổng giá trị cam kết viện trợ 16,2 triệu USD." after a sentence
-about Hòa Bình in 2020), and the sentence it came from is kept so an answer can cite it too.
+for Quảng Trị in 2023. What a sentence does not state is resolved from the sentences before it in
+its paragraph ("Tổng giá trị cam kết viện trợ 16,2 triệu USD." after a sentence about Hòa Bình in
+2020), then, for the district, organisation and period a report is about, from earlier paragraphs,
+then from the document as a whole (its frame: "(HG) - Liên hiệp các Tổ chức hữu nghị tỉnh, trong
+quý I, ..." is about Hậu Giang in the first quarter of the year it was published). "toàn tỉnh",
+"tỉnh", "địa phương", "the province" refer to the document's province. The sentence a carried
+subject or period came from is kept, so an answer can cite it too. Rows of tables get their
+column's name as their description and their row's year as their period.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ingest.models import Fact, Passage, Span
-from vntext.entities import NATIONAL, find_districts, find_organisations, places_in
+from ingest.tables import Row, Table, find_tables, labelled_cells
+from vntext.entities import NATIONAL, find_organisations, places_in
+from vntext.gazetteer import find_district_mentions
+from vntext.glossary import find_concepts
 from vntext.metrics import metric_of
-from vntext.numbers import Quantity, find_quantities
-from vntext.periods import Period, find_periods
+from vntext.numbers import COUNTED, CURRENCIES, SCALES, Quantity, find_quantities, match_phrase, parse_number
+from vntext.periods import Period, PeriodMention, find_periods
 
 __all__ = ["NATIONAL", "extract_facts", "reference_year"]
 
 _AMONG = re.compile(r"\s*(?:trong số (?:này|đó|trên)|among them|of these|of whom)\b", re.IGNORECASE)
 _SUBSET = re.compile(r"\btrong\s+đó\b|\bincluding\b|\bof which\b", re.IGNORECASE)
+# "(tương đương 59 tỷ đồng)": the same amount in another unit, not a part of it
+_EQUIVALENT = re.compile(r"\(\s*(?:tương đương|tức|khoảng|hay|hoặc|or|equivalent|about|approximately|some)\b[^()]*$", re.IGNORECASE)
+# Words that refer to the document's own province or city without naming it
+_OWN_PLACE = re.compile(
+    r"\b(?:toàn tỉnh|tỉnh|trên địa bàn|địa phương|thành phố|toàn thành phố|the province|the city|provincial|locality)\b",
+    re.IGNORECASE,
+)
+# Present-tense statements ("hiện có 800 tổ chức"): true at the time of writing
+_PRESENT = re.compile(r"\b(?:hiện có|hiện nay|hiện đang|hiện là|currently|at present|so far)\b", re.IGNORECASE)
+# Concepts that name a sector a figure can be about
+SECTORS = frozenset({
+    "health", "education", "clean_water", "uxo", "disability", "children", "poverty", "climate", "disaster",
+    "agent_orange", "covid", "victims",
+})  # fmt: skip
+# How sure the frame must be of a document's place before its figures take it
+FRAME_PLACE_CONFIDENCE = 0.5
 
 
 @dataclass
 class _Carry:
+    """What the sentences read so far have named, with the sentence that named it."""
+
     last_fact: Fact | None = None
     metric: str | None = None
     place: tuple[str, Span] | None = None
@@ -35,12 +62,18 @@ class _Carry:
     period: tuple[Period, Span] | None = None
 
 
-def _nearest(mentions: list[tuple[int, object]], pos: int) -> object | None:
-    """The mention closest before ``pos``; failing that, the first after it."""
-    before = [m for m in mentions if m[0] <= pos]
-    if before:
-        return before[-1][1]
-    return mentions[0][1] if mentions else None
+@dataclass
+class _Document:
+    """What every sentence of a document may fall back on."""
+
+    doc_id: str
+    text: str
+    place: str | None  # the frame's main place, when it is clear, else the title's
+    reference: str | None  # ISO publication date, for "năm qua", "đến nay", "quý I"
+    year: int | None  # the year the report is about
+    year_span: Span | None  # the first sentence that names that year
+    tables: list[Table] = field(default_factory=list)
+    topic: _Carry = field(default_factory=_Carry)  # carried from paragraph to paragraph
 
 
 def reference_year(text: str, published: str | None) -> int | None:
@@ -60,63 +93,128 @@ def extract_facts(
     passages: list[Passage],
     title: str | None = None,
     published: str | None = None,
+    frame=None,  # ingest.frame.DocumentFrame; untyped here to keep the import one-way
 ) -> list[Fact]:
-    """Facts of every sentence of a document, subjects and periods carried within paragraphs."""
-    ref_year = reference_year(text, published)
-    ref_span = _first_sentence_with_year(text, passages, ref_year)
-    doc_place = _nearest(places_in(title, find_organisations(title)), 0) if title else None
+    """Facts of every sentence of a document, subjects and periods resolved as the module says."""
+    year = (frame.main_year if frame else None) or reference_year(text, published)
+    place = None
+    if frame is not None and frame.main_place and frame.place_confidence >= FRAME_PLACE_CONFIDENCE:
+        place = frame.main_place
+    elif title:
+        found = places_in(title, find_organisations(title))
+        place = found[0][1] if found else None
+    doc = _Document(
+        doc_id, text, place, (frame.published if frame else None) or published, year,
+        _first_sentence_with_year(text, passages, year), find_tables(text),
+    )  # fmt: skip
     facts: list[Fact] = []
     carry = _Carry()
     previous_paragraph = -1
     counted_to, newlines = 0, 0  # newlines in text[:counted_to]
     for passage in passages:
-        for sentence_span in passage.sentences:
+        for span in passage.sentences:
             # count on from the previous sentence: counting from the start of the text for every
             # sentence made long documents quadratic
-            if sentence_span.start < counted_to:
+            if span.start < counted_to:
                 counted_to, newlines = 0, 0
-            newlines += text.count("\n", counted_to, sentence_span.start)
-            counted_to = sentence_span.start
-            paragraph = newlines
-            if paragraph != previous_paragraph:
+            newlines += text.count("\n", counted_to, span.start)
+            counted_to = span.start
+            if newlines != previous_paragraph:
+                _end_paragraph(doc, carry)
                 carry = _Carry()
-                previous_paragraph = paragraph
-            sentence = sentence_span.of(text)
-            facts.extend(
-                _sentence_facts(
-                    doc_id, passage, sentence_span, sentence, carry, ref_year, ref_span, doc_place, len(facts)
-                )
-            )
+                previous_paragraph = newlines
+            row = _row_at(doc.tables, span)
+            if row is not None:
+                facts.extend(_row_facts(doc, passage, span, row, len(facts)))
+            else:
+                facts.extend(_sentence_facts(doc, passage, span, carry, len(facts)))
     return facts
 
 
-def _sentence_facts(
-    doc_id: str,
-    passage: Passage,
-    span: Span,
-    sentence: str,
-    carry: _Carry,
-    ref_year: int | None,
-    ref_span: Span | None,
-    doc_place: object | None,
-    counter: int,
-) -> list[Fact]:
+def _end_paragraph(doc: _Document, carry: _Carry) -> None:
+    """A district or organisation a paragraph named (with the period it named for it) stays the
+    report's topic for the paragraphs after it, until another is named; a paragraph that names
+    neither (a caption, a general remark) leaves the topic as it was."""
+    if carry.district is None and carry.organization is None:
+        if carry.place is not None:
+            doc.topic = _Carry()  # a paragraph about another place ends the topic
+        return
+    doc.topic = _Carry(district=carry.district, organization=carry.organization, period=carry.period)
+
+
+@dataclass
+class _Mentions:
+    """Everything a sentence names that can scope its figures, with positions."""
+
+    places: list[tuple[int, str]]
+    districts: list[tuple[int, str]]
+    district_provinces: list[tuple[int, str]]
+    organisations: list[tuple[int, str]]
+    periods: list[tuple[int, Period, Span | None, str]]  # position, period, cited sentence, source
+    comparisons: list[tuple[int, Period]]
+    own_place: bool  # "tỉnh", "toàn tỉnh", "the province": the document's place
+
+
+def _mentions(doc: _Document, span: Span, sentence: str, carry: _Carry) -> _Mentions:
     organisations_found = find_organisations(sentence)
-    organisations = [(start, name) for start, _, name in organisations_found]
-    places = places_in(sentence, organisations_found)
-    districts = find_districts(sentence)
-    mentions = find_periods(sentence)
-    comparisons = [(p.start, p.period) for p in mentions if p.comparison]
-    periods = [p for p in mentions if not p.comparison]
-    # (position, period, the sentence that states it when that is not this one)
+    district_mentions = find_district_mentions(sentence)
+    places = [p for p in places_in(sentence, organisations_found) if not _commune_named_like_a_province(sentence, p, district_mentions)]
+    districts = [(m.start, m.name) for m in district_mentions]
+    district_provinces = [(m.start, m.province) for m in district_mentions if m.province]
+    found = find_periods(sentence, doc.reference)
     resolved: list[tuple[int, Period, Span | None, str]] = []
-    for mention in periods:
-        if mention.period is not None:
-            resolved.append((mention.start, mention.period, None, "sentence"))
-        elif mention.relative == "past" and carry.period is not None:
-            resolved.append((mention.start, carry.period[0], carry.period[1], "paragraph"))  # "năm qua"
-        elif ref_year is not None:
-            resolved.append((mention.start, Period.year(ref_year), ref_span, "document"))
+    for mention in found:
+        if mention.comparison:
+            continue
+        period = _resolve(doc, mention, carry)
+        if period is not None:
+            resolved.append((mention.start, *period))
+    if not resolved and _PRESENT.search(sentence) and doc.reference:
+        year = int(doc.reference[:4])  # "hiện có 800 tổ chức": as of the time of writing
+        resolved.append((0, Period.year(year), None, "document"))
+    return _Mentions(
+        places=places,
+        districts=districts,
+        district_provinces=district_provinces,
+        organisations=[(start, name) for start, _, name in organisations_found],
+        periods=resolved,
+        comparisons=[(m.start, m.period) for m in found if m.comparison and m.period is not None],
+        own_place=bool(_OWN_PLACE.search(sentence)),
+    )
+
+
+def _commune_named_like_a_province(sentence: str, place: tuple[int, str], districts) -> bool:
+    """ "Bình Phước (Mang Thít)": a commune named like a province, its district in parentheses; the
+    district lies in another province, so the name is not that province."""
+    start, name = place
+    if name == NATIONAL:
+        return False
+    after = sentence.find("(", start)
+    if after < 0 or after - start > len(name) + 3:
+        return False
+    return any(d.start - after <= 2 and d.start > after and d.province and d.province != name for d in districts)
+
+
+def _resolve(doc: _Document, mention: PeriodMention, carry: _Carry) -> tuple[Period, Span | None, str] | None:
+    """A period mention as a period, with the sentence it comes from when that is another one."""
+    if mention.period is not None:
+        return mention.period, None, "sentence"
+    previous = carry.period or doc.topic.period
+    if mention.relative == "anaphoric" and previous is not None:
+        return previous[0], previous[1], "paragraph"  # "giai đoạn này"
+    if mention.relative == "past" and previous is not None and doc.reference is None:
+        return previous[0], previous[1], "paragraph"  # "năm qua" in an undated report
+    if mention.relative == "recent" and mention.length_years and doc.reference:
+        last = int(doc.reference[:4])
+        return Period.years(last - mention.length_years, last), None, "document"  # "5 năm qua"
+    if doc.year is not None and mention.relative in ("past", "current"):
+        return Period.year(doc.year), doc.year_span, "document"
+    return None
+
+
+def _sentence_facts(doc: _Document, passage: Passage, span: Span, carry: _Carry, counter: int) -> list[Fact]:
+    sentence = span.of(doc.text)
+    found = _mentions(doc, span, sentence, carry)
     subset_at = [m.start() for m in _SUBSET.finditer(sentence)]
     facts: list[Fact] = []
     previous_end = 0
@@ -128,50 +226,16 @@ def _sentence_facts(
         # words after a figure describe it up to the next clause boundary; past it they usually
         # introduce the next figure ("..., trong đó: vốn viện trợ không hoàn lại: ...")
         trailing = re.split(r"[;,:]", sentence[quantity.end : next_start], maxsplit=1)[0]
-        among = _AMONG.match(trailing)
-        referent = carry.last_fact if among else None
+        referent = carry.last_fact if _AMONG.match(trailing) else None
         metric = metric_of(descriptor) or (previous_metric if quantity.change else None)
         if metric is None and quantity.is_money:
             metric = carry.metric  # "Viện trợ PCPNN theo lĩnh vực ... Lĩnh vực y tế đạt trên 51 triệu USD"
         previous_end, previous_metric = quantity.end, metric
-        context: list[Span] = []
-        source = "sentence"
-
-        def pick(mentions, carried):
-            nonlocal source
-            value = _nearest(mentions, quantity.start)
-            if value is not None:
-                return value
-            if carried is not None:
-                if carried[1] != span:
-                    context.append(carried[1])
-                source = "paragraph"
-                return carried[0]
-            return None
-
-        place = pick(places, carry.place)
-        if place is None and doc_place is not None:
-            place, source = doc_place, "document"
-        stated = _nearest([(pos, (period, source_span, kind)) for pos, period, source_span, kind in resolved], quantity.start)
-        period, period_source = None, None
-        if stated is not None:
-            period, source_span, period_source = stated
-            if source_span is not None and source_span != span:
-                context.append(source_span)
-        elif carry.period is not None:
-            period, period_source = carry.period[0], "paragraph"
-            if carry.period[1] != span:
-                context.append(carry.period[1])
-            source = "paragraph"
-        if period is None and ref_year is not None:
-            # no sentence dates the figure: the year the report is about, cited, and flagged as such
-            period, period_source = Period.year(ref_year), "document"
-            if ref_span is not None and ref_span != span:
-                context.append(ref_span)
+        scope = _scope(doc, span, sentence, quantity, found, carry)
         facts.append(
             Fact(
                 fact_id=f"{passage.passage_id}-f{counter + len(facts)}",
-                doc_id=doc_id,
+                doc_id=doc.doc_id,
                 passage_id=passage.passage_id,
                 sentence=span,
                 span=Span(span.start + quantity.start, span.start + quantity.end),
@@ -182,38 +246,190 @@ def _sentence_facts(
                 qualifier=quantity.qualifier,
                 change=quantity.change,
                 metric=metric,
-                place=place,
-                # a sentence that names its own place starts a new subject: a district or an
-                # organisation of an earlier sentence does not carry into it
-                district=pick(districts, None if places else carry.district),
-                organization=pick(organisations, None if places else carry.organization),
-                period=period,
                 part_of_total=_in_subset(sentence, quantity, subset_at) or referent is not None,
                 # "Gần 5 ngàn trường hợp trong số này": the cases are among the victims named before
                 descriptor=(f"({referent.unit_text}) " if referent and referent.unit_text else "") + descriptor.strip(" ,;:()"),
                 trailing=trailing.strip(" ,;:()."),
-                context=list(dict.fromkeys(context)),
-                subject_source=source,
-                compared_to=_comparison_after(comparisons, quantity) if quantity.change else None,
-                period_source=period_source,
+                compared_to=_comparison_after(found.comparisons, quantity) if quantity.change else None,
+                sector=_sector(descriptor),
+                **scope,
             )
         )
+    _remember(carry, facts, sentence, span, found)
+    return facts
+
+
+def _scope(doc: _Document, span: Span, sentence: str, quantity: Quantity, found: _Mentions, carry: _Carry) -> dict:
+    """Place, district, organisation and period of one figure, with where each came from."""
+    context: list[Span] = []
+    source = "sentence"
+
+    def cite(carried: Span | None) -> None:
+        if carried is not None and carried != span and carried not in context:
+            context.append(carried)
+
+    place = _nearest(found.places, quantity.start) or _nearest(found.district_provinces, quantity.start)
+    if place is None and carry.place is not None:
+        place, source = carry.place[0], "paragraph"
+        cite(carry.place[1])
+    if place is None and doc.place is not None:
+        place, source = doc.place, "document"
+    names_place = bool(found.places)
+    on_topic = False  # the figure continues the topic of earlier paragraphs
+    district = _nearest(found.districts, quantity.start)
+    if district is None and not names_place:
+        carried = carry.district or doc.topic.district
+        if carried is not None:
+            district, on_topic = carried[0], carry.district is None
+            cite(carried[1])
+    organisation = _subject_organisation(sentence, quantity, found.organisations)
+    if organisation is None and not names_place:
+        carried = carry.organization or doc.topic.organization
+        if carried is not None:
+            organisation, on_topic = carried[0], on_topic or carry.organization is None
+            cite(carried[1])
+    period, period_source = None, None
+    stated = _nearest([(pos, (p, s, kind)) for pos, p, s, kind in found.periods], quantity.start)
+    if stated is not None:
+        period, cited, period_source = stated
+        cite(cited)
+    else:
+        carried = carry.period or (doc.topic.period if on_topic else None)
+        if carried is not None:
+            period, period_source = carried[0], "paragraph"
+            cite(carried[1])
+        elif doc.year is not None:
+            # no sentence dates the figure: the year the report is about, cited, and flagged as such
+            period, period_source = Period.year(doc.year), "document"
+            cite(doc.year_span)
+    return {
+        "place": place, "district": district, "organization": organisation, "period": period,
+        "period_source": period_source, "subject_source": source, "context": context,
+    }  # fmt: skip
+
+
+_CLAUSE_END = re.compile(r"[;:.!?]")
+
+
+def _subject_organisation(sentence: str, quantity: Quantity, organisations: list[tuple[int, str]]) -> str | None:
+    """The organisation a figure is about: the last one named before it in its clause ("Quỹ Nam
+    Phương nhận lời tài trợ làm 2 cây cầu"). One named after it ("8 dự án ..., đến từ các tổ chức:
+    Helen Keller ...") is where the projects came from, not the figure's subject."""
+    before = [(pos, name) for pos, name in organisations if pos < quantity.start]
+    for pos, name in reversed(before):
+        if not _CLAUSE_END.search(sentence, pos, quantity.start):
+            return name
+        break
+    return None
+
+
+def _remember(carry: _Carry, facts: list[Fact], sentence: str, span: Span, found: _Mentions) -> None:
+    """What this sentence names explicitly is carried to the next ones of the paragraph."""
     if facts:
         carry.last_fact = facts[-1]
-    # what this sentence names explicitly is carried to the next ones of the paragraph
     sentence_metric = metric_of(sentence)
     if sentence_metric is not None:
         carry.metric = sentence_metric
-    if places:
-        carry.place = (places[-1][1], span)
-    if districts:
-        carry.district = (districts[-1][1], span)
-    if organisations:
-        carry.organization = (organisations[-1][1], span)
-    if resolved:
-        _, period, source_span, _ = resolved[-1]
-        carry.period = (period, source_span or span)
+    if found.places:
+        carry.place = (found.places[-1][1], span)
+        carry.district = carry.organization = None
+    if found.districts:
+        carry.district = (found.districts[-1][1], span)
+    if found.organisations:
+        carry.organization = (found.organisations[-1][1], span)
+    stated = [(p, s) for _, p, s, kind in found.periods if kind != "document"]
+    if stated:
+        period, cited = stated[-1]
+        carry.period = (period, cited or span)
+
+
+def _nearest(mentions: list[tuple[int, object]], pos: int):
+    """The mention closest before ``pos``; failing that, the first after it."""
+    before = [m for m in mentions if m[0] <= pos]
+    if before:
+        return before[-1][1]
+    return mentions[0][1] if mentions else None
+
+
+def _sector(descriptor: str) -> str | None:
+    """The sector the words just before a figure name ("lĩnh vực y tế đạt ...")."""
+    near = " ".join(descriptor.split()[-10:])
+    for mention in reversed(find_concepts(near)):
+        if mention.concept in SECTORS:
+            return mention.concept
+    return None
+
+
+# --- tables -----------------------------------------------------------------------------------------
+
+
+def _row_at(tables: list[Table], span: Span) -> Row | None:
+    for table in tables:
+        if table.span.start <= span.start and span.end <= table.span.end:
+            return next((row for row in table.rows if row.span == span), None)
+    return None
+
+
+def _row_facts(doc: _Document, passage: Passage, span: Span, row: Row, counter: int) -> list[Fact]:
+    """One fact per figure cell of a table row: what it measures from its column's name, its period
+    from the row's year."""
+    table = next(t for t in doc.tables if row in t.rows)
+    key = row.key or ""
+    years = [int(y) for y in re.findall(r"(?:19|20)\d\d", key)]
+    period = Period.years(years[0], years[-1]) if years else None
+    facts = []
+    for header, cell in labelled_cells(table, row):
+        cell_text = cell.of(doc.text)
+        if header is None or cell_text.strip() == key.strip():
+            continue
+        value = parse_number(cell_text.strip())
+        unit, unit_text, scale = _header_unit(header)
+        if value is None or unit is None:
+            continue
+        facts.append(
+            Fact(
+                fact_id=f"{passage.passage_id}-f{counter + len(facts)}",
+                doc_id=doc.doc_id,
+                passage_id=passage.passage_id,
+                sentence=span,
+                span=cell,
+                value=round(value * scale, 6),
+                unit=unit,
+                unit_text=unit_text,
+                text=cell_text.strip() + (f" {unit_text}" if unit_text and unit in ("USD", "VND", "EUR") else ""),
+                metric=metric_of(header),
+                place=doc.place,
+                period=period or (Period.year(doc.year) if doc.year else None),
+                descriptor=header,
+                subject_source="document",
+                period_source="sentence" if period else "document",
+                context=[table.header_span] if table.header_span else [],
+                sector=_sector(header),
+            )
+        )
     return facts
+
+
+def _header_unit(header: str) -> tuple[str | None, str | None, float]:
+    """What a column's figures are counted in: "Giá trị (USD) viện trợ đã giải ngân" -> USD;
+    "Số lượng dự án" -> projects; "Vốn (tỷ đồng)" -> VND in billions."""
+    lowered = header.lower()
+    scale = 1.0
+    for word, factor in SCALES.items():
+        if re.search(rf"(?<!\w){re.escape(word)}(?!\w)", lowered):
+            scale = max(scale, factor)
+    for pos in [0] + [m.end() for m in re.finditer(r"[\s(]+", header)]:
+        currency = match_phrase(header, pos, CURRENCIES)
+        if currency is not None:
+            return CURRENCIES[currency[0]], header[currency[1] - len(currency[0]) : currency[1]], scale
+    for pos in [0] + [m.end() for m in re.finditer(r"\s+", header)]:
+        counted = match_phrase(header, pos, COUNTED)
+        if counted is not None and COUNTED[counted[0]] != "years":
+            return COUNTED[counted[0]], header[counted[1] - len(counted[0]) : counted[1]], 1.0
+    return None, None, 1.0
+
+
+# --- helpers ----------------------------------------------------------------------------------------
 
 
 def _first_sentence_with_year(text: str, passages: list[Passage], year: int | None) -> Span | None:
@@ -238,5 +454,9 @@ def _comparison_after(comparisons: list[tuple[int, Period]], quantity: Quantity)
 def _in_subset(sentence: str, quantity: Quantity, subset_at: list[int]) -> bool:
     if any(pos < quantity.start for pos in subset_at):
         return True
-    depth = sentence[: quantity.start].count("(") - sentence[: quantity.start].count(")")
+    before = sentence[: quantity.start]
+    depth = before.count("(") - before.count(")")
+    if depth > 0 and _EQUIVALENT.search(before[before.rfind("(") :]):
+        return False  # "(tương đương hơn 59 tỷ đồng)": the same amount, not a part
     return depth > 0
+

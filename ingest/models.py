@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from vntext.periods import Period
 
+if TYPE_CHECKING:
+    from ingest.frame import DocumentFrame
+
 # Bumped whenever cleaning or segmentation changes what a file turns into, so that re-ingesting an
 # unchanged file still reprocesses it once after an upgrade.
-PIPELINE_VERSION = 5
+PIPELINE_VERSION = 6
 
 
 class IngestError(Exception):
@@ -82,6 +86,7 @@ class Fact:
     # where the period came from: "sentence", "paragraph" (an earlier sentence) or "document" (the
     # year the report is about, when no sentence dates the figure)
     period_source: str | None = None
+    sector: str | None = None  # the sector the figure is about ("health"), when its words name one
 
     @property
     def subject(self) -> str | None:
@@ -106,6 +111,7 @@ class Document:
     years: list[int] = field(default_factory=list)
     facts: list[Fact] = field(default_factory=list)
     reference_year: int | None = None  # the year the report is mainly about
+    frame: DocumentFrame | None = None  # title, dateline, source, main place and period (ingest.frame)
     pipeline_version: int = PIPELINE_VERSION
 
 

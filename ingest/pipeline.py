@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ingest.cleaning import clean_text
 from ingest.facts import extract_facts, reference_year
+from ingest.frame import document_frame
 from vntext.gazetteer import find_provinces, find_years
 from ingest.loaders import SUPPORTED_TYPES, file_type_of, load_bytes, read_source
 from ingest.models import Document, IngestError
@@ -46,8 +47,11 @@ def prepare_document(
     passages = build_passages(
         doc_id, cleaned.text, sentences, max_chars=options.max_chars, max_sentences=options.max_sentences
     )
-    context = f"{cleaned.title or ''}\n{cleaned.text}"
-    facts = extract_facts(doc_id, cleaned.text, passages, cleaned.title, cleaned.published)
+    frame = document_frame(loaded.text, cleaned.text, cleaned.title, cleaned.published)
+    title = frame.title or cleaned.title
+    published = frame.published or cleaned.published
+    context = f"{title or ''}\n{cleaned.text}"
+    facts = extract_facts(doc_id, cleaned.text, passages, title, published, frame=frame)
     return Document(
         doc_id=doc_id,
         name=Path(name).name,
@@ -55,13 +59,14 @@ def prepare_document(
         file_type=loaded.file_type,
         size_bytes=len(data),
         text=cleaned.text,
-        title=cleaned.title,
-        published=cleaned.published,
+        title=title,
+        published=published,
         passages=passages,
         provinces=find_provinces(context),
         years=find_years(context),
         facts=facts,
-        reference_year=reference_year(cleaned.text, cleaned.published),
+        reference_year=frame.main_year or reference_year(cleaned.text, published),
+        frame=frame,
     )
 
 

@@ -107,6 +107,12 @@ class Answerer:
         choice = self.figures.choose(q, rank_of)
         if choice.chosen[0] is None:
             return self._from_parts(q, q.asks[0], rank_of) or self._abstain(q, q.asks[0])
+        if _part_of_span(choice.chosen[0].fact, q.asks[0], q):
+            # the best figure covers only part of the period asked ("2017" for "2017-2019"): the
+            # years added up answer better, when the documents give every one of them
+            summed = self._from_parts(q, q.asks[0], rank_of)
+            if summed is not None:
+                return summed
         answer = self._figures_answer(q, choice)
         if q.entity_clause:
             self._add_words(answer, replace(analyze(q.entity_clause, self.store.keywords().lexicon), places=q.places), search)
@@ -145,7 +151,7 @@ class Answerer:
         for fact in facts:
             others = choice.conflicts.get(fact.fact_id)
             if others:
-                text += " " + phrasing.conflict_note(fact, others, self.sources.name, q.language)
+                text += " " + phrasing.conflict_note(fact, others, self.sources.label, q.language)
                 text = phrasing.with_quotes(text, [self._quote(o) for o in others], q.language)
                 citations += [c for c in self.sources.fact_citations(others) if c not in citations]
         return Answer(
@@ -174,7 +180,7 @@ class Answerer:
             if q.conflict:
                 facts = comparing.by_source(self.figures, q, rank_of)
                 if len(facts) > 1:
-                    lines = [phrasing.side_line(self.sources.name(f.doc_id), [f], q.language) for f in facts]
+                    lines = [phrasing.side_line(self.sources.label(f.doc_id), [f], q.language) for f in facts]
                     return self._answer_from(q, phrasing.comparison_text(lines, None, q.language), facts)
             return self._quantity(q, rank_of, search)
         sides = comparing.side_by_side(self.figures, q, rank_of)
@@ -199,7 +205,7 @@ class Answerer:
                 side = comparing.SideFigures
                 calculation = comparing.difference([side(q.sides[0], [stated[0]]), side(q.sides[1], [stated[1]])])
                 if calculation is not None:
-                    return self._calculated(q, calculation, [self.sources.name(f.doc_id) for f in calculation.operands])
+                    return self._calculated(q, calculation, [self.sources.label(f.doc_id) for f in calculation.operands])
         if q.sides:
             sides = comparing.side_by_side(self.figures, q, rank_of)
             calculation = comparing.difference(sides)
@@ -338,6 +344,10 @@ class Answerer:
         if answer.abstained:
             return answer
         allowed = numbers_in(q.original) + numbers_in(answer.calculation or "")
+        # sources are named by site or title, which may hold digits; a figure a source spells out
+        # ("Fifty") may be written in digits
+        allowed += numbers_in(" ".join(self.sources.label(c.doc_id) for c in answer.citations))
+        allowed += [n for f in answer.facts if not re.search(r"\d", f.text) for n in numbers_in(phrasing.plain_number(f.value))]
         missing = ungrounded_numbers(answer.answer, [c.sentence for c in answer.citations], allowed)
         if not missing:
             return answer
@@ -358,6 +368,11 @@ class Answerer:
         end = min(end_candidates) if end_candidates else len(sentence)
         clause = sentence[start:end].strip(" ,;")
         return ("…" if start > 0 else "") + clause + ("…" if end < len(sentence) else "")
+
+
+def _part_of_span(fact: Fact, ask: Ask, q: Question) -> bool:
+    span = next((p for p in (ask.periods or tuple(q.periods)) if not p.is_single_year and p.end), None)
+    return span is not None and fact.period is not None and (fact.period.start, fact.period.end) != (span.start, span.end)
 
 
 def _ms(since: float) -> float:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 
+from assistant.conflicts import conflicting
 from assistant.features import Scored
 from assistant.figures import Figures
 from assistant.question import MONEY, Ask, Question, Side
@@ -56,7 +57,11 @@ def side_by_side(figures: Figures, q: Question, rank_of: dict[str, int]) -> list
             if not ranked:
                 continue
             others = [r[m] for k, r in enumerate(ranked_sides) if k != n and r[m]]
-            facts.append(_shared_unit(ranked, others).fact)
+            picked = _shared_unit(ranked, others)
+            facts.append(picked.fact)
+            # another source giving another figure for the same side is shown beside it
+            rivals = conflicting(picked.fact, [s.fact for s in ranked if s.score >= picked.score - 3.0])
+            facts.extend(rivals[:1])
         out.append(SideFigures(side, facts))
     return out
 

@@ -36,6 +36,7 @@ class Sentence:
     index: int  # position among its passage's sentences
     rank: int  # retrieval rank of its passage
     neighbours: tuple[Span, ...]  # the sentences before and after it in its passage
+    context: str = ""  # its passage's heading, or a table's caption and column names
 
 
 @dataclass(frozen=True)
@@ -106,7 +107,9 @@ def candidates(sources: Sources, search: SearchResults) -> list[Sentence]:
         spans = hit.passage.sentences
         for i, span in enumerate(spans):
             near = tuple(spans[j] for j in (i - 1, i + 1) if 0 <= j < len(spans))
-            out.append(Sentence(hit.passage.doc_id, hit.passage.passage_id, span, span.of(text), i, hit.rank, near))
+            out.append(
+                Sentence(hit.passage.doc_id, hit.passage.passage_id, span, span.of(text), i, hit.rank, near, hit.passage.context or "")
+            )
     return out
 
 
@@ -125,11 +128,28 @@ def pick(sources: Sources, q: Question, search: SearchResults) -> Picked | None:
         return None
     chosen = _with_context(sources, q, best, idf)
     key = None
+    if _WHO.search(q.folded):
+        key = people([s.text for s in chosen], q.language)
     for sentence in chosen:
-        key = key_span(q, sentence.text, cues)
         if key:
             break
+        key = key_span(q, sentence.text, cues)
     return Picked(chosen, key, best_score)
+
+
+def people(sentences: list[str], language: str, limit: int = 3) -> str | None:
+    """Everyone the sentences name with a title or an honorific, in order: "who signed" has two."""
+    found: dict[str, tuple[int, int, str]] = {}
+    for n, sentence in enumerate(sentences):
+        for pattern in (_TITLED, _PERSON, _ENGLISH_PERSON):
+            for m in pattern.finditer(sentence):
+                name = m.group(1).strip()
+                if name and name not in found and not any(name in other for other in found):
+                    found[name] = (n, m.start(), _trim(m.group(0)))
+    if not found:
+        return None
+    ordered = [span for _, _, span in sorted(found.values())][:limit]
+    return (" and " if language == "en" else " và ").join(ordered)
 
 
 def asked_kind(q: Question) -> set[str]:
@@ -160,6 +180,8 @@ def _score(sources: Sources, q: Question, s: Sentence, words: set[str], idf: dic
     around: set[str] = set()
     for span in s.neighbours:
         around |= content_words(span.of(text))
+    if s.context:
+        around |= content_words(s.context)  # a table row is read with its caption and column names
     score = 3.0 * sum(w for k, w in idf.items() if k in words) / total
     score += 1.0 * sum(w for k, w in idf.items() if k in around and k not in words) / total
     if q.concepts:
@@ -219,7 +241,7 @@ def _name_agreement(sources: Sources, q: Question, s: Sentence) -> float:
     absent = 1.0 - found - elsewhere  # named by the question, nowhere in this document
     score = 1.5 * found + 0.5 * elsewhere - 1.0 * absent
     districts = {fold(d.lower()) for d in q.districts}
-    if districts and not any(d in document for d in districts):
+    if districts and not districts & sources.districts_of(s.doc_id):
         score -= 2.0  # the district asked about is not this document's
     return score
 
@@ -241,6 +263,11 @@ def _year_agreement(q: Question, sentence: str, document: str) -> float:
 _CAPTION = re.compile(r"(?:\bẢnh\s*:|\bPhoto\s*:|\|\s*$|^!\[)")
 
 
+def _skippable(sentence: str) -> bool:
+    """A photo caption or a scrap ("vn).") between a sentence and the one it runs on into."""
+    return bool(_CAPTION.search(sentence)) or len(sentence.strip()) < 20
+
+
 def _with_context(sources: Sources, q: Question, best: Sentence, idf: dict[str, float]) -> list[Sentence]:
     """The best sentence, with the sentences next to it that carry what it leaves out: a list that
     runs on after ":" or ";" (past a photo caption), or question words it does not hold."""
@@ -257,10 +284,10 @@ def _with_context(sources: Sources, q: Question, best: Sentence, idf: dict[str, 
             continue
         span, passage_id = ordered[j]
         sentence = span.of(text)
-        if _CAPTION.search(sentence):
+        if _skippable(sentence):
             continue
         new = {w for w in content_words(sentence) if w in idf and w not in covered}
-        if (runs_on and j == index + 1 + sum(1 for k in range(index + 1, j) if _CAPTION.search(ordered[k][0].of(text)))) or (
+        if (runs_on and j == index + 1 + sum(1 for k in range(index + 1, j) if _skippable(ordered[k][0].of(text)))) or (
             abs(j - index) == 1 and sum(idf[w] for w in new) >= 0.15 * (sum(idf.values()) or 1.0)
         ):
             chosen.append(Sentence(best.doc_id, passage_id, span, sentence, j, best.rank, ()))

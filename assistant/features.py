@@ -166,6 +166,7 @@ def _period_match(have: Period | None, wanted: Period) -> float | None:
 
 
 _DISBURSED_WORDS = re.compile(r"\b(giai ngan|disburs\w*)\b")
+_FUNDING_WORDS = re.compile(r"\b(von|kinh phi|ngan sach|funding|budget|cost|capital|worth)\b")
 
 
 def metric(fact: Fact, words: FactWords, t: Target) -> float | None:
@@ -180,8 +181,10 @@ def metric(fact: Fact, words: FactWords, t: Target) -> float | None:
             return None
         if _DISBURSED_WORDS.search(words.folded_sentence):
             return 0.3
-        if words.sentence_metrics & {"committed", "mobilised"}:
-            return None  # "thu hút 15 dự án với tổng vốn tài trợ ...": attracted, not disbursed
+        if words.sentence_metrics & {"committed", "mobilised"} or _FUNDING_WORDS.search(words.folded_near):
+            # "thu hút 15 dự án với tổng vốn tài trợ ...": attracted funds or a programme's
+            # capital, not money disbursed
+            return None
         return -0.3  # "giá trị viện trợ đạt ...": an aid value, often the disbursed one
     if fact.metric in SPECIFIC:
         return -1.0

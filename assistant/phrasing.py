@@ -142,18 +142,18 @@ def statement_vi(fact: Fact) -> str:
     own_words = re.sub(r"^(trong đó|trong số đó|bao gồm)\s*:?\s*", "", fact.descriptor, flags=re.I).strip(" :,")
     if fact.unit in ("USD", "VND", "EUR", "percent", "fraction") and fact.part_of_total and own_words:
         # a part of an earlier figure: say which part, in the source's words
-        body = f"{who + ': ' if who else ''}{own_words} {fact.text}"
+        body = f"{who + ': ' if who else ''}{own_words} {as_written(fact)}"
     elif fact.unit in ("USD", "VND", "EUR", "percent", "fraction") and own_metric(fact) is None and 0 < len(words) <= 8:
         # no known metric: the source's own words say what the figure is ("Lĩnh vực y tế đạt")
-        body = f"{fact.descriptor} {fact.text}" + (f" ({who})" if who else "")
+        body = f"{fact.descriptor} {as_written(fact)}" + (f" ({who})" if who else "")
         if when and not body[:2].isupper():  # "GD&ĐT" keeps its capitals
             body = body[:1].lower() + body[1:]
     elif fact.unit in ("USD", "VND", "EUR", "percent", "fraction"):
         what = _metric_vi(fact) or "con số"
-        body = f"{what} của {who} là {fact.text}" if who else f"{what} là {fact.text}"
+        body = f"{what} của {who} là {as_written(fact)}" if who else f"{what} là {as_written(fact)}"
     else:
         verb = COUNT_VERB_VI.get(fact.metric or "", "có")
-        counted = f"{fact.text} {qualifying_words(fact)}".strip()
+        counted = f"{as_written(fact)} {qualifying_words(fact)}".strip()
         body = f"{who} {verb} {counted}" if who else f"có {counted}"
     return f"{_capitalise(when)}, {body}." if when else f"{_capitalise(body)}."
 
@@ -171,6 +171,8 @@ def figure_en(fact: Fact) -> str:
 def _core(fact: Fact) -> str:
     """The figure without its qualifier and counted noun: "hơn 262 triệu USD" -> "262 triệu USD"."""
     text = fact.text
+    if not re.search(r"\d", text):
+        return plain_number(fact.value)  # "Fifty foreign NGOs" -> 50
     if fact.unit_text and fact.unit in UNIT_EN and text.endswith(fact.unit_text):
         text = text[: -len(fact.unit_text)].strip()
     words = text.split()
@@ -214,16 +216,35 @@ def undated(fact: Fact) -> Fact:
     return replace(fact, period=None, period_source=None)
 
 
+def plain_number(value: float) -> str:
+    """A figure in digits, the Vietnamese way: 50, 3.000.000, 1,5."""
+    return format_number_vi(round(value, 6))
+
+
+def as_written(fact: Fact) -> str:
+    """The figure as the source writes it, with its value in digits when the source spells it out
+    ("Fifty foreign NGOs (50)", "gần ba triệu đô la Mỹ (3.000.000)")."""
+    if re.search(r"\d", fact.text):
+        if fact.unit in ("USD", "VND", "EUR") and not re.search(r"[^\d\s.,]", fact.text):
+            return f"{fact.text} {fact.unit_text or fact.unit}"  # a table cell: the unit is its column's
+        return fact.text
+    return f"{fact.text} ({plain_number(fact.value)})"
+
+
 def amount_in_scale(value: float, like: Fact) -> str:
     """Write a computed amount the way the source wrote its figure ("223,8 triệu USD")."""
     scale_word, scale = "", 1.0
     lowered = like.text.lower()
-    for word, factor in (("tỷ", 1e9), ("tỉ", 1e9), ("triệu", 1e6), ("nghìn", 1e3), ("ngàn", 1e3)):
-        if f" {word}" in f" {lowered}":
+    scales = (("tỷ", 1e9), ("tỉ", 1e9), ("triệu", 1e6), ("nghìn", 1e3), ("ngàn", 1e3), ("trillion", 1e12),
+              ("billion", 1e9), ("million", 1e6), ("thousand", 1e3))  # fmt: skip
+    for word, factor in scales:
+        if re.search(rf"(?<![^\W\d_]){word}(?![^\W\d_])", lowered):
             scale_word, scale = word, factor
             break
+    if scale > 1.0 and abs(value) < scale:
+        scale_word, scale = "", 1.0  # a small difference of large figures: written in full
     number = format_number_vi(round(value / scale, 3))
-    unit = like.unit_text or like.unit
+    unit = like.unit if like.unit in ("USD", "VND", "EUR") and like.unit_text in ("$", "US$", None) else like.unit_text or like.unit
     return " ".join(p for p in (number, scale_word, unit) if p)
 
 
@@ -267,8 +288,8 @@ def side_line(label: str, facts: list[Fact], language: str) -> str:
 def _labelled(fact: Fact, language: str) -> str:
     what = (METRIC_EN if language == "en" else METRIC_VI).get(fact.metric or "")
     if fact.unit in ("USD", "VND", "EUR", "percent") and what:
-        return f"{what} {fact.text}"
-    return fact.text
+        return f"{what} {as_written(fact)}"
+    return as_written(fact)
 
 
 def comparison_text(lines: list[str], verdict: str | None, language: str) -> str:

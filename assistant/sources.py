@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, replace
+from urllib.parse import urlsplit
 
 from assistant.models import Citation, FactRef
 from assistant.question import content_words, metrics_in
@@ -18,6 +19,7 @@ from index.hybrid import SearchResults
 from index.store import IndexStore
 from ingest.instructions import instruction_in
 from ingest.models import Fact, Passage, Span
+from vntext.gazetteer import find_district_mentions
 from vntext.glossary import concepts_in
 from vntext.vietnamese import fold
 
@@ -51,6 +53,7 @@ class Sources:
         self._words: dict[str, FactWords] = {}
         self._instructions: dict[str, str | None] = {}
         self._passages: dict[str, list[Passage]] = {}
+        self._districts: dict[str, frozenset[str]] = {}
 
     def refresh(self) -> None:
         """Drop every cached read when the catalog has changed since they were made."""
@@ -58,6 +61,7 @@ class Sources:
         with self._lock:
             if generation != self._generation:
                 self._facts, self._texts, self._words, self._instructions, self._passages = {}, {}, {}, {}, {}
+                self._districts = {}
                 self._documents = {d.doc_id: d for d in self.store.documents()}
                 self._generation = generation
 
@@ -69,6 +73,22 @@ class Sources:
     def name(self, doc_id: str) -> str:
         info = self._documents.get(doc_id)
         return info.name if info else doc_id
+
+    def label(self, doc_id: str) -> str:
+        """How an answer names a source for a reader: the site it came from, its outlet or its title,
+        else its file name."""
+        info = self._documents.get(doc_id)
+        if info is None:
+            return doc_id
+        frame = info.frame
+        if frame is not None and frame.source_url:
+            host = urlsplit(frame.source_url).hostname or ""
+            if host:
+                return host.removeprefix("www.")
+        if frame is not None and frame.masthead:
+            return frame.masthead
+        title = info.title or ""
+        return f"“{title[:60]}”" if title else info.name
 
     def text(self, doc_id: str) -> str:
         text = self._texts.get(doc_id)
@@ -83,6 +103,14 @@ class Sources:
             passages = self.store.catalog.passages_of(doc_id)
             self._passages[doc_id] = passages
         return passages
+
+    def districts_of(self, doc_id: str) -> frozenset[str]:
+        """Districts a document names anywhere, as the gazetteer writes them, folded."""
+        found = self._districts.get(doc_id)
+        if found is None:
+            found = frozenset(fold(m.name.lower()) for m in find_district_mentions(self.text(doc_id)))
+            self._districts[doc_id] = found
+        return found
 
     def facts(self, units: tuple[str, ...] | None) -> list[Fact]:
         """Facts of these units (all when None), without those of set-aside documents."""

@@ -46,8 +46,19 @@ SECTORS = frozenset({
     "health", "education", "clean_water", "uxo", "disability", "children", "poverty", "climate", "disaster",
     "agent_orange", "covid", "victims",
 })  # fmt: skip
-# How sure the frame must be of a document's place before its figures take it
-FRAME_PLACE_CONFIDENCE = 0.5
+# How sure the frame must be of a document's place before its figures take it (the frame's
+# confidence for the right place runs from about 0.35 in short English pieces up; see ingest.frame)
+FRAME_PLACE_CONFIDENCE = 0.3
+# Paragraphs that open like this go on with the one before: its subject and period carry over
+_CONTINUES = re.compile(
+    r"^\W*(?:consequently|as a result|accordingly|in addition|besides|also|do đó|vì vậy|nhờ đó|nhờ vậy|theo đó|"
+    r"bên cạnh đó|ngoài ra|cụ thể|trong đó|đồng thời|cùng với đó)\b",
+    re.IGNORECASE,
+)
+TOPIC_MIN_WORDS = 25  # a one-sentence paragraph shorter than this (a caption) sets no topic
+# "cả nước", "nationwide": an adverb when the sentence also names a province ("đứng đầu cả nước")
+_NATIONAL_ADVERB = re.compile(r"\b(?:cả nước|toàn quốc|nationwide|national|trong nước|nationally)\b", re.IGNORECASE)
+_QUOTED = re.compile(r"[“\"][^”\"]{0,300}[”\"]")
 
 
 @dataclass
@@ -74,6 +85,9 @@ class _Document:
     year_span: Span | None  # the first sentence that names that year
     tables: list[Table] = field(default_factory=list)
     topic: _Carry = field(default_factory=_Carry)  # carried from paragraph to paragraph
+    main_period: Period | None = None  # the frame's period, when it spans years
+    paragraph_sentences: int = 0  # sentences of the current paragraph read so far
+    paragraph_words: int = 0
 
 
 def reference_year(text: str, published: str | None) -> int | None:
@@ -105,7 +119,7 @@ def extract_facts(
         place = found[0][1] if found else None
     doc = _Document(
         doc_id, text, place, (frame.published if frame else None) or published, year,
-        _first_sentence_with_year(text, passages, year), find_tables(text),
+        _first_sentence_with_year(text, passages, year), find_tables(text), main_period=_frame_period(frame),
     )  # fmt: skip
     facts: list[Fact] = []
     carry = _Carry()
@@ -121,8 +135,11 @@ def extract_facts(
             counted_to = span.start
             if newlines != previous_paragraph:
                 _end_paragraph(doc, carry)
-                carry = _Carry()
+                if not _CONTINUES.match(span.of(text)):
+                    carry = _Carry()
                 previous_paragraph = newlines
+            doc.paragraph_sentences += 1
+            doc.paragraph_words += len(span.of(text).split())
             row = _row_at(doc.tables, span)
             if row is not None:
                 facts.extend(_row_facts(doc, passage, span, row, len(facts)))
@@ -135,6 +152,10 @@ def _end_paragraph(doc: _Document, carry: _Carry) -> None:
     """A district or organisation a paragraph named (with the period it named for it) stays the
     report's topic for the paragraphs after it, until another is named; a paragraph that names
     neither (a caption, a general remark) leaves the topic as it was."""
+    sentences, words = doc.paragraph_sentences, doc.paragraph_words
+    doc.paragraph_sentences = doc.paragraph_words = 0
+    if sentences == 1 and words < TOPIC_MIN_WORDS:
+        return  # a caption or a heading
     if carry.district is None and carry.organization is None:
         if carry.place is not None:
             doc.topic = _Carry()  # a paragraph about another place ends the topic
@@ -158,7 +179,13 @@ class _Mentions:
 def _mentions(doc: _Document, span: Span, sentence: str, carry: _Carry) -> _Mentions:
     organisations_found = find_organisations(sentence)
     district_mentions = find_district_mentions(sentence)
-    places = [p for p in places_in(sentence, organisations_found) if not _commune_named_like_a_province(sentence, p, district_mentions)]
+    quoted = [(m.start(), m.end()) for m in _QUOTED.finditer(sentence)]  # a project's title
+    places = [
+        p for p in places_in(sentence, organisations_found)
+        if not _commune_named_like_a_province(sentence, p, district_mentions) and not any(a <= p[0] < b for a, b in quoted)
+    ]  # fmt: skip
+    if any(name != NATIONAL for _, name in places):
+        places = [p for p in places if p[1] != NATIONAL or not _NATIONAL_ADVERB.match(sentence, p[0])]
     districts = [(m.start, m.name) for m in district_mentions]
     district_provinces = [(m.start, m.province) for m in district_mentions if m.province]
     found = find_periods(sentence, doc.reference)
@@ -197,19 +224,39 @@ def _commune_named_like_a_province(sentence: str, place: tuple[int, str], distri
 
 def _resolve(doc: _Document, mention: PeriodMention, carry: _Carry) -> tuple[Period, Span | None, str] | None:
     """A period mention as a period, with the sentence it comes from when that is another one."""
-    if mention.period is not None:
-        return mention.period, None, "sentence"
     previous = carry.period or doc.topic.period
+    if mention.period is not None:
+        if mention.period.start == OPEN_START and previous is not None and previous[0].end in (mention.period.end, None):
+            return previous[0], previous[1], "paragraph"  # "so far" after "from 2024 to the present"
+        return mention.period, None, "sentence"
     if mention.relative == "anaphoric" and previous is not None:
         return previous[0], previous[1], "paragraph"  # "giai đoạn này"
     if mention.relative == "past" and previous is not None and doc.reference is None:
         return previous[0], previous[1], "paragraph"  # "năm qua" in an undated report
     if mention.relative == "recent" and mention.length_years and doc.reference:
         last = int(doc.reference[:4])
+        framed = doc.main_period
+        if framed is not None and framed.end and int(framed.end[:4]) >= last - 1:
+            span_years = int(framed.end[:4]) - int(framed.start[:4]) + 1
+            if mention.length_years <= span_years <= mention.length_years + 3:
+                return framed, None, "document"  # "hơn 20 năm qua" in a review of 1996-2017
         return Period.years(last - mention.length_years, last), None, "document"  # "5 năm qua"
     if doc.year is not None and mention.relative in ("past", "current"):
         return Period.year(doc.year), doc.year_span, "document"
     return None
+
+
+OPEN_START = "0001-01-01"  # how vntext.periods writes a period with no start ("tính đến tháng 10")
+
+
+def _frame_period(frame) -> Period | None:
+    """The frame's main period when it spans several years ("tổng kết giai đoạn 1996-2017")."""
+    if frame is None or not frame.main_period:
+        return None
+    match = next((p for p in frame.periods if p.label == frame.main_period), None)
+    if match is None or match.end is None or match.start[:4] == match.end[:4]:
+        return None
+    return Period(match.start, match.end, match.label)
 
 
 def _sentence_facts(doc: _Document, passage: Passage, span: Span, carry: _Carry, counter: int) -> list[Fact]:
@@ -222,6 +269,10 @@ def _sentence_facts(doc: _Document, passage: Passage, span: Span, carry: _Carry,
     quantities = find_quantities(sentence)
     for n, quantity in enumerate(quantities):
         descriptor = sentence[previous_end : quantity.start]
+        if n and quantities[n - 1].unit == "years" and quantity.unit != "years":
+            # "giải ngân trong hơn 20 năm qua là 4,3 tỷ USD": a duration does not end the description
+            start = quantities[n - 2].end if n > 1 else 0
+            descriptor = sentence[start : quantity.start]
         next_start = quantities[n + 1].start if n + 1 < len(quantities) else len(sentence)
         # words after a figure describe it up to the next clause boundary; past it they usually
         # introduce the next figure ("..., trong đó: vốn viện trợ không hoàn lại: ...")
@@ -392,11 +443,11 @@ def _row_facts(doc: _Document, passage: Passage, span: Span, row: Row, counter: 
                 doc_id=doc.doc_id,
                 passage_id=passage.passage_id,
                 sentence=span,
-                span=cell,
+                span=_stripped(cell, doc.text),
                 value=round(value * scale, 6),
                 unit=unit,
                 unit_text=unit_text,
-                text=cell_text.strip() + (f" {unit_text}" if unit_text and unit in ("USD", "VND", "EUR") else ""),
+                text=cell_text.strip(),  # the cell as written; its unit is the column's (unit_text)
                 metric=metric_of(header),
                 place=doc.place,
                 period=period or (Period.year(doc.year) if doc.year else None),
@@ -408,6 +459,12 @@ def _row_facts(doc: _Document, passage: Passage, span: Span, row: Row, counter: 
             )
         )
     return facts
+
+
+def _stripped(span: Span, text: str) -> Span:
+    cell = span.of(text)
+    start = span.start + len(cell) - len(cell.lstrip())
+    return Span(start, start + len(cell.strip()))
 
 
 def _header_unit(header: str) -> tuple[str | None, str | None, float]:

@@ -23,8 +23,8 @@ SPECIFIC = frozenset({"disbursed", "committed", "mobilised", "rate"})
 # Each word must start a word of the text ("rate" is not in "operated"); it may run on
 # ("disburse" -> "disbursement").
 _PATTERNS = tuple(
-    (name, re.compile(r"(?<![a-z])(?:" + "|".join(re.escape(w.strip()) for w in words) + ")")) for name, words in _METRICS
-)
+    (name, re.compile(r"(?<![a-z])(?:" + "|".join(re.escape(w.strip()) for w in words) + r")(?!tee)")) for name, words in _METRICS
+)  # "(?!tee)": a committee commits nothing
 
 
 def metric_of(descriptor: str) -> str | None:

@@ -306,7 +306,7 @@ def test_find_periods_on_any_text(text: str) -> None:
                 date.fromisoformat(m.period.end)
                 assert m.period.start <= m.period.end
         else:
-            assert m.relative in ("past", "current")
+            assert m.relative in ("past", "current", "recent", "to_date", "anaphoric")
     assert all(1940 <= y <= 2099 for y in find_years(text))
 
 

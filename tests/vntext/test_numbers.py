@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import math
+import time
 from decimal import Decimal
 
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from vntext.numbers import Quantity, find_quantities, format_number_vi, parse_number
+from vntext.numbers import Quantity, find_quantities, find_values, format_number_vi, parse_number
 
 # --- parse_number ----------------------------------------------------------------------------------
 
@@ -332,3 +333,218 @@ def test_dollar_sign_is_part_of_the_figure():
     assert (q.text, q.unit, q.value) == ("$5 million", "USD", 5_000_000.0)
     [q] = find_quantities("hơn $2 million")
     assert (q.text, q.qualifier) == ("hơn $2 million", "more than")
+
+
+# --- the lone separator: thousands without a scale word, a decimal mark before one -------------------
+
+
+@pytest.mark.parametrize(
+    ("token", "scale", "expected"),
+    [
+        ("203,300", None, 203300),  # "almost 203,300 USD"
+        ("260,000", None, 260000),  # "260,000 Euro"
+        ("1,400", None, 1400),  # "over 1,400 local pupils"
+        ("88.831", None, 88831),  # "88.831USD"
+        ("0,125", None, 0.125),  # nobody groups thousands after a zero
+        ("146,593", "tỷ", 146.593),  # "146,593 tỷ đồng": a Vietnamese scale, a decimal comma
+        ("2,576", "triệu", 2.576),
+        ("1.200", "tỷ", 1200),  # "1.200 tỷ đồng": a Vietnamese scale, a thousands dot
+        ("1.200", "trillion", 1.2),  # "VND1.200 trillion": an English scale, a decimal dot
+        ("1,500", "million", 1500),  # an English scale, a thousands comma
+        ("1,5", "million", 1.5),  # "USD 1,5 million": a decimal comma in English text
+        ("2.6", "million", 2.6),
+        ("11,879,191", None, 11879191),  # several separators group thousands whatever follows
+        ("17.216.450,40", "triệu", 17216450.40),
+    ],
+)
+def test_lone_separator_reads_by_the_scale_word_after_it(token, scale, expected):
+    value = parse_number(token, scale)
+    assert value is not None
+    assert math.isclose(value, expected, rel_tol=0, abs_tol=1e-9), (token, scale, value)
+
+
+# --- real report forms: currency before the number, glued currency, English counts --------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit", "qualifier", "quoted"),
+    [
+        ("with total disbursements of USD 2.6 million. Most of", 2.6e6, "USD", None, "USD 2.6 million"),
+        ("total committed aid of USD 11,879,191, of which", 11879191, "USD", None, "USD 11,879,191"),
+        ("with committed aid totalling USD 4,450,116. Actual", 4450116, "USD", None, "USD 4,450,116"),
+        ("with total funding of USD 123 thousand.", 123e3, "USD", None, "USD 123 thousand"),
+        ("at a total cost of more than USD 1,5 million;", 1.5e6, "USD", "more than", "more than USD 1,5 million"),
+        ("a project worth nearly USD 136 thousand to", 136e3, "USD", "nearly", "nearly USD 136 thousand"),
+        ("reached approximately US$230 million.", 230e6, "USD", "about", "approximately US$230 million"),
+        ("comes to $51.8 million, or", 51.8e6, "USD", None, "$51.8 million"),
+        ("or about VND1.200 trillion.", 1.2e12, "VND", "about", "about VND1.200 trillion"),
+        ("receives VND12 trillion of aid", 12e12, "VND", None, "VND12 trillion"),
+        ("a grant of EUR 1.1 million", 1.1e6, "EUR", None, "EUR 1.1 million"),
+        ("a grant of €260,000 for", 260e3, "EUR", None, "€260,000"),
+        ("dành khoản hỗ trợ 260,000 Euro (tương đương", 260e3, "EUR", None, "260,000 Euro"),
+        ("providing assistance worth almost 203,300 USD in total", 203300, "USD", "nearly", "almost 203,300 USD"),
+        ("và 88.831USD, đến từ các tổ chức", 88831, "USD", None, "88.831USD"),
+        ("viện trợ 2.166.000USD, bằng", 2166000, "USD", None, "2.166.000USD"),
+        ("với tổng giá trị hơn 7,93 tỉ đồng.", 7.93e9, "VND", "more than", "hơn 7,93 tỉ đồng"),
+        ("đã giải ngân gần 7 triệu đô la Mỹ, phục vụ", 7e6, "USD", "nearly", "gần 7 triệu đô la Mỹ"),
+        ("tổng vốn tài trợ cam kết lên đến hơn 146,593 tỷ đồng.", 146.593e9, "VND", "more than", "hơn 146,593 tỷ đồng"),
+        ("Thu nhập bình quân mỗi người: 2,576 triệu đồng/tháng", 2.576e6, "VND", None, "2,576 triệu đồng"),
+        ("dự kiến hơn 1.200 tỷ đồng", 1.2e12, "VND", "more than", "hơn 1.200 tỷ đồng"),
+        ("tương đương 07 tỷ đồng) nhằm", 7e9, "VND", None, "07 tỷ đồng"),
+        ("its total value was estimated at 250 million USD.", 250e6, "USD", "about", "estimated at 250 million USD"),
+        ("some 300 million USD", 300e6, "USD", "about", "some 300 million USD"),
+        ("roughly 40 million USD", 40e6, "USD", "about", "roughly 40 million USD"),
+        ("around 7 million USD", 7e6, "USD", "about", "around 7 million USD"),
+        ("up to 5 million USD", 5e6, "USD", "at most", "up to 5 million USD"),
+        ("giá đỡ 500.000đ/tháng", 500e3, "VND", None, "500.000đ"),
+    ],
+)
+def test_money_as_real_reports_write_it(text, value, unit, qualifier, quoted):
+    q = only(text)
+    assert math.isclose(q.value, value, rel_tol=1e-12), (q.value, value)
+    assert (q.unit, q.qualifier, q.text) == (unit, qualifier, quoted)
+    assert text[q.start : q.end] == quoted
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit", "qualifier", "quoted"),
+    [
+        ("Fifty (50) foreign NGOs have been honoured", 50, "organizations", None, "Fifty (50) foreign NGOs"),
+        ("the active collaboration of more than 500 foreign NGOs in Vietnam", 500, "organizations", "more than", "more than 500 foreign NGOs"),
+        ("has drawn 35 humanitarian aid projects with a combined value", 35, "projects", None, "35 humanitarian aid projects"),
+        ("The assistance came from 22 NGOs via", 22, "organizations", None, "22 NGOs"),
+        ("via 120 programmes and projects with a focus", 120, "projects", None, "120 programmes and projects"),
+        ("has received and implemented 161 project and non-project programs funded", 161, "projects", None, "161 project and non-project programs"),
+        ("funded by 67 non-governmental organizations, with", 67, "organizations", None, "67 non-governmental organizations"),
+        ("nearly 10 projects", 10, "projects", "nearly", "nearly 10 projects"),
+        ("In 2015, 25 foreign non-governmental organizations (NGOs) were running", 25, "organizations", None, "25 foreign non-governmental organizations"),
+        ("running 48 aid projects and programs in the province", 48, "projects", None, "48 aid projects and programs"),
+        ("ties with 67 foreign non-governmental organizations and international organizations.", 67, "organizations", None,
+         "67 foreign non-governmental organizations and international organizations"),
+        ("The organisation is currently supporting over 1,400 local pupils.", 1400, "people", "more than", "over 1,400 local pupils"),
+        ("went to ten collectives and 11 outstanding individuals from", 11, "people", None, "11 outstanding individuals"),
+        ("Implementation reached all 63 provinces and cities nationwide.", 63, "provinces", None, "63 provinces and cities"),
+        ("education and training: 47 programs;", 47, "projects", None, "47 programs"),
+    ],
+)
+def test_english_counts(text, value, unit, qualifier, quoted):
+    q = only(text)
+    assert (q.value, q.unit, q.qualifier, q.text) == (value, unit, qualifier, quoted)
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit", "quoted"),
+    [
+        ("giải ngân đạt 80 percent", 80, "percent", "80 percent"),
+        ("accounting for 40 per cent of the total", 40, "percent", "40 per cent"),
+        ("chiếm trên 40% tổng vốn", 40, "percent", "trên 40%"),
+        ("bằng 100% tổng vốn", 100, "percent", "100%"),
+        ("WVI đã triển khai 06 chương trình phát triển vùng", 6, "projects", "06 chương trình"),
+        ("và 03 dự án tài trợ", 3, "projects", "03 dự án"),
+        ("07 (bảy) dự án", 7, "projects", "07 (bảy) dự án"),  # the number spelled out again
+    ],
+)
+def test_percent_words_and_leading_zeros(text, value, unit, quoted):
+    q = only(text)
+    assert (q.value, q.unit, q.text) == (value, unit, quoted)
+
+
+def test_numbers_spelled_out():
+    q = only("ngân sách gần ba triệu đô la Mỹ")
+    assert (q.value, q.unit, q.qualifier, q.text) == (3e6, "USD", "nearly", "gần ba triệu đô la Mỹ")
+    q = only("Fifty foreign non-governmental organizations (NGOs) in Vietnam")
+    assert (q.value, q.unit, q.text) == (50, "organizations", "Fifty foreign non-governmental organizations")
+    q = only("agreements with six organizations, namely")
+    assert (q.value, q.unit) == (6, "organizations")
+    assert only("twenty-five (25) projects").value == 25  # counted once, not twice
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hai ti vi",  # "ti" is a television here: spelled Vietnamese numbers take "tỉ", "tỷ" only
+        "năm nay",  # "năm" is a year
+        "ba của em",
+        "one of the",
+        "August 25, 2025 | 10:17\nHelping Foreign NGOs Adjust",  # a time, then a headline
+        "met on August 22 with the provincial Departments",  # a date
+        "ngày 12 tháng 8 năm 2025",
+        "tháng 10 năm 2023",
+        "quý 1 năm 2023",
+        "Riêng 6 tháng đầu năm 2012",  # a period, not six months of something
+        "9 tháng cuối năm",
+        "$0 $0The northern province",
+        "$0",
+        "disbursed. $0 $0$0 The province hosts",
+        "0 USD 0 USD 0 USD",
+    ],
+)
+def test_dates_times_periods_and_page_residue_are_not_figures(text):
+    assert find_quantities(text) == []
+
+
+def test_page_residue_around_real_figures():
+    text = (
+        "$0 $0The northern province of Vinh Phuc has, since the beginning of this year, drawn 35 humanitarian aid "
+        "projects with a combined value of 3.4 million USD, of which 2.7 million USD has already been disbursed. "
+        "$0 $0$0 The province hosts 24 foreign non-governmental organisations."
+    )
+    found = find_quantities(text)
+    assert [(q.value, q.unit) for q in found] == [(35, "projects"), (3.4e6, "USD"), (2.7e6, "USD"), (24, "organizations")]
+
+
+def test_a_zero_amount_alone_is_still_a_figure():
+    (q,) = find_quantities("vốn đối ứng 0 USD trong năm")
+    assert (q.value, q.unit) == (0, "USD")
+
+
+def test_english_heads_stay_on_their_line():
+    found = find_quantities("VUFO certificates of merit go to 50 foreign NGOs\nFifty foreign non-governmental organizations")
+    assert [q.text for q in found] == ["50 foreign NGOs", "Fifty foreign non-governmental organizations"]
+
+
+def test_a_count_before_a_currency_code_is_a_count():
+    # the code belongs to the figure before; the number after it counts projects
+    found = find_quantities("giải ngân 2 triệu USD 15 dự án")
+    assert [(q.value, q.unit) for q in found] == [(2e6, "USD"), (15, "projects")]
+
+
+def test_find_values_reads_the_separator_by_the_scale_word():
+    assert find_values("almost 203,300 USD") == [203300]
+    assert find_values("hơn 146,593 tỷ đồng") == [146.593e9]
+    assert find_values("about VND1.200 trillion") == [1.2e12]
+    assert find_values("hơn 1.200 tỷ đồng") == [1.2e12]
+
+
+def test_english_report_figures_in_order():
+    # a whole paragraph of a real English report
+    text = (
+        "In 2015, 25 foreign non-governmental organizations (NGOs) were running 48 aid projects and programs in "
+        "the province, with total disbursements of USD 2.6 million. Notable projects in 2015 included the "
+        "construction of phase II of the bear rescue center at Tam Dao National Park, funded by the AAF "
+        "organization (Hong Kong) at a total cost of more than USD 1,5 million; a California University (USA) "
+        "project worth nearly USD 136 thousand to evaluate how well community intervention prevents HIV."
+    )
+    assert [(q.value, q.unit, q.qualifier) for q in find_quantities(text)] == [
+        (25, "organizations", None),
+        (48, "projects", None),
+        (2.6e6, "USD", None),
+        (1.5e6, "USD", "more than"),
+        (136e3, "USD", "nearly"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Fifty (" * 150_000,
+        "USD 5 " * 150_000,
+        "25 foreign non-governmental " * 40_000,
+        "one " * 250_000,
+        "$0" * 300_000,
+    ],
+)
+def test_new_forms_stay_linear_on_long_input(text):
+    started = time.perf_counter()
+    find_quantities(text)
+    assert time.perf_counter() - started < 30

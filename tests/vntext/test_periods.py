@@ -193,3 +193,267 @@ def test_overlaps_with_open_periods():
     assert Period.year(2025).overlaps(since)
     assert not since.overlaps(Period.year(2018))
     assert since.overlaps(Period("2024-01-01", None, "từ 2024"))
+
+
+# --- relative periods resolved against the publication date ----------------------------------------
+
+
+def resolved(text: str, reference: str) -> PeriodMention:
+    found = find_periods(text, reference)
+    assert len(found) == 1, (text, found)
+    return found[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "reference", "label", "relative"),
+    [
+        ("tỷ lệ giải ngân trong năm qua đạt 71%", "2020-03-15", "2019", "past"),
+        ("trong năm qua", "2025-01-29", "2024", "past"),  # January: the year just ended
+        ("trong năm qua", "2025-02-20", "2024", "past"),
+        ("năm vừa qua", "2020-12-22", "2020", "past"),  # December: the year about to close
+        ("last year", "2020-12-22", "2019", "past"),  # "last year" is always the year before
+        ("năm trước", "2020-12-22", "2019", "past"),
+        ("năm nay", "2025-08-25", "2025", "current"),
+        ("this year's certificate recipients", "2020-12-22", "2020", "current"),
+    ],
+)
+def test_relative_years_with_a_reference(text, reference, label, relative):
+    m = resolved(text, reference)
+    assert m.period == Period.year(int(label))
+    assert m.relative == relative
+
+
+def test_from_the_beginning_of_the_year():
+    for text in ("Từ đầu năm đến nay", "từ đầu năm", "since the beginning of this year"):
+        m = resolved(text, "2013-05-14")
+        assert m.period == Period("2013-01-01", "2013-05-14", "1/1/2013-14/5/2013"), text
+        assert m.relative == "current"
+    assert find_periods("since the beginning of this year")[0].period is None  # no reference: relative
+
+
+def test_since_a_year_up_to_now_ends_at_the_reference():
+    m = resolved("Tổ chức này, từ năm 2006 đến nay, đã giải ngân gần 7 triệu đô la Mỹ", "2025-08-25")
+    assert m.period == Period("2006-01-01", "2025-08-25", "2006-2025")
+    m = resolved("Cao Bang has, from 2024 to the present, kept receiving funding", "2025-08-25")
+    assert m.period == Period("2024-01-01", "2025-08-25", "2024-2025")
+    m = resolved("Từ đầu năm 2025 đến nay, tỉnh Quảng Trị đã vận động được 25 dự án", "2025-03-10")
+    assert m.period == Period("2025-01-01", "2025-03-10", "1/1/2025-10/3/2025")
+    # without a reference the end stays open, as before
+    assert only("từ năm 2006 đến nay").period == Period("2006-01-01", None, "từ 2006")
+
+
+def test_up_to_now_alone_needs_the_reference():
+    m = resolved("Đến nay, tại Yên Bái, WVI đã triển khai 06 chương trình", "2023-09-12")
+    assert m.period == Period("0001-01-01", "2023-09-12", "đến 12/9/2023")
+    assert m.period.open_start and m.relative == "to_date"
+    assert find_periods("Đến nay, tại Yên Bái, WVI đã triển khai 06 chương trình") == []
+
+
+def test_until_a_month_without_a_year():
+    m = resolved("tính đến tháng 10, tỉnh đã tiếp nhận", "2023-11-20")
+    assert m.period == Period("0001-01-01", "2023-10-31", "đến 10/2023")
+    # December in a January report: the month just ended, of the year before
+    assert resolved("tính đến tháng 12", "2024-01-15").period.end == "2023-12-31"
+    assert only("tính đến tháng 10").period is None
+
+
+def test_over_the_past_years_exposes_its_length():
+    m = only("234.8 billion VND in aid by non-governmental organisations (NGOs) over the past five years")
+    assert (m.period, m.relative, m.length_years) == (None, "recent", 5)
+    m = resolved("over the past five years", "2008-08-14")
+    assert m.period == Period("2003-08-14", "2008-08-14", "2003-2008")
+    assert m.length_years == 5
+    m = only("Thành quả lớn đạt được trong 20 năm qua là khoảng 4,3 tỷ USD")
+    assert (m.relative, m.length_years) == ("recent", 20)
+    assert resolved("trong ba năm qua", "2024-02-29").period.start == "2021-02-28"  # no 29 February in 2021
+
+
+@pytest.mark.parametrize("text", ["trong những năm qua", "nhiều năm qua tỉnh Lào Cai", "in recent years", "over the years"])
+def test_years_of_no_stated_length_are_not_a_period(text):
+    assert find_periods(text) == []
+    assert find_periods(text, "2025-01-01") == []
+
+
+def test_a_bad_reference_is_ignored():
+    assert only("năm nay").period is None
+    for reference in ("", "not a date", "2025-13-01"):
+        assert find_periods("năm nay", reference)[0].period is None
+
+
+# --- quarters, halves, months -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "period"),
+    [
+        ("quý I/2023", Period("2023-01-01", "2023-03-31", "quý I/2023")),
+        ("quý 1 năm 2023", Period("2023-01-01", "2023-03-31", "quý I/2023")),
+        ("Quý IV/2024", Period("2024-10-01", "2024-12-31", "quý IV/2024")),
+        ("quý II năm 2023", Period("2023-04-01", "2023-06-30", "quý II/2023")),
+        ("Q1 2023", Period("2023-01-01", "2023-03-31", "quý I/2023")),
+        ("in the first quarter of 2024", Period("2024-01-01", "2024-03-31", "quý I/2024")),
+        ("Riêng 6 tháng đầu năm 2012", Period("2012-01-01", "2012-06-30", "6 tháng đầu năm 2012")),
+        ("6 tháng cuối năm 2012", Period("2012-07-01", "2012-12-31", "6 tháng cuối năm 2012")),
+        ("9 tháng đầu năm 2023", Period("2023-01-01", "2023-09-30", "9 tháng đầu năm 2023")),
+        ("the first half of 2024", Period("2024-01-01", "2024-06-30", "6 tháng đầu năm 2024")),
+        ("the first nine months of 2024", Period("2024-01-01", "2024-09-30", "9 tháng đầu năm 2024")),
+        ("trong tháng 6/2012", Period("2012-06-01", "2012-06-30", "tháng 6/2012")),
+        ("tháng 12/2018", Period("2018-12-01", "2018-12-31", "tháng 12/2018")),
+        ("tháng 2 năm 2024", Period("2024-02-01", "2024-02-29", "tháng 2/2024")),
+        ("in June 2012", Period("2012-06-01", "2012-06-30", "tháng 6/2012")),
+    ],
+)
+def test_quarters_halves_and_months(text, period):
+    assert only(text).period == period
+
+
+@pytest.mark.parametrize(
+    ("text", "reference", "label"),
+    [
+        ("trong quý I, đã xin ý kiến UBND tỉnh", "2023-04-10", "quý I/2023"),
+        ("quý IV", "2025-01-29", "quý IV/2024"),  # the quarter just ended
+        ("quý IV", "2025-08-25", "quý IV/2025"),  # the coming quarter: a plan
+        ("6 tháng đầu năm", "2012-07-20", "6 tháng đầu năm 2012"),
+        ("nửa đầu năm", "2024-08-01", "6 tháng đầu năm 2024"),
+        ("9 tháng đầu năm", "2023-10-05", "9 tháng đầu năm 2023"),
+        ("6 tháng cuối năm", "2024-02-01", "6 tháng cuối năm 2023"),
+    ],
+)
+def test_parts_of_a_year_without_the_year_take_the_reference(text, reference, label):
+    m = resolved(text, reference)
+    assert m.period.label == label
+    assert m.relative == "current"
+    assert find_periods(text)[0].period is None  # without a reference they stay relative
+
+
+def test_until_the_end_of_a_month_has_an_open_start():
+    text = "Tính đến cuối tháng 12/2018, tỉnh Kon Tum đã thu hút 15 dự án"
+    m = only(text)
+    assert m.period == Period("0001-01-01", "2018-12-31", "đến 12/2018")
+    assert text[m.start : m.end] == "Tính đến cuối tháng 12/2018"
+    assert m.period.open_start and not m.period.is_single_year
+    # a total counted up to the end of 2018 is within "up to 2018", not within the year 2018
+    assert m.period.covers(Period.year(2018))
+    assert not Period.year(2018).covers(m.period)
+    assert m.period.overlaps(Period.year(2018)) and Period.year(2018).overlaps(m.period)
+    assert not m.period.overlaps(Period.year(2019))
+    assert not Period.year(2019).covers(m.period)
+
+
+def test_from_a_year_to_a_month():
+    text = "Từ năm 2005 đến tháng 6/2012, Lào Cai đã tiếp nhận hơn 140 chương trình, dự án"
+    m = only(text)
+    assert m.period == Period("2005-01-01", "2012-06-30", "2005-6/2012")
+    assert text[m.start : m.end] == "Từ năm 2005 đến tháng 6/2012"
+    assert only("từ tháng 1/2020 đến tháng 6/2021").period == Period("2020-01-01", "2021-06-30", "1/2020-6/2021")
+    # month 13 starts nothing: only "up to June 2021" is left
+    assert [m.period.label for m in find_periods("từ tháng 13/2020 đến tháng 6/2021")] == ["đến 6/2021"]
+    # backwards: not one range, a month and an end
+    assert [m.period.label for m in find_periods("từ tháng 6/2021 đến tháng 1/2020")] == ["tháng 6/2021", "đến 1/2020"]
+
+
+@pytest.mark.parametrize("text", ["Kính thưa quý vị", "điều đáng quý", "quý khách"])
+def test_quy_that_is_not_a_quarter(text):
+    assert find_periods(text) == []
+
+
+# --- anaphora ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Trong giai đoạn này, tỉnh tiếp nhận", "thời gian này", "trong giai đoạn trên", "during this period", "over the period"],
+)
+def test_anaphoric_periods_are_left_to_the_caller(text):
+    m = only(text)
+    assert (m.period, m.relative, m.comparison) == (None, "anaphoric", False)
+    assert find_periods(text, "2025-01-01")[0].period is None
+
+
+def test_the_period_from_years_is_a_range_not_an_anaphor():
+    text = "Quang Tri Province, in the period from 2014 to 2019, stood out nationwide"
+    m = only(text)
+    assert m.period == Period.years(2014, 2019)
+    assert text[m.start : m.end] == "in the period from 2014 to 2019"
+
+
+# --- English -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "period"),
+    [
+        ("In 2015, 25 foreign non-governmental organizations", Period.year(2015)),
+        ("during 2020", Period.year(2020)),
+        ("From 2000 to 2010, Plan International has been contributing", Period.years(2000, 2010)),
+        ("in the 2014-2019 period", Period.years(2014, 2019)),
+        ("from 2014 to 2019", Period.years(2014, 2019)),
+        ("2020-2025", Period.years(2020, 2025)),
+        ("between 2019 and 2025", Period.years(2019, 2025)),
+        ("since 2010", Period("2010-01-01", None, "từ 2010")),
+    ],
+)
+def test_english_periods(text, period):
+    assert only(text).period == period
+
+
+def test_two_years_joined_by_and_are_two_years():
+    assert [m.period.label for m in find_periods("in 2019 and 2020")] == ["2019", "2020"]
+    assert [m.period.label for m in find_periods("năm 2019 và 2020")] == ["2019", "2020"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "January 29, 2025 | 13:00",
+        "December 22, 2020 | 19:46 (GMT+7)",
+        "met on 22 August 2025",
+        "ngày 12 tháng 8 năm 2025",
+        "Thu, 08/14/2008 - 09:56",
+        "Friday, 22/01/2016",
+        "Quyết định số 3724/QĐ-UBND ngày 12/8/2025",
+    ],
+)
+def test_event_dates_are_not_periods(text):
+    assert find_periods(text) == []
+    assert find_periods(text, "2025-09-01") == []
+
+
+# --- comparisons with the previous year ----------------------------------------------------------------
+
+
+def test_comparison_with_the_year_before_the_one_named():
+    found = find_periods("Năm 2023, giá trị viện trợ tăng 5% so với năm trước")
+    assert [(m.period.label, m.comparison) for m in found] == [("2023", False), ("2022", True)]
+
+
+def test_comparison_with_the_same_period_a_year_earlier():
+    found = find_periods("Quý I/2023, giải ngân tăng 10% so với cùng kỳ năm trước")
+    assert [(m.period.label, m.comparison) for m in found] == [("quý I/2023", False), ("quý I/2022", True)]
+    assert found[1].period == Period("2022-01-01", "2022-03-31", "quý I/2022")
+
+
+def test_comparison_with_last_year_needs_something_to_count_from():
+    m = only("tổng giá trị viện trợ mới giảm so với cùng kỳ năm ngoái")
+    assert m.comparison and m.period is None and m.relative == "past"
+    m = resolved("giảm so với năm trước", "2024-03-01")
+    assert m.comparison and m.period == Period.year(2023)
+
+
+def test_a_whole_english_report_paragraph():
+    text = (
+        "Cao Bang province has, from 2019 to 2025, steadily followed the Central Government's instructions. "
+        "Cao Bang has, from 2024 to the present, kept receiving funding from 20 non-governmental organizations."
+    )
+    found = find_periods(text, "2025-08-25")
+    assert [m.period.label for m in found] == ["2019-2025", "2024-2025"]
+    assert found[1].period.end == "2025-08-25"
+
+
+def test_periods_stay_linear_on_long_input():
+    import time
+
+    for text in ("quý I " * 150_000, "giai đoạn này " * 70_000, "6 tháng đầu năm " * 60_000, "the period " * 90_000):
+        started = time.perf_counter()
+        find_periods(text, "2025-01-01")
+        assert time.perf_counter() - started < 30, text[:20]

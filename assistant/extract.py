@@ -194,20 +194,27 @@ def _score(sources: Sources, q: Question, s: Sentence, words: set[str], idf: dic
     return score + 0.5 / s.rank
 
 
-_DAY_MONTH = re.compile(r"(?<!\d)(\d{1,2})\s*[/.-]\s*(\d{1,2})(?:\s*[/.-]\s*(?:19|20)\d\d)?(?!\d)")
+_DAY_MONTH = re.compile(r"(?<!\d)(\d{1,2})\s*[/.-]\s*(\d{1,2})(?:\s*[/.-]\s*((?:19|20)\d\d))?(?!\d)")
 
 
-def _day_months(text: str) -> set[tuple[int, int]]:
-    return {(int(m.group(1)), int(m.group(2))) for m in _DAY_MONTH.finditer(text)}
+def _dates(text: str) -> set[tuple[int, int, int | None]]:
+    return {(int(m.group(1)), int(m.group(2)), int(m.group(3)) if m.group(3) else None) for m in _DAY_MONTH.finditer(text)}
 
 
 def _date_agreement(q: Question, s: Sentence, document: str) -> float:
-    """A day the question names ("chiều 12/4/2024"), in the sentence or the sentences around it."""
-    asked = _day_months(q.text)
+    """A day the question names ("chiều 12/4/2024"), in the sentence or the sentences around it;
+    more when the year is written there too."""
+    asked = _dates(q.text)
     if not asked:
         return 0.0
-    around = " ".join([s.text, *(span.of(document) for span in s.neighbours)])
-    return 0.5 * len(asked & _day_months(around))
+    around = _dates(" ".join([s.text, *(span.of(document) for span in s.neighbours)]))
+    score = 0.0
+    for day, month, year in asked:
+        if (day, month, year) in around and year is not None:
+            score += 1.0
+        elif any((d, m) == (day, month) for d, m, _ in around):
+            score += 0.5
+    return score
 
 
 def _place_agreement(sources: Sources, q: Question, s: Sentence) -> float:

@@ -201,6 +201,11 @@ def noun(fact: Fact, words: FactWords, t: Target) -> float | None:
 
 
 def lexical(fact: Fact, words: FactWords, t: Target) -> float | None:
+    """Question words around the figure, each weighted by how rare it is among the candidates. Across
+    languages (a Vietnamese question, an English report) words cannot match: the concepts they
+    name stand in for them ("giải ngân" / "disbursement")."""
+    if words.language != t.q.language:
+        return _shared_concepts(words, t)
     total = sum(t.weights.values())
     if not total:
         return 0.0
@@ -208,9 +213,18 @@ def lexical(fact: Fact, words: FactWords, t: Target) -> float | None:
 
 
 def sentence(fact: Fact, words: FactWords, t: Target) -> float | None:
+    if words.language != t.q.language:
+        return _shared_concepts(words, t)
     if not t.keywords:
         return 0.0
     return len(t.keywords & words.sentence) / len(t.keywords)
+
+
+def _shared_concepts(words: FactWords, t: Target) -> float:
+    asked = t.q.concepts - {"how_many", "who"}
+    if not asked:
+        return 0.0
+    return len(asked & words.concepts) / len(asked)
 
 
 def concepts(fact: Fact, words: FactWords, t: Target) -> float | None:

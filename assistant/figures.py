@@ -115,7 +115,7 @@ class Figures:
     def yearly_sum(self, q: Question, ask: Ask, rank_of: dict[str, int]) -> list[Fact] | None:
         """ "giai đoạn 2017-2019" with no figure for the whole period: one figure per year, each from
         the same document and of the same scope, to be added up."""
-        span = next((p for p in (ask.periods or tuple(q.periods)) if not p.is_single_year and p.end), None)
+        span = next((p for p in (ask.periods or tuple(q.periods)) if not p.is_single_year and p.end and not p.start.startswith("0001")), None)
         if span is None or ask.unit not in (MONEY, None) and ask.unit not in ("projects", "organizations"):
             return None
         first, last = int(span.start[:4]), int(span.end[:4])  # type: ignore[index]

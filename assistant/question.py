@@ -354,7 +354,24 @@ def _find_asks(text: str, folded: str, clauses: list[tuple[int, int]]) -> list[A
         own_periods = tuple(p for pos, p in periods if clause[0] <= pos < clause[1])
         own_places = tuple(dict.fromkeys(n for _, n in places_in(clause_text, find_organisations(clause_text))))
         asks.append(Ask(unit, start, noun, clause_text, frozenset(metrics_in(clause_text)), own_periods, own_places))
-    return _inherit(asks, folded)
+    return _inherit(_elided(asks, text, folded, clauses), folded)
+
+
+def _elided(asks: list[Ask], text: str, folded: str, clauses: list[tuple[int, int]]) -> list[Ask]:
+    """ "tổng giá trị cam kết và giá trị giải ngân là bao nhiêu": the clause before "và" asks too,
+    with the question word said once for both."""
+    out = list(asks)
+    asked = {_clause_of(clauses, a.position): a for a in asks}
+    for n, clause in enumerate(clauses[1:], 1):
+        ask = asked.get(clause)
+        previous = clauses[n - 1]
+        if ask is None or previous in asked or not re.search(r"\s(?:va|and)\s", folded[previous[1] : clause[0] + 1] + " "):
+            continue
+        words = folded[previous[0] : previous[1]]
+        metrics = metrics_in(text[previous[0] : previous[1]])
+        if ask.unit == MONEY and (metrics & SPECIFIC or _MONEY_WORDS.search(words)):
+            out.append(Ask(MONEY, previous[0], None, text[previous[0] : previous[1]], frozenset(metrics), ask.periods, ask.places))
+    return sorted(out, key=lambda a: a.position)
 
 
 def _inherit(asks: list[Ask], folded: str) -> list[Ask]:
@@ -502,7 +519,8 @@ def _without_sources(text: str) -> str:
 def _operation(folded: str, periods: list[Period]) -> str | None:
     if _DIFFERENCE.search(folded):
         return "difference"
-    if _SUM.search(folded) and any(not p.is_single_year and p.end is not None for p in periods) and "bao nhieu" in folded:
+    spans = [p for p in periods if not p.is_single_year and p.end is not None and not p.start.startswith("0001")]
+    if _SUM.search(folded) and spans and "bao nhieu" in folded:
         return "sum"  # "Tổng giá trị ... giai đoạn 2017-2019": the years' figures added up, if no total is stated
     return None
 

@@ -38,6 +38,7 @@ class FactWords:
     folded_sentence: str
     headline: bool  # the document's title line, which restates a figure its body gives in context
     sentence_metrics: frozenset[str]  # every metric the sentence names ("thu hút", "cam kết", ...)
+    language: str = "vi"  # the language of the figure's document
 
 
 class Sources:
@@ -143,9 +144,14 @@ class Sources:
                 folded_sentence=fold(sentence.lower()),
                 headline=headline,
                 sentence_metrics=frozenset(metrics_in(sentence)),
+                language=self._language(fact.doc_id),
             )
             self._words[fact.fact_id] = words
         return words
+
+    def _language(self, doc_id: str) -> str:
+        info = self._documents.get(doc_id)
+        return info.frame.language if info is not None and info.frame is not None else "vi"
 
     # --- documents set aside ----------------------------------------------------------------------
 

@@ -183,7 +183,9 @@ def _mentions(doc: _Document, span: Span, sentence: str, carry: _Carry) -> _Ment
     places = [
         p for p in places_in(sentence, organisations_found)
         if not _commune_named_like_a_province(sentence, p, district_mentions) and not any(a <= p[0] < b for a, b in quoted)
+        and not _address(sentence, p[0])
     ]  # fmt: skip
+    district_mentions = [m for m in district_mentions if not _address(sentence, m.start)]
     if any(name != NATIONAL for _, name in places):
         places = [p for p in places if p[1] != NATIONAL or not _NATIONAL_ADVERB.match(sentence, p[0])]
     districts = [(m.start, m.name) for m in district_mentions]
@@ -210,6 +212,17 @@ def _mentions(doc: _Document, span: Span, sentence: str, carry: _Carry) -> _Ment
     )
 
 
+_ADDRESS_BEFORE = re.compile(r"(?:[-–(]|\(\s*[^()]{0,40}[-–,])\s*(?:thành phố|tỉnh|TP\.?|quận|huyện|city|province)?\s*$", re.IGNORECASE)
+
+
+def _address(sentence: str, start: int) -> bool:
+    """ "Hội thánh Tin lành Đất Hứa - thành phố Hồ Chí Minh", "(quận 4 - thành phố Hồ Chí Minh)": where
+    an organisation is, written after a dash or in parentheses, not the figure's subject."""
+    before = sentence[max(0, start - 60) : start]
+    depth = before.count("(") - before.count(")")
+    return depth > 0 or bool(_ADDRESS_BEFORE.search(before[-20:]))
+
+
 def _commune_named_like_a_province(sentence: str, place: tuple[int, str], districts) -> bool:
     """ "Bình Phước (Mang Thít)": a commune named like a province, its district in parentheses; the
     district lies in another province, so the name is not that province."""
@@ -225,6 +238,13 @@ def _commune_named_like_a_province(sentence: str, place: tuple[int, str], distri
 def _resolve(doc: _Document, mention: PeriodMention, carry: _Carry) -> tuple[Period, Span | None, str] | None:
     """A period mention as a period, with the sentence it comes from when that is another one."""
     previous = carry.period or doc.topic.period
+    if mention.relative == "recent" and mention.length_years and doc.reference:
+        last = int(doc.reference[:4])
+        framed = doc.main_period
+        if framed is not None and framed.end and int(framed.end[:4]) >= last - 1:
+            span_years = int(framed.end[:4]) - int(framed.start[:4]) + 1
+            if mention.length_years <= span_years <= mention.length_years + 3:
+                return framed, None, "document"  # "hơn 20 năm qua" in a review of 1996-2017
     if mention.period is not None:
         if mention.period.start == OPEN_START and previous is not None and previous[0].end in (mention.period.end, None):
             return previous[0], previous[1], "paragraph"  # "so far" after "from 2024 to the present"
@@ -235,11 +255,6 @@ def _resolve(doc: _Document, mention: PeriodMention, carry: _Carry) -> tuple[Per
         return previous[0], previous[1], "paragraph"  # "năm qua" in an undated report
     if mention.relative == "recent" and mention.length_years and doc.reference:
         last = int(doc.reference[:4])
-        framed = doc.main_period
-        if framed is not None and framed.end and int(framed.end[:4]) >= last - 1:
-            span_years = int(framed.end[:4]) - int(framed.start[:4]) + 1
-            if mention.length_years <= span_years <= mention.length_years + 3:
-                return framed, None, "document"  # "hơn 20 năm qua" in a review of 1996-2017
         return Period.years(last - mention.length_years, last), None, "document"  # "5 năm qua"
     if doc.year is not None and mention.relative in ("past", "current"):
         return Period.year(doc.year), doc.year_span, "document"

@@ -104,7 +104,7 @@ def document_frame(
     lede = next((p.text for p in paragraphs if p.role == "lede"), None)
     masthead, masthead_place = _masthead(lede)
     language = _language(cleaned or "\n".join(page.head))
-    published_iso = (dateline.iso if dateline else None) or _iso_or_none(published)
+    published_iso = (dateline.iso if dateline else None) or _iso_or_none(published) or _url_date(source_url)
     places = _score_places(paragraphs, headline, source_url, masthead, masthead_place, page)
     main_place, place_confidence = _main_place(places)
     periods = _score_periods(paragraphs, headline, published_iso)
@@ -125,6 +125,24 @@ def document_frame(
         period_confidence=period_confidence,
         main_year=main_year,
     )
+
+
+# Dates in a page's address: "/202207/", "/2017/01/12/", "-20230405"
+_URL_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)[/-]?(0[1-9]|1[0-2])(?:[/-]?(0[1-9]|[12]\d|3[01]))?(?!\d)")
+
+
+def _url_date(url: str | None) -> str | None:
+    """The year and month (and day) a news site writes into an article's address, when the page
+    itself shows no date: a weaker clue than a dateline, used only without one."""
+    if not url:
+        return None
+    path = urlsplit(url).path
+    for m in _URL_DATE.finditer(path):
+        before = path[: m.start()]
+        if before.endswith("/") or re.search(r"[/-]$", before):
+            year, month, day = m.group(1), m.group(2), m.group(3)
+            return f"{year}-{month}-{day}" if day else f"{year}-{month}"
+    return None
 
 
 def _iso_or_none(value: str | None) -> str | None:

@@ -20,7 +20,7 @@ from assistant.figures import Choice, Figures, units_of
 from assistant.grounding import numbers_in, ungrounded_numbers
 from assistant.llm import LLMPhraser, LLMUnavailable, SourcePassage, check_phrasing
 from assistant.models import Answer, Citation
-from assistant.question import Ask, Question, analyze
+from assistant.question import Ask, Question, analyze, word_clauses
 from assistant.settings import MAX_QUESTION_CHARS
 from assistant.sources import Sources
 from index.hybrid import SearchResults
@@ -289,16 +289,27 @@ class Answerer:
     # --- everything else: the sentences that answer ---------------------------------------------
 
     def _words(self, q: Question, search: SearchResults) -> Answer:
-        picked = extract.pick(self.sources, q, search)
-        if picked is None:
+        """Each part of the question that asks for words gets its best sentences; the answer leads
+        with what answers each part, then quotes every sentence once."""
+        keys: list[str] = []
+        sentences: list[extract.Sentence] = []
+        for part in word_clauses(q, self.store.keywords().lexicon):
+            picked = extract.pick(self.sources, part, search)
+            if picked is None:
+                continue
+            key = picked.key
+            if key and re.search(r"\b(ai|who|whom)\b", part.folded):
+                title = extract.honorific(self.sources.text(picked.sentences[0].doc_id), key)
+                single = len(key.split()) <= 4 and all(w[:1].isupper() for w in key.split())
+                if title and single and not key.lower().startswith(title) and q.language == "vi":
+                    key = f"{title.capitalize()} {key}"
+            if key and key not in keys:
+                keys.append(key)
+            sentences += [s for s in picked.sentences if all(s.span != t.span or s.doc_id != t.doc_id for t in sentences)]
+        if not sentences:
             return self._no_answer(q)
-        key = picked.key
-        if key and q.folded and re.search(r"\b(ai|who|whom)\b", q.folded):
-            title = extract.honorific(self.sources.text(picked.sentences[0].doc_id), key)
-            if title and not key.lower().startswith(title):
-                key = f"{title.capitalize()} {key}" if q.language == "vi" else key
-        text = phrasing.words_answer(key, [s.text for s in picked.sentences], q.language)
-        citations = [self.sources.citation(s.doc_id, s.span, s.passage_id) for s in picked.sentences]
+        text = phrasing.words_answer("; ".join(keys) or None, [s.text for s in sentences], q.language)
+        citations = [self.sources.citation(s.doc_id, s.span, s.passage_id) for s in sentences]
         return Answer(question=q.original, answer=text, abstained=False, citations=citations)
 
     # --- optional language model ----------------------------------------------------------------

@@ -20,6 +20,7 @@ from ingest.models import Span
 from vntext.entities import NATIONAL, find_organisations
 from vntext.gazetteer import find_provinces
 from vntext.glossary import concepts_in
+from vntext.numbers import find_quantities
 from vntext.vietnamese import fold
 
 PASSAGES = 10  # retrieved passages whose sentences are candidates
@@ -52,7 +53,7 @@ _TITLE = (
 )
 _NAME = r"((?:[A-ZĐÂĂÊÔƠƯ][^\W\d_]*\s?){2,4})"
 _PERSON = re.compile(rf"(?:\b(?:Đ/c|Đồng chí|đồng chí|Ông|ông|Bà|bà|Mr\.?|Ms\.?|Mrs\.?|Ambassador|Dr\.?)\s+){_NAME}")
-_TITLED = re.compile(rf"{_TITLE}[^,.;:()]{{0,80}}?\s{_NAME}(?=\s*(?:[,.;:)–-]|cho|nói|cho biết|khẳng định|nhấn mạnh|và|tiếp|làm|$))")
+_TITLED = re.compile(rf"{_TITLE}[^,.;:]{{0,80}}?\s{_NAME}(?=\s*(?:[,.;:)–-]|cho|nói|cho biết|khẳng định|nhấn mạnh|và|tiếp|làm|$))")
 _ENGLISH_PERSON = re.compile(r"\b(?:headed by|led by|presented by|signed by|represented by)\s+((?:[A-Z][\w'-]*\s?){2,4})")
 _DECREE = re.compile(r"(?:Nghị định|Quyết định|Thông tư|Chỉ thị|Kết luận|Nghị quyết|Luật|Kế hoạch|Decree|Decision) số\s*[\w./-]+(?: ngày \d{1,2}/\d{1,2}/\d{4})?")
 _QUOTED = re.compile(r"['\"“‘]([^'\"”’]{3,120})['\"”’]")
@@ -63,13 +64,16 @@ _BODY = re.compile(
 )
 _ENGLISH_BODY = re.compile(r"\b(?:the\s+)?((?:[A-Z][\w&'-]*\s){1,5})(?:organi[sz]ation|foundation|fund|NGO)\b")
 _PLACE_LIST = re.compile(
-    r"(?:xã|huyện|phường|thị trấn|quận|districts? of|communes? of|tỉnh)\s*:?\s*(?:là\s+)?"
+    r"(?:xã|huyện|phường|thị trấn|quận|districts? of|communes? of|tỉnh)(?:\s+[a-zà-ỹđ]+){0,3}?\s*:?\s*(?:là\s+)?"
     r"((?:[A-ZĐ][^\W\d_]*(?:\s[A-ZĐ][^\W\d_]*)*(?:\s*\([^)]{2,30}\))?\s*(?:,|;|và|and)\s*){1,}[A-ZĐ][^\W\d_]*(?:\s[A-ZĐ][^\W\d_]*)*)"
 )
 # one place after its keyword, the start of a list that may run on into the next line
-_PLACE_ONE = re.compile(r"(?:xã|huyện|phường|thị trấn|quận|district|commune)\s+[A-ZĐ][^\W\d_]*(?:\s[A-ZĐ][^\W\d_]*)*")
-# "những huyện nào", "xã nào", "which districts": the kind of answer asked, not a topic word
-_ASKED_KIND = re.compile(r"\b(?:nhung |cac )?(\w+(?: \w+)?) nao\b|\bwhich (\w+)")
+_PLACE_ONE = re.compile(r"(?:xã|huyện|phường|thị trấn|quận|district|commune)\s*[A-ZĐ][^\W\d_]*(?:\s[A-ZĐ][^\W\d_]*)*")
+# "những huyện nào", "xã nào", "which districts": the kind of place asked for, not a topic word
+_ASKED_KIND = re.compile(
+    r"\b(xa|huyen|tinh|quan|phuong|thi tran|dia ban|dia phuong)(?:,? (?:xa|huyen|tinh|quan|phuong|thi tran))? nao\b|"
+    r"\bwhich (districts?|communes?|provinces?|localities)\b"
+)
 
 _WHO = re.compile(r"\b(ai|who|whom)\b")
 _WHICH_BODY = re.compile(r"\b(co quan nao|to chuc nao|don vi nao|ban nao|quy nao|which (?:ngo|organi[sz]ation|agency|body|office|fund|foundation))\b")
@@ -90,7 +94,7 @@ def _cues(q: Question) -> list[tuple[re.Pattern[str], float]]:
     if _WHICH_BODY.search(folded):
         cues += [(_BODY, 1.5), (_ENGLISH_BODY, 1.0)]
     if _WHICH_PLACES.search(folded) or q.kind == "list":
-        cues += [(_PLACE_LIST, 1.5), (_PLACE_ONE, 0.5)]
+        cues += [(_PLACE_LIST, 2.5), (_PLACE_ONE, 0.5)]
     if _DOCUMENT.search(folded):
         cues.append((_DECREE, 1.5))
     if _WHAT_IS.search(folded):
@@ -119,7 +123,8 @@ def pick(sources: Sources, q: Question, search: SearchResults) -> Picked | None:
     wanted = q.keywords - asked_kind(q)
     if not found or not (wanted or q.concepts):
         return None
-    words = {id(s): content_words(s.text) for s in found}
+    # a table row is read with its caption and column names
+    words = {id(s): content_words(s.text) | (content_words(s.context) if _is_row(s) else set()) for s in found}
     idf = _idf(wanted, list(words.values()))
     cues = _cues(q)
     scored = sorted(((_score(sources, q, s, words[id(s)], idf, cues), n, s) for n, s in enumerate(found)), key=lambda x: (-x[0], x[1]))
@@ -144,12 +149,19 @@ def people(sentences: list[str], language: str, limit: int = 3) -> str | None:
         for pattern in (_TITLED, _PERSON, _ENGLISH_PERSON):
             for m in pattern.finditer(sentence):
                 name = m.group(1).strip()
-                if name and name not in found and not any(name in other for other in found):
+                if not _person_name(name):
+                    continue
+                if name not in found and not any(name in other for other in found):
                     found[name] = (n, m.start(), _trim(m.group(0)))
     if not found:
         return None
     ordered = [span for _, _, span in sorted(found.values())][:limit]
     return (" and " if language == "en" else " và ").join(ordered)
+
+
+def _is_row(s: Sentence) -> bool:
+    """A table row: its cells stand on lines of their own (no other sentence spans lines)."""
+    return "\n" in s.text.strip() and bool(s.context)
 
 
 def asked_kind(q: Question) -> set[str]:
@@ -166,7 +178,8 @@ def named_in(q: Question) -> set[str]:
     names = {fold(w.lower()) for w in re.findall(r"(?<!^)(?<![.?!] )\b[A-ZĐ][\w&/-]*", q.original) if len(w) > 1}
     for name in [*q.districts, *q.organizations]:
         names |= set(fold(name.lower()).split())
-    return {n for n in names if n not in ("ubnd", "pcpnn", "ngo", "ngos", "viet", "nam", "vietnam")}
+    places = {w for p in q.places for w in fold(p.lower()).split()}  # weighed by the place agreement
+    return {n for n in names if n not in ("ubnd", "pcpnn", "ngo", "ngos", "viet", "nam", "vietnam")} - places
 
 
 def _idf(wanted: set[str], sentence_words: list[set[str]]) -> dict[str, float]:
@@ -185,13 +198,28 @@ def _score(sources: Sources, q: Question, s: Sentence, words: set[str], idf: dic
     score = 3.0 * sum(w for k, w in idf.items() if k in words) / total
     score += 1.0 * sum(w for k, w in idf.items() if k in around and k not in words) / total
     if q.concepts:
-        score += 2.0 * len(q.concepts & set(concepts_in(s.text))) / len(q.concepts)
+        own = f"{s.text} {s.context}" if _is_row(s) else s.text
+        score += 2.0 * len(q.concepts & set(concepts_in(own))) / len(q.concepts)
     score += _place_agreement(sources, q, s)
     score += _name_agreement(sources, q, s)
     score += _year_agreement(q, s.text, text)
     score += sum(weight for pattern, weight in cues if pattern.search(s.text))
     score += _date_agreement(q, s, text)
+    score += _figure_agreement(sources, q, s)
     return score + 0.5 / s.rank
+
+
+def _figure_agreement(sources: Sources, q: Question, s: Sentence) -> float:
+    """A figure the question states ("World Vision đầu tư gần 2 triệu USD vào ..."): in the sentence
+    (+1), or in its document (+0.5)."""
+    stated = [x for x in find_quantities(q.text) if x.unit]
+    if not stated:
+        return 0.0
+    here = {round(x.value) for x in find_quantities(s.text)}
+    if any(round(x.value) in here for x in stated):
+        return 1.0
+    document = {round(x.value) for x in find_quantities(sources.text(s.doc_id)[:20000])}
+    return 0.5 if any(round(x.value) in document for x in stated) else 0.0
 
 
 _DAY_MONTH = re.compile(r"(?<!\d)(\d{1,2})\s*[/.-]\s*(\d{1,2})(?:\s*[/.-]\s*((?:19|20)\d\d))?(?!\d)")
@@ -258,8 +286,10 @@ def _year_agreement(q: Question, sentence: str, document: str) -> float:
     if not asked:
         return 0.0
     named = set(re.findall(r"(?<!\d)(?:19|20)\d\d(?!\d)", sentence))
-    if asked <= named:
+    if asked == named:
         return 1.0
+    if asked < named:
+        return 0.6
     if asked & named:
         return 0.5
     if named:
@@ -316,6 +346,21 @@ def key_span(q: Question, sentence: str, cues: list[tuple[re.Pattern[str], float
         if organisations:
             return organisations[0][2]
     return None
+
+
+_NOT_NAME_WORDS = frozenset(
+    "tổ chức ủy ban uỷ ban sở bộ ban liên hiệp hội ubnd hđnd tỉnh thành phố huyện xã quốc gia việt nam "
+    "committee union organization organisation department people's province vietnam".split()
+)  # fmt: skip
+
+
+def _person_name(name: str) -> bool:
+    """A person's name, not a body or a place caught by the same capitals ("Tổ chức Tầm nhìn Thế
+    giới", "Việt Nam")."""
+    words = name.split()
+    if not 2 <= len(words) <= 5 or any(w.lower() in _NOT_NAME_WORDS for w in words):
+        return False
+    return not find_provinces(name) and fold(name.lower()) not in ("viet nam", "vietnam")
 
 
 def _trim(span: str) -> str:

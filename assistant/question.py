@@ -628,5 +628,27 @@ def _segment_sides(text: str, folded: str) -> list[Side]:
     return sides
 
 
+_WORD_ASK = re.compile(r"\b(ai|nao|gi|la ai|la gi|who|whom|which|what|where|o dau|bao gio|khi nao)\b")
+
+
+def word_clauses(q: Question, lexicon: Lexicon | None = None) -> list[Question]:
+    """ "ở huyện nào ... và bốn xã mục tiêu là những xã nào?": one question per part that asks for
+    words, each keeping the scope (places, districts, organisations, periods) of the whole."""
+    folded = q.folded
+    parts = [(a, b) for a, b in _clauses(folded) if _WORD_ASK.search(folded[a:b])]
+    if len(parts) < 2:
+        return [q]
+    out = []
+    for start, end in parts:
+        sub = analyze(q.text[:start] + q.text[start:end] if start == parts[0][0] else q.text[start:end], lexicon)
+        sub.places = sub.places or q.places
+        sub.districts = sub.districts or q.districts
+        sub.organizations = sub.organizations or q.organizations
+        sub.periods = sub.periods or q.periods
+        sub.language = q.language
+        out.append(sub)
+    return out
+
+
 def is_national(question: Question) -> bool:
     return NATIONAL in question.places

@@ -145,7 +145,8 @@ def period(fact: Fact, words: FactWords, t: Target) -> float | None:
     hội nghị năm 2020") only adds weight to figures of that period."""
     if not t.periods:
         soft = [_period_match(fact.period, p) for p in t.q.soft_periods]
-        return 0.3 if any(m is not None and m > 0 for m in soft) else 0.0
+        reported = any(p.is_single_year and int(p.start[:4]) == words.published_year for p in t.q.soft_periods)
+        return 0.3 if reported or any(m is not None and m > 0 for m in soft) else 0.0
     matches = [_period_match(fact.period, p) for p in t.periods]
     if all(m is None for m in matches):
         return None

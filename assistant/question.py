@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 
 from index.lexicon import Lexicon
 from vntext.entities import NATIONAL, find_districts, find_organisations, places_in
-from vntext.gazetteer import find_district_mentions
+from vntext.gazetteer import find_district_mentions, get_districts
 from vntext.glossary import concepts_in
 from vntext.metrics import SPECIFIC, metric_of
 from vntext.numbers import COUNTED, Quantity, find_quantities, match_phrase
@@ -176,15 +176,21 @@ class Question:
 
     def narrowed(self, side: Side) -> Question:
         """The question as it applies to one side: that side's scope wins over the whole question's."""
+        # a side without a period of its own, beside sides that have one, is not about their periods
+        others_dated = any(s.periods for s in self.sides if s is not side)
         return replace(
             self,
-            periods=list(side.periods) or self.periods,
+            periods=list(side.periods) or ([] if others_dated else self.periods),
+            soft_periods=[p for _, p in _periods(side.label, soft=True)] or self.soft_periods,
             places=list(side.places) or self.places,
             districts=list(side.districts) or self.districts,
             organizations=list(side.organizations) or self.organizations,
             metrics=set(side.metrics) or self.metrics,
             asks=[
-                replace(a, metrics=side.metrics or a.metrics, periods=side.periods or a.periods, places=side.places or a.places)
+                replace(
+                    a, metrics=side.metrics or a.metrics, places=side.places or a.places,
+                    periods=side.periods or (() if others_dated else a.periods),
+                )  # fmt: skip
                 for a in self.asks
             ],
             keywords=(self.keywords - _other_side_words(self, side)) | set(side.words),
@@ -295,7 +301,8 @@ def _clause_of(clauses: list[tuple[int, int]], position: int) -> tuple[int, int]
 # Words that make the period after them describe an event or a source, not the figure asked for:
 # "tại hội nghị năm 2020", "theo báo cáo tháng 7/2018", "Hội nghị xúc tiến ... giai đoạn 2011-2015"
 _EVENT_OR_SOURCE = re.compile(
-    r"\b(?:hoi nghi|hoi thao|le|buoi le|buoi|su kien|theo|according to|conference|ceremony|meeting|event|workshop)\b"
+    r"\b(?:hoi nghi|hoi thao|le|buoi le|buoi|su kien|theo|according to|conference|ceremony|meeting|event|workshop|"
+    r"duoc bao cao|bao cao|reported|report)\b"
 )
 
 
@@ -578,7 +585,7 @@ def _sides(
     if len(distinct) > 1 and (contrast or _ENUMERATED.search(folded)):
         if not (compare and len(distinct) == 2):
             return [Side(label=p.label, periods=(p,)) for p in distinct]
-        segments = _segment_sides(text, folded)
+        segments = _segment_sides(text, folded, places)
         if len(segments) == 2 and all(s.periods and s.words for s in segments):
             return segments  # the periods, each with the rest of its side ("WVI ... 2023-2027 hay Plan ... 2026-2029")
         return [Side(label=p.label, periods=(p,)) for p in distinct]
@@ -592,11 +599,11 @@ def _sides(
         if len(metrics) == 2 and re.search(r"\b(chua|not yet|con lai|remaining|undisbursed)\b", folded):
             return [Side(label="committed", metrics=frozenset({"committed"})), Side(label="disbursed", metrics=frozenset({"disbursed"}))]
     if compare or operation == "difference":
-        return _segment_sides(text, folded)
+        return _segment_sides(text, folded, places)
     return []
 
 
-def _segment_sides(text: str, folded: str) -> list[Side]:
+def _segment_sides(text: str, folded: str, places: list[str] | None = None) -> list[Side]:
     """ "chương trình vùng nào lớn hơn, Thường Xuân hay Quan Hóa 2?": the segments on either side of
     the last "hay"/"và"/"so với" in the question, each with its own scope and words."""
     breaks = list(_SIDE_BREAK.finditer(folded))
@@ -608,7 +615,7 @@ def _segment_sides(text: str, folded: str) -> list[Side]:
     segments = [(left_start, m.start()), (m.end(), right_end)]
     sides = []
     for start, end in segments:
-        segment = text[start:end].strip(" ,:;?")
+        segment = _TRAILING_ASK.sub("", text[start:end]).strip(" ,:;?.")
         if not segment:
             return []
         orgs = find_organisations(segment)
@@ -617,7 +624,7 @@ def _segment_sides(text: str, folded: str) -> list[Side]:
                 label=segment,
                 periods=tuple(p for _, p in _periods(segment)),
                 places=tuple(n for _, n in places_in(segment, orgs) if n != NATIONAL),
-                districts=tuple(n for _, n in find_districts(segment)),
+                districts=_named_districts(segment, places or []),
                 organizations=tuple(dict.fromkeys(n for _, _, n in orgs)),
                 metrics=frozenset(metrics_in(segment) & SPECIFIC),
                 words=frozenset(content_words(segment)),
@@ -648,6 +655,24 @@ def word_clauses(q: Question, lexicon: Lexicon | None = None) -> list[Question]:
         sub.language = q.language
         out.append(sub)
     return out
+
+
+_TRAILING_ASK = re.compile(r"\s*\b(?:là\s+)?(?:bao nhiêu|bao nhieu|how much|how many)\b.*$", re.IGNORECASE)
+_CAPITALISED_RUN = re.compile(r"[A-ZĐ][^\W\d_]*(?:\s+[A-ZĐ][^\W\d_]*){0,2}")
+
+
+def _named_districts(segment: str, places: list[str]) -> tuple[str, ...]:
+    """Districts a side names, with or without "huyện": a bare name counts when it is a district of
+    the province the question is about ("Thường Xuân hay Quan Hóa 2", about Thanh Hóa)."""
+    found = [m.name for m in find_district_mentions(segment)]
+    for m in _CAPITALISED_RUN.finditer(segment):
+        words = m.group(0).split()
+        for n in range(len(words), 0, -1):
+            for i in range(len(words) - n + 1):
+                for district in get_districts(" ".join(words[i : i + n])):
+                    if district.province in places or (not places and not district.common):
+                        found.append(district.name)
+    return tuple(dict.fromkeys(found))
 
 
 def is_national(question: Question) -> bool:

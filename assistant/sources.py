@@ -39,6 +39,7 @@ class FactWords:
     headline: bool  # the document's title line, which restates a figure its body gives in context
     sentence_metrics: frozenset[str]  # every metric the sentence names ("thu hút", "cam kết", ...)
     language: str = "vi"  # the language of the figure's document
+    published_year: int | None = None  # the year its document was published
 
 
 class Sources:
@@ -145,9 +146,15 @@ class Sources:
                 headline=headline,
                 sentence_metrics=frozenset(metrics_in(sentence)),
                 language=self._language(fact.doc_id),
+                published_year=self._published_year(fact.doc_id),
             )
             self._words[fact.fact_id] = words
         return words
+
+    def _published_year(self, doc_id: str) -> int | None:
+        info = self._documents.get(doc_id)
+        published = info.published if info is not None else None
+        return int(published[:4]) if published and published[:4].isdigit() else None
 
     def _language(self, doc_id: str) -> str:
         info = self._documents.get(doc_id)

@@ -160,7 +160,11 @@ def _end_paragraph(doc: _Document, carry: _Carry) -> None:
         if carry.place is not None:
             doc.topic = _Carry()  # a paragraph about another place ends the topic
         return
-    doc.topic = _Carry(district=carry.district, organization=carry.organization, period=carry.period)
+    old = doc.topic
+    doc.topic = _Carry(
+        district=carry.district or old.district, organization=carry.organization or old.organization,
+        period=carry.period or old.period,
+    )
 
 
 @dataclass
@@ -293,7 +297,8 @@ def _sentence_facts(doc: _Document, passage: Passage, span: Span, carry: _Carry,
         # introduce the next figure ("..., trong đó: vốn viện trợ không hoàn lại: ...")
         trailing = re.split(r"[;,:]", sentence[quantity.end : next_start], maxsplit=1)[0]
         referent = carry.last_fact if _AMONG.match(trailing) else None
-        metric = metric_of(descriptor) or (previous_metric if quantity.change else None)
+        # "of which 2.7 million USD has already been disbursed": English may name it after the figure
+        metric = metric_of(descriptor) or (previous_metric if quantity.change else None) or _metric_after(trailing)
         if metric is None and quantity.is_money:
             metric = carry.metric  # "Viện trợ PCPNN theo lĩnh vực ... Lĩnh vực y tế đạt trên 51 triệu USD"
         previous_end, previous_metric = quantity.end, metric
@@ -375,6 +380,14 @@ def _scope(doc: _Document, span: Span, sentence: str, quantity: Quantity, found:
 
 
 _CLAUSE_END = re.compile(r"[;:.!?]")
+
+
+_PASSIVE = re.compile(r"^\s*(?:has|have|had|was|were|is|are)\s+(?:already\s+|been\s+|already been\s+)*(\w+)", re.IGNORECASE)
+
+
+def _metric_after(trailing: str) -> str | None:
+    m = _PASSIVE.match(trailing)
+    return metric_of(m.group(1)) if m else None
 
 
 def _subject_organisation(sentence: str, quantity: Quantity, organisations: list[tuple[int, str]]) -> str | None:

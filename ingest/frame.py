@@ -16,6 +16,7 @@ import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import asdict, dataclass
+from datetime import date
 from urllib.parse import unquote, urlsplit
 
 from ingest.cleaning import is_navigation, is_prose, strip_markup
@@ -139,8 +140,10 @@ def _url_date(url: str | None) -> str | None:
     path = urlsplit(url).path
     for m in _URL_DATE.finditer(path):
         before = path[: m.start()]
+        year, month, day = m.group(1), m.group(2), m.group(3)
+        if not 1990 <= int(year) <= date.today().year:
+            continue  # an article number that looks like a date ("-205002.html")
         if before.endswith("/") or re.search(r"[/-]$", before):
-            year, month, day = m.group(1), m.group(2), m.group(3)
             return f"{year}-{month}-{day}" if day else f"{year}-{month}"
     return None
 

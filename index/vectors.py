@@ -173,8 +173,14 @@ class VectorIndex:
     def count(self) -> int:
         return int(self.collection.count())
 
-    def retriever(self, top_k: int):  # -> llama_index VectorIndexRetriever
-        return self._index.as_retriever(similarity_top_k=top_k)
+    def retriever(self, top_k: int, doc_ids: Iterable[str] | None = None):  # -> llama_index VectorIndexRetriever
+        """Nearest passages; only those of ``doc_ids`` when given (a metadata filter in Chroma)."""
+        if doc_ids is None:
+            return self._index.as_retriever(similarity_top_k=top_k)
+        from llama_index.core.vector_stores import FilterOperator, MetadataFilter, MetadataFilters
+
+        only = MetadataFilters(filters=[MetadataFilter(key="doc_id", value=sorted(doc_ids), operator=FilterOperator.IN)])
+        return self._index.as_retriever(similarity_top_k=top_k, filters=only)
 
 
 def _flat_metadata(node: TextNode) -> dict[str, str | int | float]:

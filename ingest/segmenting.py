@@ -2,6 +2,11 @@
 
 underthesea finds the sentence boundaries; this module maps its output back onto the cleaned text
 so that ``text[start:end]`` is always the sentence, which is what a citation points at.
+
+Tables pasted as text (see :mod:`ingest.tables`) are the exception to "a sentence lies in one
+line": each table row is one sentence from its first cell to its last, whatever lines its cells
+sit on, the header is another, and a table's sentences make passages of their own whose context
+names the columns.
 """
 
 from __future__ import annotations
@@ -10,8 +15,9 @@ import re
 from collections.abc import Iterator
 
 from ingest.cleaning import is_heading
-from vntext.gazetteer import find_provinces, find_years
 from ingest.models import Passage, Span, passage_id
+from ingest.tables import Table, find_tables, table_context
+from vntext.gazetteer import find_provinces, find_years
 
 # Characters underthesea sometimes leaves at the start of the next sentence ("tốt.” Sau đó").
 _CLOSERS = "\"”’')]}»"
@@ -117,12 +123,54 @@ def split_paragraph(paragraph: str, limit: int = MAX_SENTENCE_CHARS) -> list[tup
 
 
 def split_sentences(text: str) -> list[Span]:
-    """Sentence spans of a cleaned text, in order; no sentence crosses a paragraph boundary."""
+    """Sentence spans of a cleaned text, in order. No sentence crosses a paragraph boundary, except
+    the rows and headers of tables whose cells sit one per line."""
     spans: list[Span] = []
+    tables = find_tables(text)
+    t = 0
+    inside: list[Span] = []  # the lines of table t met so far
     for para in paragraphs(text):
+        while t < len(tables) and tables[t].span.end <= para.start:
+            spans.extend(_table_sentences(text, tables[t], inside))
+            inside = []
+            t += 1
+        if t < len(tables) and tables[t].span.start < para.end:
+            inside.append(para)
+            continue
         for start, end in split_paragraph(text[para.start : para.end]):
             spans.append(Span(para.start + start, para.start + end))
+    if t < len(tables):
+        spans.extend(_table_sentences(text, tables[t], inside))
     return spans
+
+
+def _whole_lines(text: str, span: Span) -> Span:
+    """A span widened to the lines it touches, without their outer spaces ("| 2018 | 18 |")."""
+    start = text.rfind("\n", 0, span.start) + 1
+    end = text.find("\n", span.end)
+    end = len(text) if end < 0 else end
+    while text[start].isspace():
+        start += 1
+    while text[end - 1].isspace():
+        end -= 1
+    return Span(start, end)
+
+
+def _table_sentences(text: str, table: Table, lines: list[Span]) -> list[Span]:
+    """The header and each row of a table as sentences, plus any line of the table that is
+    neither (a Markdown rule "|---|"), so that the sentences cover every line."""
+    parts = [table.header_span] if table.header_span else []
+    parts = [_whole_lines(text, part) for part in [*parts, *(row.span for row in table.rows)]]
+    spans: list[Span] = []
+    p = 0
+    for line in lines:
+        while p < len(parts) and parts[p].end <= line.start:
+            spans.append(parts[p])
+            p += 1
+        if p < len(parts) and parts[p].start <= line.start:
+            continue  # a line of this header or row
+        spans.append(line)
+    return spans + parts[p:]
 
 
 def build_passages(
@@ -132,22 +180,17 @@ def build_passages(
     max_chars: int = 700,
     max_sentences: int = 4,
 ) -> list[Passage]:
-    """Group consecutive sentences of one paragraph into passages.
+    """Group consecutive sentences of one paragraph, or of one table, into passages.
 
     A passage never cuts a sentence and never spans two paragraphs, so a file of one-line news
-    items yields at least one passage per item.
+    items yields at least one passage per item. The rows of a table go together (a table whose
+    cells sit one per line spans many lines), with the table's caption and column names as context.
     """
     para_spans = list(paragraphs(text))
     para_starts = [p.start for p in para_spans]
-    # The heading each paragraph sits under: the nearest earlier short heading-like line. The
-    # first line is skipped: it is the document's title, which every passage gets anyway.
-    heading_of: list[str | None] = []
-    current_heading: str | None = None
-    for n, para in enumerate(para_spans):
-        heading_of.append(current_heading)
-        line = para.of(text)
-        if n > 0 and is_heading(line):
-            current_heading = line
+    tables = find_tables(text)
+    table_of = _table_of_paragraphs(para_spans, tables)
+    heading_of = _headings(text, para_spans, table_of)
 
     def paragraph_index(pos: int) -> int:
         lo, hi = 0, len(para_starts) - 1
@@ -161,12 +204,15 @@ def build_passages(
 
     groups: list[tuple[int, list[Span]]] = []
     current: list[Span] = []
+    current_unit: tuple[str, int] | None = None
     current_para = -1
     for sentence in sentences:
         para = paragraph_index(sentence.start)
+        # the unit a passage may not leave: its paragraph, or the table the paragraph is part of
+        unit = ("table", table_of[para]) if para_spans and table_of[para] is not None else ("paragraph", para)
         fits = (
             current
-            and para == current_para
+            and unit == current_unit
             and len(current) < max_sentences
             and sentence.end - current[0].start <= max_chars
         )
@@ -176,7 +222,7 @@ def build_passages(
             if current:
                 groups.append((current_para, current))
             current = [sentence]
-            current_para = para
+            current_unit, current_para = unit, para
     if current:
         groups.append((current_para, current))
 
@@ -185,6 +231,9 @@ def build_passages(
         start, end = group[0].start, group[-1].end
         body = text[start:end]
         context = heading_of[para] if para_spans else None
+        if para_spans and table_of[para] is not None:
+            table = tables[table_of[para]]
+            context = " ".join(c for c in (None if table.caption else context, table_context(table, text)) if c)
         passages.append(
             Passage(
                 passage_id=passage_id(doc_id, ordinal),
@@ -196,7 +245,33 @@ def build_passages(
                 sentences=list(group),
                 provinces=find_provinces(body),
                 years=find_years(body),
-                context=context,
+                context=context or None,
             )
         )
     return passages
+
+
+def _table_of_paragraphs(para_spans: list[Span], tables: list[Table]) -> list[int | None]:
+    """For each paragraph (line), the index of the table it is part of, if any."""
+    table_of: list[int | None] = []
+    t = 0
+    for para in para_spans:
+        while t < len(tables) and tables[t].span.end <= para.start:
+            t += 1
+        inside = t < len(tables) and tables[t].span.start < para.end
+        table_of.append(t if inside else None)
+    return table_of
+
+
+def _headings(text: str, para_spans: list[Span], table_of: list[int | None]) -> list[str | None]:
+    """The heading each paragraph sits under: the nearest earlier short heading-like line. The
+    first line is skipped: it is the document's title, which every passage gets anyway. Table
+    cells ("Năm", "2017") are short lines too, but never headings."""
+    heading_of: list[str | None] = []
+    current_heading: str | None = None
+    for n, para in enumerate(para_spans):
+        heading_of.append(current_heading)
+        line = para.of(text)
+        if n > 0 and table_of[n] is None and is_heading(line):
+            current_heading = line
+    return heading_of

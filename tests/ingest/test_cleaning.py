@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import unicodedata
+from pathlib import Path
 
 import pytest
 
 from ingest.cleaning import (
     clean_text,
     is_footer,
+    is_furniture,
     is_navigation,
     parse_date_line,
     remove_repeats,
+    separate_cells,
+    strip_residue,
     unwrap_lines,
 )
+from ingest.loaders import load_bytes
 from vntext.vietnamese import normalize_text
 
 DIGEST = "000_3e8bb5ddf6e4ca61.txt"  # forty one-line news summaries, no title
@@ -501,3 +506,224 @@ def test_remove_repeats_drops_long_paragraphs_contained_in_an_earlier_one():
 def test_remove_repeats_keeps_distinct_paragraphs():
     paragraphs = [f"Đoạn số {i} nói về dự án viện trợ thứ {i} tại tỉnh." for i in range(5)]
     assert remove_repeats(paragraphs) == paragraphs
+
+
+# --------------------------------------------------------------------------- page furniture (corpus2)
+
+CORPUS2 = Path(__file__).resolve().parents[2] / ".." / "shared" / "eval" / "corpus2"
+
+
+def _corpus2(name: str):
+    """``clean_text`` of one file of the second corpus, as the loader hands it over."""
+    path = CORPUS2 / name
+    if not path.is_file():
+        pytest.skip(f"{path} is not present")
+    loaded = load_bytes(path.read_bytes(), path.name)
+    return clean_text(loaded.text, title=loaded.title, published=loaded.published)
+
+
+def _corpus2_names() -> list[str]:
+    return sorted(p.name for p in CORPUS2.glob("*.txt")) or ["absent.txt"]
+
+
+@pytest.mark.parametrize("name", _corpus2_names())
+def test_no_furniture_survives_in_corpus2(name):
+    cleaned = _corpus2(name)
+    lines = _lines(cleaned.text)
+    assert not cleaned.text.startswith("source:")
+    assert "http" not in cleaned.text.split("\n", 1)[0]
+    assert "$0" not in cleaned.text
+    assert "lượt xem" not in cleaned.text
+    for line in lines:
+        assert not is_furniture(line), line
+        assert line.casefold() not in {"aa", "uncategorized", "e magazine", "id :", "auther :", "|", "![]() |"}
+        assert not line.startswith(("Cỡ chữ", "Bản in", "Trang chủ", "Home »", "![]()")), line
+    assert cleaned.title is None or not cleaned.title.startswith(("source:", "Trang chủ", "Bản in"))
+    assert clean_text(cleaned.text).text == cleaned.text  # stable: a second pass removes nothing more
+
+
+@pytest.mark.parametrize(
+    ("name", "first_line"),
+    [
+        ("02_toanquoc-2024-230-trieu-usd-yagi-220-ti.txt", "Nguồn lực được dồn về những vùng còn khó khăn"),
+        (
+            "18_quangtri-2014-2019-100-million-51-8-en.txt",
+            "The organizers said Quang Tri Province, in the period from 2014 to 2019, stood out nationwide",
+        ),
+        ("08_national-2024-230-million-en.txt", "Foreign NGOs in 2024: Standing With Vietnam on the Road"),
+    ],
+)
+def test_the_source_line_and_its_date_stamp_are_not_joined_to_the_article(name, first_line):
+    cleaned = _corpus2(name)
+    assert cleaned.text.startswith(first_line)
+    assert "date 20" not in cleaned.text.split("\n", 1)[0]
+
+
+def test_template_residue_is_removed_mid_line_17():
+    text = _corpus2("17_vinhphuc-2013-3-4-million-en.txt").text
+    assert text.startswith("The northern province of Vinh Phuc has, since the beginning of this year, drawn 35")
+    assert "of which 2.7 million USD has already been disbursed. The province hosts 24 foreign" in text
+    assert text.endswith("poor parts of the province.-VNA")
+
+
+def test_furniture_lines_of_real_pages_are_gone_and_their_neighbours_kept():
+    ha_tinh = _corpus2("22_hatinh-2017-2019-bang-giai-ngan.txt")
+    lines = _lines(ha_tinh.text)
+    assert "18/02/2022 5:02 CH" in lines  # the view counter after the date is gone, not the date
+    assert "Cỡ chữ +-" not in lines
+    quang_binh = _corpus2("51_quangbinh-ireland-260000-euro.txt")
+    assert quang_binh.title == "Quảng Bình nhận hỗ trợ từ Chính phủ Ai-len để khắc phục hậu quả thiên tai"
+    quang_ngai = _lines(_corpus2("14_quangngai-2003-2008-13-7-million-en.txt").text)
+    assert "15837" not in quang_ngai and "NGOs give Quang Ngai over 13.7 million USD" in quang_ngai
+    thanh_hoa = _corpus2("27_thanhhoa-2024-wvi-quanhoa-43-ty.txt")
+    heading = (
+        "Hơn 43 tỷ đồng WVI tài trợ được Thanh Hóa tiếp nhận nhằm nâng cao an sinh bền vững cho trẻ em nghèo"
+        " huyện Quan Hóa"
+    )
+    assert heading in _lines(thanh_hoa.text)  # "aa" no longer glued to it
+    # a related article's link text printed twice on one line
+    assert not any(line.startswith("Hộ nghèo, yếu thế được nâng cao") for line in _lines(thanh_hoa.text))
+    yen_bai = _corpus2("35_yenbai-wvi-13-31-trieu-usd.txt")
+    assert yen_bai.title == "Về Tổ chức Tầm nhìn thế giới (World Vision) tại Việt Nam"
+
+
+def test_the_tables_of_the_ha_tinh_page_survive_cleaning_whole():
+    """Tables sit after the last sentence of the page and repeat short cells ("18", "18"): the
+    footer rule and the repeat rule used to delete both tables."""
+    text = _corpus2("22_hatinh-2017-2019-bang-giai-ngan.txt").text
+    assert "2.1. Giá trị viện trợ nhận được giai đoạn 2017-2019:\nNăm\n" in text
+    assert "2017\n28\n31\n1.682.941\n2018\n18\n18\n1.536.781\n2019\n12\n12\n1.353.927" in text
+    assert text.endswith(
+        "2017\nPhát triển vùng nông thôn\nTập huấn rà phá bom mìn\nGiáo dục (cấp học bổng cho trẻ em nghèo"
+    )
+
+
+# --------------------------------------------------------------------------- furniture rules
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Cỡ chữ +-", "Cỡ chữ A+ A-", "aa", "AA", "A- A+", "Bản in Gởi bài viết", "In bài | Gửi email | Chia sẻ",
+        "Print | Email | Share", "Uncategorized", "e magazine", "E-Magazine", "Chưa phân loại",
+        "ID :", "ID : 15837", "Auther :", "Author: John Smith", "Tác giả: Nguyễn Văn A", "Chuyên mục: Đối ngoại",
+        "Trang chủ Hữu nghị Tấm lòng tương trợ", "Trang chủ » Tin tức » Đối ngoại", "Home » News", "Home / News",
+        "thutuong2", "anh-hoi-nghi-1.jpg", "IMG_2034.JPG",
+        "Yên Bái Yên Bái Yên Bái",
+        "Việt Nam nhận từ Australia trang thiết bị y tế dùng để xét nghiệm sốt rét "
+        "Việt Nam nhận từ Australia trang thiết bị y tế dùng để xét nghiệm sốt rét",
+    ],
+)  # fmt: skip
+def test_is_furniture_recognises_classes_of_page_furniture(line):
+    assert is_furniture(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Chia sẻ kinh nghiệm vận động viện trợ", "Bản in của báo cáo được gửi tới các sở, ngành liên quan.",
+        "Home visits for children with disabilities", "Trang chủ của dự án được cập nhật hằng tuần.",
+        "Tác giả của sáng kiến là Hội Chữ thập đỏ tỉnh, với sự hỗ trợ của tổ chức Plan International.",
+        "Năm 2019:", "2017", "18", "-", "Giá trị (USD)", "Covid-19", "Đánh giá: dự án đạt hiệu quả cao",
+        "Hà Nội - Lào Cai", "Quỹ Nam Phương", "1. Khái quát chung:",
+        "Tổng giá trị cam kết viện trợ 16,2 triệu USD. Tổng giá trị cam kết viện trợ 16,2 triệu USD.",
+    ],
+)  # fmt: skip
+def test_is_furniture_keeps_content(line):
+    assert not is_furniture(line)
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("$0 $0The province of Vinh Phuc has drawn 35 projects.", "The province of Vinh Phuc has drawn 35 projects."),
+        ("disbursed. $0 $0$0 The province hosts 24 NGOs.", "disbursed. The province hosts 24 NGOs."),
+        ("the province.-VNA$0 $0 $0$0", "the province.-VNA"),
+        ("18/02/2022 5:02 CH 606 lượt xem", "18/02/2022 5:02 CH"),
+        ("15/04/2024 | Lượt xem: 1.234", "15/04/2024 |"),
+        ("Cập nhật 10:02 - 2.345 views", "Cập nhật 10:02 -"),
+        # money and counts in sentences are not residue
+        ("The fund gave $1 million and $2.5 million in 2020.", "The fund gave $1 million and $2.5 million in 2020."),
+        ("Video clip về dự án đã thu hút 10.000 lượt xem trên mạng xã hội trong tuần đầu tiên ra mắt.",
+         "Video clip về dự án đã thu hút 10.000 lượt xem trên mạng xã hội trong tuần đầu tiên ra mắt."),
+    ],
+)  # fmt: skip
+def test_strip_residue(line, expected):
+    assert strip_residue(line) == expected
+
+
+def test_source_header_variants():
+    raw = (
+        "source: https://example.vn/bai-viet.html\n date 2025-02 Tiêu đề bài viết về viện trợ\n"
+        "Nội dung bài viết về viện trợ phi chính phủ nước ngoài tại tỉnh trong năm 2024."
+    )
+    assert clean_text(raw).text.split("\n")[0] == "Tiêu đề bài viết về viện trợ"
+    same_line = (
+        "source: https://example.vn/a.html date 2020-10-03\n"
+        "The province received 5 million USD in aid from NGOs last year."
+    )
+    assert clean_text(same_line).text == "The province received 5 million USD in aid from NGOs last year."
+    # only as the first line: a sentence starting with "date" later on is text
+    later = (
+        "Tiêu đề\nNội dung chính của bài viết về viện trợ cho tỉnh trong năm 2024 vừa qua.\n"
+        "date 2024 là năm bản lề của chương trình viện trợ tại tỉnh."
+    )
+    assert "date 2024 là năm bản lề của chương trình viện trợ tại tỉnh." in clean_text(later).text
+
+
+# --------------------------------------------------------------------------- tables in cleaning
+
+
+def test_table_rows_are_not_unwrapped_or_deduplicated():
+    header = "Năm Số tổ chức Số dự án Giá trị giải ngân của cả năm (USD)"  # long, unfinished: unwrap joins digits to it
+    raw = "\n".join(
+        [
+            "Tình hình viện trợ tại tỉnh",
+            "Giá trị viện trợ phi chính phủ nước ngoài giải ngân qua các năm như sau:",
+            header,
+            "2017 28 31 1.682.941",
+            "2018 18 18 1.536.781",
+            "2019 12 12 1.353.927",
+        ]
+    )
+    lines = clean_text(raw).text.split("\n")
+    assert lines[2:] == [header, "2017 28 31 1.682.941", "2018 18 18 1.536.781", "2019 12 12 1.353.927"]
+    vertical = "Tiêu đề báo cáo\nSố liệu giải ngân:\nNăm\nSố dự án\nGiá trị\n2017\n18\n18\n2018\n18\n18"
+    cells = ["Năm", "Số dự án", "Giá trị", "2017", "18", "18", "2018", "18", "18"]
+    assert clean_text(vertical).text.split("\n")[2:] == cells
+
+
+def test_cells_separated_by_tabs_or_spaces_keep_their_columns():
+    raw = (
+        "Các lĩnh vực được viện trợ:\nNăm\tLĩnh vực thứ 1\tLĩnh vực thứ 2\n"
+        "2017\tPhát triển vùng nông thôn\tTập huấn rà phá bom mìn\n2018    Y tế    Giáo dục"
+    )
+    lines = clean_text(raw).text.split("\n")
+    assert lines == [
+        "Các lĩnh vực được viện trợ:",
+        "Năm | Lĩnh vực thứ 1 | Lĩnh vực thứ 2",
+        "2017 | Phát triển vùng nông thôn | Tập huấn rà phá bom mìn",
+        "2018 | Y tế | Giáo dục",
+    ]
+    assert separate_cells("Một câu  có hai dấu cách.\nNăm\t2017") == "Một câu  có hai dấu cách.\nNăm\t2017"
+
+
+def test_a_table_ends_a_related_headlines_list_and_counts_as_content():
+    raw = "\n".join(
+        [
+            "Viện trợ cho tỉnh trong năm qua đạt kết quả tốt, theo báo cáo tổng kết của Sở Ngoại vụ.",
+            "Chia sẻ",
+            "Kết quả giải ngân:",
+            "Năm | Số dự án | Giá trị (USD)",
+            "2022 | 85 | 15.211.724",
+            "2023 | 94 | 17.216.450",
+            "Nguyễn Văn A",
+        ]
+    )
+    assert clean_text(raw).text.split("\n") == [
+        "Viện trợ cho tỉnh trong năm qua đạt kết quả tốt, theo báo cáo tổng kết của Sở Ngoại vụ.",
+        "Kết quả giải ngân:",  # the caption belongs to the table
+        "Năm | Số dự án | Giá trị (USD)",
+        "2022 | 85 | 15.211.724",
+        "2023 | 94 | 17.216.450",
+    ]

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from ingest.cleaning import clean_text
 from ingest.models import Span
+from ingest.tables import find_tables
 from ingest.segmenting import (
     MAX_SENTENCE_CHARS,
     build_passages,
@@ -39,12 +40,16 @@ def segmented(cleaned_report):
 
 
 def assert_valid_sentence_spans(text: str, spans: list[Span]) -> None:
+    # only the header or a row of a table whose cells sit one per line spans lines
+    table_parts = {
+        (part.start, part.end) for t in find_tables(text) for part in [t.header_span, *(r.span for r in t.rows)] if part
+    }
     previous_end = 0
     for span in spans:
         sentence = text[span.start : span.end]
         assert sentence, span
         assert sentence == sentence.strip(), repr(sentence)
-        assert "\n" not in sentence, repr(sentence)
+        assert "\n" not in sentence or (span.start, span.end) in table_parts, repr(sentence)
         assert span.start >= previous_end, "spans overlap or are out of order"
         previous_end = span.end
 
@@ -286,3 +291,31 @@ def test_punctuation_heavy_text_segments_without_error(text):
     assert_valid_sentence_spans(text, spans)
     covered = "".join(text[s.start : s.end] for s in spans)
     assert "".join(covered.split()) == "".join(text.split())
+
+
+_CELL_LINES = ["Năm", "Số dự án", "Giá trị (USD)", "cùng nhà tài trợ", "Tổng cộng", "2017", "2018", "18",
+               "1.682.941", "-", "| 2017 | 18 |", "|---|---|", "2018 18 18 1.536.781", "Câu văn có dấu chấm.",
+               ""]  # fmt: skip
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(_CELL_LINES), max_size=40).map("\n".join))
+def test_table_like_lines_segment_into_whole_sentences_and_passages(text):
+    """Lines that look like table cells, in any order: sentences stay exact, in order and cover every
+    line; every sentence is in one passage; a table's sentences are in passages of their own."""
+    spans = split_sentences(text)
+    assert_valid_sentence_spans(text, spans)
+    covered = "".join(text[s.start : s.end] for s in spans)
+    assert "".join(covered.split()) == "".join(text.split())
+    passages = build_passages("doc", text, spans)
+    assert [s for p in passages for s in p.sentences] == spans
+    tables = find_tables(text)
+    for p in passages:
+        assert p.text == text[p.start : p.end]
+        inside = [t for t in tables if t.span.start < p.end and p.start < t.span.end]
+        assert len(inside) <= 1
+        if inside:  # within the table's lines ("| 2017 | 18 |" keeps its outer pipes)
+            first_line = text.rfind("\n", 0, inside[0].span.start) + 1
+            last_line = text.find("\n", inside[0].span.end)
+            last_line = len(text) if last_line < 0 else last_line
+            assert first_line <= p.start and p.end <= last_line

@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 
 from ingest.cleaning import CleanedText, clean_text, strip_markup
 from ingest.facts import extract_facts, reference_year
+from ingest.tables import find_tables
 from vntext.entities import find_organisations, places_in
 from vntext.gazetteer import find_province_mentions, find_years
 from vntext.glossary import find_concepts
@@ -154,10 +155,12 @@ def check_cleaned(cleaned: CleanedText) -> None:
 
 def check_sentences(text: str, sentences: list[Span]) -> None:
     assert all(isinstance(s, Span) for s in sentences)
+    tables = find_tables(text)
     previous_end = 0
     for s in sentences:
         assert previous_end <= s.start < s.end <= len(text)
-        assert "\n" not in s.of(text)
+        # only a table's rows and header, their cells on lines of their own, span lines
+        assert "\n" not in s.of(text) or any(t.span.start <= s.start < t.span.end for t in tables)
         assert s.of(text) == s.of(text).strip()
         previous_end = s.end
     # the sentences of a paragraph cover all of it: no word is lost between two sentences

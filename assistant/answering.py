@@ -115,7 +115,9 @@ class Answerer:
                 return summed
         answer = self._figures_answer(q, choice)
         if q.entity_clause:
-            self._add_words(answer, replace(analyze(q.entity_clause, self.store.keywords().lexicon), places=q.places), search)
+            # the "who"/"which"/"thông qua đâu" part, read with the whole question's words and scope
+            words_q = replace(q, kind="entity", asks=[], text=f"{q.entity_clause} {q.text}")
+            self._add_words(answer, words_q, search)
         return answer
 
     def _from_parts(self, q: Question, ask: Ask, rank_of: dict[str, int]) -> Answer | None:
@@ -161,7 +163,8 @@ class Answerer:
 
     def _add_words(self, answer: Answer, clause: Question, search: SearchResults) -> None:
         """The "who ..."/"which ..." part beside the figures: its best sentence, quoted."""
-        picked = extract.pick(self.sources, clause, search)
+        given = frozenset((c.doc_id, c.start) for c in answer.citations)
+        picked = extract.pick(self.sources, clause, search, skip=given)
         if picked is None:
             return
         quotes = [s.text for s in picked.sentences if all(s.text not in c.sentence for c in answer.citations)]

@@ -58,7 +58,7 @@ def side_by_side(figures: Figures, q: Question, rank_of: dict[str, int]) -> list
                 continue
             others = [r[m] for k, r in enumerate(ranked_sides) if k != n and r[m]]
             picked = _shared_unit(ranked, others)
-            facts.append(picked.fact)
+            facts.append(figures.prefer_body(picked.fact))
             # another source giving another figure for the same side is shown beside it
             rivals = conflicting(picked.fact, [s.fact for s in ranked if s.score >= picked.score - 3.0])
             facts.extend(rivals[:1])
@@ -123,8 +123,9 @@ def stated_figures(figures: Figures, q: Question) -> list[Fact] | None:
         if not candidates:
             return None
         words = q.keywords
-        candidates.sort(key=lambda f: -len(words & figures.sources.words(f).sentence))
-        found.append(candidates[0])
+        bonus = figures.source_bonus(q, near=side.label)
+        candidates.sort(key=lambda f: (-(bonus(f) if bonus else 0.0), -len(words & figures.sources.words(f).sentence)))
+        found.append(figures.prefer_body(candidates[0]))
     return found
 
 

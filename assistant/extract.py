@@ -117,9 +117,10 @@ def candidates(sources: Sources, search: SearchResults) -> list[Sentence]:
     return out
 
 
-def pick(sources: Sources, q: Question, search: SearchResults) -> Picked | None:
-    """The sentences that answer a question about words, with the answering span; None if none does."""
-    found = candidates(sources, search)
+def pick(sources: Sources, q: Question, search: SearchResults, skip: frozenset[tuple[str, int]] = frozenset()) -> Picked | None:
+    """The sentences that answer a question about words, with the answering span; None if none does.
+    ``skip``: (document, start) of sentences already given, not to be picked again."""
+    found = [s for s in candidates(sources, search) if (s.doc_id, s.span.start) not in skip]
     wanted = q.keywords - asked_kind(q)
     if not found or not (wanted or q.concepts):
         return None
@@ -190,6 +191,11 @@ def _idf(wanted: set[str], sentence_words: list[set[str]]) -> dict[str, float]:
 def _score(sources: Sources, q: Question, s: Sentence, words: set[str], idf: dict[str, float], cues) -> float:
     total = sum(idf.values()) or 1.0
     text = sources.text(s.doc_id)
+    info = sources.documents().get(s.doc_id)
+    if info is not None and info.frame is not None and info.frame.language != q.language and q.concepts:
+        # another language: words cannot match, the concepts they name can
+        shared = len(q.concepts & set(concepts_in(f"{s.text} {s.context}"))) / len(q.concepts)
+        words = words | {w for w in idf if shared >= 0.5}
     around: set[str] = set()
     for span in s.neighbours:
         around |= content_words(span.of(text))

@@ -7,6 +7,7 @@ answer together.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 
 from assistant.conflicts import conflicting
@@ -81,7 +82,18 @@ class Figures:
                 best_total, best = total, picks
         return self._with_conflicts(Choice(q.asks, best), ranked)
 
+    def prefer_body(self, fact: Fact) -> Fact:
+        """A figure from a document's title, swapped for the same figure in the body, whose sentence
+        says what it is (and is the one to cite)."""
+        if not self.sources.words(fact).headline:
+            return fact
+        for other in self.sources.facts((fact.unit,)):
+            if other.doc_id == fact.doc_id and other.value == fact.value and not self.sources.words(other).headline:
+                return other
+        return fact
+
     def _with_conflicts(self, choice: Choice, ranked: list[list[Scored]]) -> Choice:
+        choice.chosen = [replace(s, fact=self.prefer_body(s.fact)) if s is not None else None for s in choice.chosen]
         for picked, candidates in zip(choice.chosen, ranked, strict=False):
             if picked is None:
                 continue
@@ -92,10 +104,21 @@ class Figures:
         return choice
 
     def _source_bonus(self, q: Question):
-        """A figure from the source the question names ("theo PACCOM", "according to Vietnam Times")."""
-        if not q.sources:
+        return self.source_bonus(q)
+
+    def source_bonus(self, q: Question, near: str | None = None):
+        """A figure from the source the question names ("theo PACCOM", "according to Vietnam Times");
+        with ``near``, only the source named right after that part of the question ("khoảng 230
+        triệu USD theo Vietnam Times")."""
+        sources = q.sources
+        if near is not None:
+            at = q.text.find(near)
+            after = q.text[at + len(near) : at + len(near) + 80] if at >= 0 else ""
+            m = re.match(r"\s*(?:theo|according to|per|của)\s+([^,;?()]{2,60}?)(?=\s*(?:và|and|\)|,|;|\?|$))", after, re.IGNORECASE)
+            sources = [m.group(1)] if m else []
+        if not sources:
             return None
-        wanted = [set(fold(s.lower()).split()) for s in q.sources]
+        wanted = [set(fold(s.lower()).split()) for s in sources]
         signatures: dict[str, str] = {}
 
         def bonus(fact: Fact) -> float:
@@ -103,7 +126,10 @@ class Figures:
             if signature is None:
                 info = self.sources.documents().get(fact.doc_id)
                 head = self.sources.text(fact.doc_id)[:400]
-                signature = fold(" ".join(filter(None, [info.name if info else "", info.source if info else "", info.title if info else "", head])).lower())
+                frame = info.frame if info else None
+                parts = [info.name, info.source, info.title] if info else []
+                parts += [frame.source_url, frame.masthead] if frame else []
+                signature = fold(" ".join(filter(None, [*parts, head])).lower())
                 signatures[fact.doc_id] = signature
             here = signature + " " + self.sources.words(fact).folded_sentence
             return 1.0 if any(words and sum(w in here for w in words) / len(words) >= 0.6 for words in wanted) else 0.0

@@ -315,7 +315,7 @@ def _periods(text: str, with_comparisons: bool = False, soft: bool = False) -> l
         if m.period is None or (m.comparison and not with_comparisons):
             continue
         clause_start = max(folded.rfind(",", 0, m.start), folded.rfind("?", 0, m.start), folded.rfind("(", 0, m.start), 0)
-        is_soft = bool(_EVENT_OR_SOURCE.search(folded, clause_start, m.start)) and m.start - clause_start < 90
+        is_soft = bool(_EVENT_OR_SOURCE.search(folded, max(clause_start, m.start - 60), m.start))
         if is_soft == soft:
             out.append((m.start, m.period))
     return out

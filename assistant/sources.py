@@ -136,7 +136,11 @@ class Sources:
             around = f"{fact.descriptor} {fact.unit_text or ''} {fact.trailing}"
             sentence = self.sentence(fact)
             text = self.text(fact.doc_id)
-            headline = "\n" not in text[: fact.sentence.start] and not sentence.rstrip().endswith((".", "!", "?", "…"))
+            info = self._documents.get(fact.doc_id)
+            title = info.title if info is not None else None
+            headline = (title is not None and sentence.strip() == title.strip()) or (
+                "\n" not in text[: fact.sentence.start] and not sentence.rstrip().endswith((".", "!", "?", "…"))
+            )
             words = FactWords(
                 near=near,
                 sentence=frozenset(content_words(sentence)),

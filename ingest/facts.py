@@ -178,6 +178,7 @@ class _Mentions:
     periods: list[tuple[int, Period, Span | None, str]]  # position, period, cited sentence, source
     comparisons: list[tuple[int, Period]]
     own_place: bool  # "tỉnh", "toàn tỉnh", "the province": the document's place
+    quoted: list[tuple[int, int]] = field(default_factory=list)  # quoted titles of events and programmes
 
 
 def _mentions(doc: _Document, span: Span, sentence: str, carry: _Carry) -> _Mentions:
@@ -213,6 +214,7 @@ def _mentions(doc: _Document, span: Span, sentence: str, carry: _Carry) -> _Ment
         periods=resolved,
         comparisons=[(m.start, m.period) for m in found if m.comparison and m.period is not None],
         own_place=bool(_OWN_PLACE.search(sentence)),
+        quoted=quoted,
     )
 
 
@@ -339,7 +341,7 @@ def _scope(doc: _Document, span: Span, sentence: str, quantity: Quantity, found:
         if carried is not None and carried != span and carried not in context:
             context.append(carried)
 
-    place = _nearest(found.places, quantity.start) or _nearest(found.district_provinces, quantity.start)
+    place = _subject_place(sentence, quantity, found.places) or _subject_place(sentence, quantity, found.district_provinces)
     if place is None and carry.place is not None:
         place, source = carry.place[0], "paragraph"
         cite(carry.place[1])
@@ -416,10 +418,28 @@ def _remember(carry: _Carry, facts: list[Fact], sentence: str, span: Span, found
         carry.district = (found.districts[-1][1], span)
     if found.organisations:
         carry.organization = (found.organisations[-1][1], span)
-    stated = [(p, s) for _, p, s, kind in found.periods if kind != "document"]
+    # the period in a quoted title ("Hội nghị “Xúc tiến ... giai đoạn 2011-2015”") is the event's,
+    # not the period of the figures the next sentences give
+    stated = [(p, s) for pos, p, s, kind in found.periods if kind != "document" and not any(a <= pos < b for a, b in found.quoted)]
     if stated:
         period, cited = stated[-1]
         carry.period = (period, cited or span)
+
+
+def _subject_place(sentence: str, quantity: Quantity, mentions: list[tuple[int, str]]) -> str | None:
+    """The place a figure is about: the last named before it; or one named just after it in the
+    same clause ("giải ngân 5 triệu USD tại tỉnh X"), not one of a later clause ("... năm 2023 mà
+    Liên hiệp Hữu nghị Thành phố Hồ Chí Minh đứng ra tổ chức")."""
+    before = [name for pos, name in mentions if pos <= quantity.start]
+    if before:
+        return before[-1]
+    after = [(pos, name) for pos, name in mentions if pos >= quantity.end]
+    if after and after[0][0] - quantity.end <= 40 and not _AFTER_CLAUSE.search(sentence, quantity.end, after[0][0]):
+        return after[0][1]
+    return None
+
+
+_AFTER_CLAUSE = re.compile(r"[,;:.]|\b(?:mà|which|where|who|that)\b")
 
 
 def _nearest(mentions: list[tuple[int, object]], pos: int):

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ingest.models import Fact, Passage, Span
 from ingest.tables import Row, Table, find_tables, labelled_cells
@@ -88,6 +88,7 @@ class _Document:
     main_period: Period | None = None  # the frame's period, when it spans years
     paragraph_sentences: int = 0  # sentences of the current paragraph read so far
     paragraph_words: int = 0
+    paragraph_dated: bool = False  # it names a period
 
 
 def reference_year(text: str, published: str | None) -> int | None:
@@ -123,6 +124,7 @@ def extract_facts(
     )  # fmt: skip
     facts: list[Fact] = []
     carry = _Carry()
+    prose = carry  # the carry of the last paragraph that was not a caption
     previous_paragraph = -1
     counted_to, newlines = 0, 0  # newlines in text[:counted_to]
     for passage in passages:
@@ -134,9 +136,10 @@ def extract_facts(
             newlines += text.count("\n", counted_to, span.start)
             counted_to = span.start
             if newlines != previous_paragraph:
-                _end_paragraph(doc, carry)
-                if not _CONTINUES.match(span.of(text)):
-                    carry = _Carry()
+                if not _end_paragraph(doc, carry):
+                    prose = carry
+                # "Bên cạnh đó, ...": goes on with the last paragraph of prose, past any caption
+                carry = replace(prose) if _CONTINUES.match(span.of(text)) else _Carry()
                 previous_paragraph = newlines
             doc.paragraph_sentences += 1
             doc.paragraph_words += len(span.of(text).split())
@@ -148,23 +151,25 @@ def extract_facts(
     return facts
 
 
-def _end_paragraph(doc: _Document, carry: _Carry) -> None:
+def _end_paragraph(doc: _Document, carry: _Carry) -> bool:
     """A district or organisation a paragraph named (with the period it named for it) stays the
     report's topic for the paragraphs after it, until another is named; a paragraph that names
-    neither (a caption, a general remark) leaves the topic as it was."""
+    neither (a caption, a general remark) leaves the topic as it was. True for a caption."""
     sentences, words = doc.paragraph_sentences, doc.paragraph_words
     doc.paragraph_sentences = doc.paragraph_words = 0
-    if sentences == 1 and words < TOPIC_MIN_WORDS:
-        return  # a caption or a heading
+    dated, doc.paragraph_dated = doc.paragraph_dated, False
+    if sentences == 1 and words < TOPIC_MIN_WORDS and not dated:
+        return True  # a caption or a heading: short, one sentence, no period of its own
     if carry.district is None and carry.organization is None:
         if carry.place is not None:
             doc.topic = _Carry()  # a paragraph about another place ends the topic
-        return
+        return False
     old = doc.topic
     doc.topic = _Carry(
         district=carry.district or old.district, organization=carry.organization or old.organization,
         period=carry.period or old.period,
     )
+    return False
 
 
 @dataclass
@@ -329,6 +334,7 @@ def _sentence_facts(doc: _Document, passage: Passage, span: Span, carry: _Carry,
             )
         )
     _remember(carry, facts, sentence, span, found)
+    doc.paragraph_dated = doc.paragraph_dated or any(kind == "sentence" for _, _, _, kind in found.periods)
     return facts
 
 

@@ -410,6 +410,26 @@ def _not_a_figure(text: str, m: re.Match[str]) -> bool:
     return False
 
 
+# "số tổ chức PCPNN hoạt động tại Thái Nguyên là trên 50": the thing counted is named before the figure
+_COUNT_OF = re.compile(r"\b(?:[Ss]ố lượng|[Ss]ố|[Tt]ổng số|[Tt]he number of)\s+")
+_COUNT_VERB = re.compile(r"(?:\s(?:là|đạt|gồm|lên tới|lên đến|was|is|stood at|reached))\s*(?:khoảng|trên|hơn|gần|xấp xỉ|about|over|nearly|more than)?\s*$")
+
+
+def _counted_before(text: str, figure_start: int, end: int) -> _Unit | None:
+    """The unit of a bare figure that ends its clause after "là"/"đạt", when the clause began by
+    naming what it counts ("số tổ chức ... là trên 50"). The thing counted is known, so the figure
+    is one; the figure as written is only the number."""
+    if not _COUNT_VERB.search(text, max(0, figure_start - 30), figure_start):
+        return None
+    window_start = max(0, figure_start - 120)
+    clause_start = max(text.rfind(c, window_start, figure_start) for c in ".;:\n") + 1
+    for m in _COUNT_OF.finditer(text, max(window_start, clause_start), figure_start):
+        counted = match_phrase(text, m.end(), COUNTED)
+        if counted is not None and COUNTED[counted[0]] != "years":
+            return _Unit(COUNTED[counted[0]], None, end)
+    return None
+
+
 def _quantity(text: str, m: re.Match[str]) -> Quantity | None:
     token = m.group(1)
     if _not_a_figure(text, m):
@@ -430,6 +450,8 @@ def _quantity(text: str, m: re.Match[str]) -> Quantity | None:
             end = again.end()
     before = _CURRENCY_BEFORE.search(text, max(0, figure_start - 5), figure_start)
     unit = _unit_after(text, end, value, scale != 1.0, currency_before=before)
+    if unit is None:
+        unit = _counted_before(text, figure_start, end)
     if unit is None:
         return None
     if before is not None and unit.unit == _CURRENCY_CODES[before.group(1) or before.group(2)]:

@@ -1,14 +1,17 @@
 """Compare two evaluation runs: what improved, what regressed, how the scores moved.
 
 Questions are matched by id. A question in only one run is listed, not scored, and a warning is
-given when the two runs used different question sets (a different sha256 of the set file).
+given when the two runs used different question sets (a different sha256 of the set file). The
+figures a report written before them lacks (false and missed abstentions) are worked out from its
+questions.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from eval.report import Report, fmt_ms, fmt_rate
+from eval.report import Report, abstention_cell, fmt_ms, fmt_rate
+from eval.runner import summarize
 
 CHECKS = (("answer_correct", "answer"), ("citation_correct", "citation"), ("grounded", "grounded"))
 
@@ -63,6 +66,19 @@ def _delta_row(label: str, key: str, a: dict, b: dict, rate: bool = True) -> str
     return f"| {label} | {fmt_ms(x)} | {fmt_ms(y)} | {delta} |"
 
 
+def _abstention_row(label: str, key: str, a: dict, b: dict) -> str:
+    """False or missed abstentions as "rate (count/of)" on each side; a fall is an improvement."""
+    x, y = (abstention_cell(s, key) for s in (a, b))
+    rate = key.replace("abstentions", "abstention_rate")
+    delta = "" if a.get(rate) is None or b.get(rate) is None else f"{100 * (b[rate] - a[rate]):+.1f} pt"
+    return f"| {label} | {x} | {y} | {delta} |"
+
+
+def _overall(report: Report) -> dict:
+    """The run's overall scores, with any figure its summary lacks worked out from its questions."""
+    return {**summarize(report.run.results)["overall"], **report.run.summary["overall"]}
+
+
 def _short(result_answer: str, limit: int = 160) -> str:
     text = " ".join(result_answer.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -70,7 +86,7 @@ def _short(result_answer: str, limit: int = 160) -> str:
 
 def render_comparison(a: Report, b: Report, names: tuple[str, str] = ("A", "B")) -> str:
     comparison = compare_runs(a, b)
-    sa, sb = a.run.summary["overall"], b.run.summary["overall"]
+    sa, sb = _overall(a), _overall(b)
     lines = [f"# Comparison: {names[0]} → {names[1]}", ""]
     if not comparison.same_set:
         lines += ["**Warning: the two runs used different question sets; only shared ids are compared.**", ""]
@@ -78,6 +94,8 @@ def render_comparison(a: Report, b: Report, names: tuple[str, str] = ("A", "B"))
         f"| | {names[0]} | {names[1]} | change |",
         "|---|---:|---:|---:|",
         _delta_row("answer correct", "answer_accuracy", sa, sb),
+        _abstention_row("false abstentions", "false_abstentions", sa, sb),
+        _abstention_row("missed abstentions", "missed_abstentions", sa, sb),
         _delta_row("citation correct", "citation_accuracy", sa, sb),
         _delta_row("grounded", "grounded", sa, sb),
         _delta_row("hit@1", "hit_at_1", sa, sb),

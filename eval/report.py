@@ -17,6 +17,7 @@ from typing import Any
 
 from eval.measure import describe_machine, machine_description
 from eval.runner import QuestionResult, summarize
+from eval.scoring import CORRECT, ERROR, FALSE_ABSTENTION, MISSED_ABSTENTION, WRONG
 from vntext.numbers import format_number_vi
 
 REPORT_FORMAT = 1
@@ -134,12 +135,25 @@ def fmt_ms(value: float | None) -> str:
     return "–" if value is None or math.isnan(value) else f"{value:.0f}"
 
 
+def abstention_cell(block: dict[str, Any], key: str) -> str:
+    """``false_abstentions`` of the answerable questions, or ``missed_abstentions`` of the abstain
+    questions, as "rate (count/of)"; "–" where none of those questions are in the block, or the
+    summary predates the figure."""
+    if key not in block:
+        return "–"
+    answerable = block["answerable"]
+    of = answerable if key == "false_abstentions" else block["questions"] - answerable
+    return fmt_rate(block[key] / of if of else None, [block[key], of])
+
+
 def _summary_row(label: str, block: dict[str, Any]) -> str:
     counts = block.get("counts", {})
     cells = [
         label,
         str(block["questions"]),
         fmt_rate(block["answer_accuracy"], counts.get("answer")),
+        abstention_cell(block, "false_abstentions"),
+        abstention_cell(block, "missed_abstentions"),
         fmt_rate(block["citation_accuracy"], counts.get("citation")),
         fmt_rate(block["grounded"], counts.get("grounded")),
         fmt_rate(block["hit_at_1"]),
@@ -153,8 +167,9 @@ def _summary_row(label: str, block: dict[str, Any]) -> str:
 
 def summary_table(summary: dict[str, Any]) -> list[str]:
     lines = [
-        "| kind | questions | answer correct | citation correct | grounded | hit@1 | hit@5 | MRR | p50 ms | p95 ms |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| kind | questions | answer correct | false abstentions | missed abstentions | citation correct | grounded "
+        "| hit@1 | hit@5 | MRR | p50 ms | p95 ms |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     lines += [_summary_row(kind, block) for kind, block in summary["by_kind"].items()]
     lines.append(_summary_row("**all**", summary["overall"]))
@@ -198,7 +213,9 @@ def _failure_reasons(r: QuestionResult) -> list[str]:
     reasons = []
     if r.error:
         reasons.append("error")
-    if not r.answer_correct:
+    if r.outcome in (FALSE_ABSTENTION, MISSED_ABSTENTION):
+        reasons.append(r.outcome.replace("_", " "))
+    elif not r.answer_correct:
         reasons.append("answer wrong")
     if r.citation_correct is False:
         reasons.append("citation wrong")
@@ -212,11 +229,34 @@ def _quote(text: str, limit: int = 400) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+# Failures are listed in this order of outcome: abstaining on an answerable question first, since an
+# analyst gets nothing from it; then answers to questions the documents do not answer; then the rest.
+FAILURE_ORDER = (FALSE_ABSTENTION, MISSED_ABSTENTION, ERROR, WRONG, CORRECT)
+
+
+def abstention_lists(results: list[QuestionResult]) -> list[str]:
+    """The ids of the false and the missed abstentions, one line each (none when there are none)."""
+    answerable = [r for r in results if r.kind != "abstain"]
+    unanswerable = [r for r in results if r.kind == "abstain"]
+    lines = []
+    for name, pool, meaning in (
+        (FALSE_ABSTENTION, answerable, "the documents hold the answer, the assistant abstained"),
+        (MISSED_ABSTENTION, unanswerable, "the documents do not hold the answer, the assistant gave one"),
+    ):
+        ids = [r.id for r in pool if r.outcome == name]
+        if ids:
+            label = name.replace("_", " ").capitalize() + "s"
+            lines.append(f"- **{label}** ({meaning}): {len(ids)} of {len(pool)}: {', '.join(ids)}")
+    return lines
+
+
 def failures_section(results: list[QuestionResult]) -> list[str]:
     failed = [r for r in results if _failure_reasons(r)]
     if not failed:
         return ["Every question passed every check."]
-    lines: list[str] = []
+    failed.sort(key=lambda r: FAILURE_ORDER.index(r.outcome))
+    lines = abstention_lists(results)
+    lines += [""] if lines else []
     for r in failed:
         lines.append(f"### {r.id} ({r.kind}): {', '.join(_failure_reasons(r))}")
         lines.append("")
@@ -255,6 +295,8 @@ def render_markdown(report: Report, plots: list[str]) -> str:
         *summary_table(report.run.summary),
         "",
         "Answer: the gold figure (within 0.5 %) or the gold words are in the answer; abstain questions must abstain. "
+        "False abstentions: abstentions on questions whose answer is in the documents (share of the questions of "
+        "every kind but abstain); missed abstentions: answers given to abstain questions (share of those). "
         "Citation: a cited sentence of the right document holds each evidence text. Grounded: every number of the "
         "answer is in a cited sentence (abstentions are not scored). hit@k and MRR: rank of the first passage "
         "holding each evidence item among the top 10 retrieved for the question.",

@@ -1,7 +1,9 @@
 """Run a question set against a system and score every answer; summarise the scores.
 
 A question that raises gets its error recorded and counts as wrong: one bad question never stops a
-run, since an analyst needs the whole picture.
+run, since an analyst needs the whole picture. Each answer also gets an outcome (correct, wrong, false
+abstention, missed abstention, error), so an assistant that abstains too readily is told apart from
+one that states wrong figures.
 """
 
 from __future__ import annotations
@@ -17,11 +19,16 @@ from tqdm import tqdm
 from eval.measure import percentile
 from eval.questions import Question
 from eval.scoring import (
+    FALSE_ABSTENTION,
+    MISSED_ABSTENTION,
+    OUTCOMES,
     RETRIEVAL_DEPTH,
+    WRONG,
     Cited,
     EvidenceRank,
     answer_is_correct,
     citation_is_correct,
+    outcome as outcome_of,
     rank_evidence,
     ungrounded,
 )
@@ -46,6 +53,11 @@ class QuestionResult:
     retrieval: list[EvidenceRank] = field(default_factory=list)
     calculation: str | None = None
     error: str | None = None
+
+    @property
+    def outcome(self) -> str:
+        """What became of the answer: one of :data:`eval.scoring.OUTCOMES` (derived, not stored)."""
+        return outcome_of(self.kind, self.abstained, self.answer_correct, self.error)
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -108,6 +120,28 @@ def _count(flags: Iterable[bool | None]) -> list[int]:
     return [sum(scored), len(scored)]
 
 
+def _share(count: int, of: int) -> float | None:
+    return count / of if of else None
+
+
+def abstention_block(rs: Sequence[QuestionResult]) -> dict[str, object]:
+    """How the answers went wrong. A false abstention is counted against the questions whose answer is
+    in the documents (every kind but ``abstain``), a missed abstention against the ``abstain`` questions."""
+    outcomes = [q.outcome for q in rs]
+    answerable = sum(q.kind != "abstain" for q in rs)
+    false_abstentions = outcomes.count(FALSE_ABSTENTION)
+    missed_abstentions = outcomes.count(MISSED_ABSTENTION)
+    return {
+        "answerable": answerable,
+        "false_abstentions": false_abstentions,
+        "false_abstention_rate": _share(false_abstentions, answerable),
+        "missed_abstentions": missed_abstentions,
+        "missed_abstention_rate": _share(missed_abstentions, len(rs) - answerable),
+        "wrong_answers": outcomes.count(WRONG),
+        "outcomes": {name: outcomes.count(name) for name in OUTCOMES},
+    }
+
+
 def summarize(results: Sequence[QuestionResult]) -> dict[str, object]:
     """Scores for all questions and by kind: rates over the questions where a score applies."""
 
@@ -131,12 +165,15 @@ def summarize(results: Sequence[QuestionResult]) -> dict[str, object]:
             "latency_p50_ms": percentile(latencies, 0.5) if latencies else None,
             "latency_p95_ms": percentile(latencies, 0.95) if latencies else None,
             "errors": sum(q.error is not None for q in rs),
+            **abstention_block(rs),
         }
 
     kinds = sorted({q.kind for q in results})
     return {
         "overall": block(results),
         "by_kind": {k: block([q for q in results if q.kind == k]) for k in kinds},
+        "false_abstention_ids": [q.id for q in results if q.outcome == FALSE_ABSTENTION],
+        "missed_abstention_ids": [q.id for q in results if q.outcome == MISSED_ABSTENTION],
         "unlocatable_evidence": [
             {"id": q.id, "doc": r.doc, "text": r.text} for q in results for r in q.retrieval if not r.locatable
         ],

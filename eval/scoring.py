@@ -6,6 +6,8 @@ Pure functions over plain values, so the rules can be read and tested on their o
   words applied); for entities, every word of the gold answer (after NFC and case folding); for
   "multi", every gold figure; for "abstain", the answer abstains; any other question that abstains
   is wrong.
+- outcome: what became of the answer, so a wrong answer is told apart from a false abstention (the
+  documents hold the answer, the assistant abstained) and a missed abstention (they do not, it answered).
 - citation: every evidence item is held by a cited sentence of the right document (the sentence
   contains the evidence text, or the evidence contains the sentence).
 - grounded: every number of the answer appears in a cited sentence (or in the question, or in a
@@ -26,6 +28,14 @@ from assistant.grounding import numbers_in, ungrounded_numbers
 from eval.questions import Evidence, Question
 from vntext.numbers import find_values
 from vntext.vietnamese import comparable
+
+# What became of one answer (see :func:`outcome`)
+CORRECT = "correct"
+WRONG = "wrong"  # an answer was given to an answerable question, and it is wrong
+FALSE_ABSTENTION = "false_abstention"  # the documents hold the answer; the assistant abstained
+MISSED_ABSTENTION = "missed_abstention"  # the documents do not hold the answer; the assistant answered
+ERROR = "error"  # asking raised: nothing came back
+OUTCOMES = (CORRECT, WRONG, FALSE_ABSTENTION, MISSED_ABSTENTION, ERROR)
 
 TOLERANCE = 0.005  # relative: a figure within 0.5 % of the gold value counts as the same figure
 RETRIEVAL_DEPTH = 10  # passages looked at for the reciprocal rank
@@ -95,6 +105,17 @@ def answer_is_correct(question: Question, answer: str, abstained: bool) -> bool:
         if figures:
             return all(states_value(answer, gold) for gold in figures)
     return set(words(question.answer)) <= set(words(answer))
+
+
+def outcome(kind: str, abstained: bool, answer_correct: bool, error: str | None = None) -> str:
+    """One of :data:`OUTCOMES`: every question gets exactly one, so they add up to the question count."""
+    if error is not None:
+        return ERROR
+    if kind == "abstain":
+        return CORRECT if abstained else MISSED_ABSTENTION
+    if abstained:
+        return FALSE_ABSTENTION
+    return CORRECT if answer_correct else WRONG
 
 
 def holds(evidence_text: str, text: str) -> bool:

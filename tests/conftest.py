@@ -9,7 +9,10 @@ import pytest
 from hypothesis import settings as hypothesis_settings
 
 from assistant.runtime import OFFLINE_ENV
-from tests.helpers import CORPUS, DEV_QUESTIONS, SAMPLES, ingest_folder
+from tests.helpers import CORPUS, DEV_QUESTIONS, SAMPLES, SHARED, ingest_folder
+
+CORPUS2 = SHARED / "eval" / "corpus2"
+DEV2_QUESTIONS = SHARED / "eval" / "dev2_questions.jsonl"
 
 for _key, _value in OFFLINE_ENV.items():
     os.environ.setdefault(_key, _value)
@@ -49,6 +52,32 @@ def corpus_store(tmp_path_factory, embedder, corpus_dir):
 
     store = IndexStore(tmp_path_factory.mktemp("corpus-index"), embedder)
     ingest_folder(store, corpus_dir)
+    return store
+
+
+@pytest.fixture(scope="session")
+def corpus2_dir() -> Path:
+    if not CORPUS2.is_dir() or not any(CORPUS2.iterdir()):
+        pytest.skip("the second corpus (../shared/eval/corpus2) is not present")
+    return CORPUS2
+
+
+@pytest.fixture(scope="session")
+def dev2_questions_path() -> Path:
+    if not DEV2_QUESTIONS.is_file():
+        pytest.skip("the second dev question set (../shared/eval/dev2_questions.jsonl) is not present")
+    return DEV2_QUESTIONS
+
+
+@pytest.fixture(scope="session")
+def both_corpora_store(tmp_path_factory, embedder, corpus_dir, corpus2_dir):
+    """The shared corpus and the second corpus in one index, ingested once for the whole session
+    (read-only for tests; a server may be started over its ``data_dir``)."""
+    from index.store import IndexStore
+
+    store = IndexStore(tmp_path_factory.mktemp("both-corpora-index"), embedder)
+    ingest_folder(store, corpus_dir)
+    ingest_folder(store, corpus2_dir)
     return store
 
 

@@ -121,3 +121,25 @@ def test_render_with_no_changes_says_none():
     assert "## Regressed (0)\n\nNone." in text
     assert "## Improved (0)\n\nNone." in text
     assert "Not in both runs" not in text
+
+
+def test_render_shows_false_and_missed_abstentions():
+    # A: q6 (a number question) abstained -> 1 false abstention of 5; B: none. No abstain questions.
+    text = render_comparison(report(A), report(B))
+    assert "| false abstentions | 20.0 % (1/5) | 0.0 % (0/5) | -20.0 pt |" in text
+    assert "| missed abstentions | – | – |  |" in text
+
+
+def test_render_missed_abstentions_of_abstain_questions():
+    before = [result("x", kind="abstain", abstained=False, answer_correct=False, citation_correct=None)]
+    after = [result("x", kind="abstain", abstained=True, answer_correct=True, citation_correct=None)]
+    text = render_comparison(report(before), report(after))
+    assert "| missed abstentions | 100.0 % (1/1) | 0.0 % (0/1) | -100.0 pt |" in text
+
+
+def test_render_works_out_the_abstention_figures_of_an_older_report():
+    old = report(A)
+    for key in ("answerable", "false_abstentions", "false_abstention_rate", "missed_abstentions",
+                "missed_abstention_rate", "wrong_answers", "outcomes"):  # fmt: skip
+        del old.run.summary["overall"][key]
+    assert "| false abstentions | 20.0 % (1/5) | 0.0 % (0/5) | -20.0 pt |" in render_comparison(old, report(B))

@@ -7,7 +7,15 @@ import json
 
 import pytest
 
-from eval.report import Report, ReportError, SystemRun, load_report, question_set_info, write_report
+from eval.report import (
+    Report,
+    ReportError,
+    SystemRun,
+    load_report,
+    question_set_info,
+    summary_table,
+    write_report,
+)
 from eval.runner import summarize
 from tests.eval.factories import rank, result
 
@@ -192,9 +200,12 @@ def test_report_json_keeps_vietnamese_readable(written):
 
 def test_markdown_has_the_summary_table_with_counts(written):
     md = markdown(written)
-    assert "| **all** | 5 | 60.0 % (3/5) | 25.0 % (1/4) | 66.7 % (2/3) | 33.3 % | 66.7 % | 0.444 | 100 | 300 |" in md
-    assert "| number | 3 | 33.3 % (1/3) | 33.3 % (1/3) | 50.0 % (1/2) |" in md
-    assert "| abstain | 1 | 100.0 % (1/1) | – | – |" in md
+    assert (
+        "| **all** | 5 | 60.0 % (3/5) | 0.0 % (0/4) | 0.0 % (0/1) | 25.0 % (1/4) | 66.7 % (2/3) | 33.3 % | 66.7 % "
+        "| 0.444 | 100 | 300 |"
+    ) in md
+    assert "| number | 3 | 33.3 % (1/3) | 0.0 % (0/3) | – | 33.3 % (1/3) | 50.0 % (1/2) |" in md
+    assert "| abstain | 1 | 100.0 % (1/1) | – | 0.0 % (0/1) | – | – |" in md
 
 
 def test_markdown_names_the_question_set(written):
@@ -347,3 +358,128 @@ def test_load_report_rejects_a_binary_file(tmp_path, written):
     path.write_bytes(written["plain"][1]["latency"].read_bytes())
     with pytest.raises(ReportError, match="latency.png"):
         load_report(path)
+
+
+# --- false and missed abstentions -----------------------------------------------------------------
+
+
+def abstention_results():
+    """Two false abstentions (a number and an entity), a wrong answer, an error, a missed abstention,
+    a right abstention and a right answer."""
+    return [
+        result("fa-number", answer="Tài liệu không nêu.", abstained=True, citations=[], answer_correct=False,
+               citation_correct=False, grounded=None),
+        result("wrong-number", answer="Có 120 tổ chức.", answer_correct=False, grounded=False),
+        result("error-number", answer="", answer_correct=False, citation_correct=False, grounded=None,
+               error="UnboundLocalError: boom"),
+        result("fa-entity", kind="entity", expected="World Vision", expected_value=None,
+               answer="Tài liệu không nêu.", abstained=True, citations=[], answer_correct=False,
+               citation_correct=False, grounded=None),
+        result("ok-entity", kind="entity", expected="World Vision", expected_value=None,
+               answer="Tổ chức World Vision."),
+        result("missed", kind="abstain", expected="NOT_IN_CORPUS", expected_value=None, answer="Có 381 tổ chức.",
+               answer_correct=False, citation_correct=None),
+        result("ok-abstain", kind="abstain", expected="NOT_IN_CORPUS", expected_value=None,
+               answer="Tài liệu không nêu.", abstained=True, citations=[], citation_correct=None, grounded=None),
+    ]  # fmt: skip
+
+
+def test_false_abstentions_are_counted_apart_from_wrong_answers():
+    overall = summarize(abstention_results())["overall"]
+    assert overall["answerable"] == 5
+    assert overall["false_abstentions"] == 2
+    assert overall["false_abstention_rate"] == pytest.approx(2 / 5)
+    assert overall["wrong_answers"] == 1  # the error is not a wrong answer, nor an abstention
+    assert overall["errors"] == 1
+    assert overall["counts"]["answer"] == [2, 7]  # the answer check itself is unchanged
+
+
+def test_missed_abstentions_are_counted_against_the_abstain_questions():
+    overall = summarize(abstention_results())["overall"]
+    assert overall["missed_abstentions"] == 1
+    assert overall["missed_abstention_rate"] == pytest.approx(1 / 2)
+
+
+def test_every_question_has_one_outcome():
+    summary = summarize(abstention_results())
+    assert summary["overall"]["outcomes"] == {
+        "correct": 2, "wrong": 1, "false_abstention": 2, "missed_abstention": 1, "error": 1,
+    }  # fmt: skip
+    for block in summary["by_kind"].values():
+        assert sum(block["outcomes"].values()) == block["questions"]
+
+
+def test_abstention_figures_by_kind():
+    by_kind = summarize(abstention_results())["by_kind"]
+    assert (by_kind["number"]["false_abstentions"], by_kind["number"]["answerable"]) == (1, 3)
+    assert by_kind["entity"]["false_abstention_rate"] == pytest.approx(1 / 2)
+    assert by_kind["number"]["missed_abstention_rate"] is None  # no abstain question in the block
+    assert by_kind["abstain"]["false_abstention_rate"] is None
+    assert by_kind["abstain"]["missed_abstentions"] == 1
+
+
+def test_summary_lists_the_ids_of_wrong_abstentions():
+    summary = summarize(abstention_results())
+    assert summary["false_abstention_ids"] == ["fa-number", "fa-entity"]
+    assert summary["missed_abstention_ids"] == ["missed"]
+
+
+def test_summary_keeps_every_key_other_code_reads():
+    summary = summarize(abstention_results())
+    assert {"overall", "by_kind", "unlocatable_evidence"} <= set(summary)
+    assert {
+        "questions", "answer_accuracy", "citation_accuracy", "grounded", "counts", "evidence_items", "hit_at_1",
+        "hit_at_5", "mrr", "latency_p50_ms", "latency_p95_ms", "errors",
+    } <= set(summary["overall"])  # fmt: skip
+    assert set(summary["overall"]["counts"]) == {"answer", "citation", "grounded"}
+
+
+@pytest.fixture(scope="module")
+def abstention_markdown(tmp_path_factory):
+    root = tmp_path_factory.mktemp("abstentions")
+    set_path = root / "dev.jsonl"
+    set_path.write_text('{"id": "q1"}\n', encoding="utf-8")
+    rep = Report(question_set=question_set_info(set_path, 7), run=SystemRun(CONFIG, abstention_results()))
+    return write_report(rep, root / "out")["markdown"].read_text(encoding="utf-8")
+
+
+def test_markdown_table_has_the_abstention_columns(abstention_markdown):
+    assert "| kind | questions | answer correct | false abstentions | missed abstentions | citation correct |" in (
+        abstention_markdown
+    )
+    assert "| **all** | 7 | 28.6 % (2/7) | 40.0 % (2/5) | 50.0 % (1/2) |" in abstention_markdown
+    assert "| entity | 2 | 50.0 % (1/2) | 50.0 % (1/2) | – |" in abstention_markdown
+
+
+def test_markdown_lists_the_false_abstentions_before_the_other_failures(abstention_markdown):
+    failures = abstention_markdown.split("## Failures", 1)[1]
+    listed = "- **False abstentions** (the documents hold the answer, the assistant abstained): 2 of 5: fa-number, fa-entity"
+    assert failures.lstrip().startswith(listed)
+    assert "- **Missed abstentions** (the documents do not hold the answer, the assistant gave one): 1 of 2: missed" in (
+        failures
+    )
+    headings = [line.split(" ")[1] for line in failures.splitlines() if line.startswith("### ")]
+    assert headings == ["fa-number", "fa-entity", "missed", "error-number", "wrong-number"]
+
+
+def test_markdown_failure_names_the_kind_of_mistake(abstention_markdown):
+    sections = failure_sections(abstention_markdown)
+    assert sections["fa-number"].startswith("fa-number (number): false abstention, citation wrong")
+    assert sections["missed"].startswith("missed (abstain): missed abstention\n")
+    assert sections["wrong-number"].startswith("wrong-number (number): answer wrong, numbers without a source")
+    assert sections["error-number"].startswith("error-number (number): error, answer wrong")
+
+
+def test_markdown_without_wrong_abstentions_lists_none(written):
+    failures = markdown(written).split("## Failures", 1)[1]
+    assert "abstentions**" not in failures
+
+
+def test_summary_table_of_a_report_from_before_the_abstention_figures():
+    old = summarize(results())
+    for block in [old["overall"], *old["by_kind"].values()]:
+        for key in ("answerable", "false_abstentions", "false_abstention_rate", "missed_abstentions",
+                    "missed_abstention_rate", "wrong_answers", "outcomes"):  # fmt: skip
+            del block[key]
+    row = next(line for line in summary_table(old) if line.startswith("| **all**"))
+    assert row.startswith("| **all** | 5 | 60.0 % (3/5) | – | – | 25.0 % (1/4) |")

@@ -8,11 +8,18 @@ import pytest
 
 from eval.questions import Evidence, Question
 from eval.scoring import (
+    CORRECT,
+    ERROR,
+    FALSE_ABSTENTION,
+    MISSED_ABSTENTION,
+    OUTCOMES,
+    WRONG,
     Cited,
     Unit,
     answer_is_correct,
     citation_is_correct,
     expected_ids,
+    outcome,
     rank_evidence,
     ungrounded,
 )
@@ -173,6 +180,43 @@ def test_number_question_that_abstains_is_wrong_even_with_the_figure():
 def test_entity_question_that_abstains_is_wrong_even_with_the_words():
     q = question("entity", DECREE)
     assert not answer_is_correct(q, "Nghị định số 58/2022/NĐ-CP?", abstained=True)
+
+
+# --- outcome --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["number", "entity", "multi", "derived"])
+def test_an_answerable_question_that_abstains_is_a_false_abstention(kind):
+    assert outcome(kind, abstained=True, answer_correct=False) == FALSE_ABSTENTION
+
+
+def test_an_answerable_question_answered_wrongly_is_a_wrong_answer_not_an_abstention():
+    assert outcome("number", abstained=False, answer_correct=False) == WRONG
+
+
+def test_an_abstain_question_that_gets_an_answer_is_a_missed_abstention():
+    assert outcome("abstain", abstained=False, answer_correct=False) == MISSED_ABSTENTION
+
+
+def test_right_answers_and_right_abstentions_are_correct():
+    assert outcome("entity", abstained=False, answer_correct=True) == CORRECT
+    assert outcome("abstain", abstained=True, answer_correct=True) == CORRECT
+
+
+@pytest.mark.parametrize("kind", ["number", "abstain"])
+def test_an_error_is_neither_an_answer_nor_an_abstention(kind):
+    assert outcome(kind, abstained=False, answer_correct=False, error="UnboundLocalError: x") == ERROR
+
+
+def test_outcomes_follow_the_answer_check():
+    """Every outcome but an error agrees with answer_is_correct: correct exactly when the answer is."""
+    cases = [(question("number", "228,7 triệu USD", 228_700_000), "Đạt 228,7 triệu USD.")]
+    cases += [(question("abstain", "NOT_IN_CORPUS"), "Đạt 228,7 triệu USD.")]
+    for q, text in cases:
+        for abstained in (False, True):
+            correct = answer_is_correct(q, text, abstained)
+            got = outcome(q.kind, abstained, correct)
+            assert got in OUTCOMES and (got == CORRECT) == correct
 
 
 # --- citation -------------------------------------------------------------------------------------

@@ -324,6 +324,23 @@ class _EnumerationFusionRetriever(QueryFusionRetriever):
         return out
 
 
+def _in_scope_first(results: list[NodeWithScore], query: str, catalog: Catalog, docs: dict[str, DocumentInfo]) -> list[NodeWithScore]:
+    """For a query about a province: passages of reports about another province (by their frame)
+    that do not name the province asked come after the others, in their fused order. National
+    questions are left alone: provincial reports often quote the national figures."""
+    asked = subjects_of(query) - {NATIONAL}
+    if not asked:
+        return results
+    passages = catalog.passages(r.node.node_id for r in results)
+    inside, outside = [], []
+    for r in results:
+        passage = passages.get(r.node.node_id)
+        doc = docs.get(passage.doc_id) if passage else None
+        elsewhere = doc is not None and doc.main_place is not None and doc.main_place not in asked
+        (outside if elsewhere and not asked & set(passage.provinces) else inside).append(r)
+    return inside + outside
+
+
 def hybrid_search(
     query: str,
     catalog: Catalog,
@@ -354,8 +371,8 @@ def hybrid_search(
             {doc_id: d.main_place for doc_id, d in docs.items()},
         ),
     ]
-    fusion = _EnumerationFusionRetriever(sides, sub_queries(effective), top_k, LIST_WEIGHTS)
-    results = fusion.retrieve(effective)
+    fusion = _EnumerationFusionRetriever(sides, sub_queries(effective), max(top_k, depth), LIST_WEIGHTS)
+    results = _in_scope_first(fusion.retrieve(effective), effective, catalog, docs)[:top_k]
     passages = catalog.passages(r.node.node_id for r in results)
     hits: list[SearchHit] = []
     for r in results:

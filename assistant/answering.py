@@ -292,28 +292,39 @@ class Answerer:
     # --- everything else: the sentences that answer ---------------------------------------------
 
     def _words(self, q: Question, search: SearchResults) -> Answer:
-        """Each part of the question that asks for words gets its best sentences; the answer leads
-        with what answers each part, then quotes every sentence once."""
-        keys: list[str] = []
-        sentences: list[extract.Sentence] = []
-        for part in word_clauses(q, self.store.keywords().lexicon):
-            picked = extract.pick(self.sources, part, search)
-            if picked is None:
-                continue
-            key = picked.key
-            if key and re.search(r"\b(ai|who|whom)\b", part.folded):
-                title = extract.honorific(self.sources.text(picked.sentences[0].doc_id), key)
-                single = len(key.split()) <= 4 and all(w[:1].isupper() for w in key.split())
-                if title and single and not key.lower().startswith(title) and q.language == "vi":
-                    key = f"{title.capitalize()} {key}"
-            if key and key not in keys:
-                keys.append(key)
-            sentences += [s for s in picked.sentences if all(s.span != t.span or s.doc_id != t.doc_id for t in sentences)]
-        if not sentences:
+        """The best sentences for the whole question; then, for each part that asks for another
+        kind of thing ("ở huyện nào ... và những xã nào"), its own sentence when none chosen holds
+        that kind. The answer leads with what answers each part, then quotes every sentence once."""
+        picked = extract.pick(self.sources, q, search)
+        if picked is None:
             return self._no_answer(q)
+        keys = [self._with_honorific(picked, q)] if picked.key else []
+        sentences = list(picked.sentences)
+        parts = word_clauses(q, self.store.keywords().lexicon)
+        for part in parts if len(parts) > 1 else []:
+            cues = extract.cues(part)
+            if not cues or any(pattern.search(s.text) for s in sentences for pattern, _ in cues):
+                continue
+            given = frozenset((s.doc_id, s.span.start) for s in sentences)
+            more = extract.pick(self.sources, part, search, skip=given)
+            if more is None:
+                continue
+            sentences += list(more.sentences)
+            if more.key and more.key not in keys:
+                keys.append(self._with_honorific(more, part))
         text = phrasing.words_answer("; ".join(keys) or None, [s.text for s in sentences], q.language)
-        citations = [self.sources.citation(s.doc_id, s.span, s.passage_id) for s in sentences]
+        cited = sentences + [s for s in picked.corroborating if s.text not in text]
+        citations = [self.sources.citation(s.doc_id, s.span, s.passage_id) for s in cited]
         return Answer(question=q.original, answer=text, abstained=False, citations=citations)
+
+    def _with_honorific(self, picked: extract.Picked, q: Question) -> str:
+        """A person's name with "ông"/"bà" when the document itself calls them so elsewhere."""
+        key = picked.key or ""
+        if q.language != "vi" or not re.search(r"\b(ai|who|whom)\b", q.folded):
+            return key
+        title = extract.honorific(self.sources.text(picked.sentences[0].doc_id), key)
+        single = len(key.split()) <= 4 and all(w[:1].isupper() for w in key.split())
+        return f"{title.capitalize()} {key}" if title and single and not key.lower().startswith(title) else key
 
     # --- optional language model ----------------------------------------------------------------
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from assistant.question import Question, content_words
 from assistant.sources import Sources
@@ -45,6 +45,9 @@ class Picked:
     sentences: list[Sentence]
     key: str | None  # the span that answers, when one was found
     score: float
+    # sentences of other documents that state the same key: cited too, so a reader sees it holds in
+    # more than one source (a news digest and the full report often both name who chaired a meeting)
+    corroborating: list[Sentence] = field(default_factory=list)
 
 
 _TITLE = (
@@ -85,7 +88,7 @@ _DOCUMENT = re.compile(r"\b(nghi dinh|quyet dinh|thong tu|decree|decision|van ba
 _WHAT_IS = re.compile(r"\b(la gi|what is|phuong cham|khau hieu|motto)\b")
 
 
-def _cues(q: Question) -> list[tuple[re.Pattern[str], float]]:
+def cues(q: Question) -> list[tuple[re.Pattern[str], float]]:
     """What kind of span the question asks for, as patterns a good sentence holds."""
     folded = q.folded
     cues: list[tuple[re.Pattern[str], float]] = []
@@ -127,8 +130,8 @@ def pick(sources: Sources, q: Question, search: SearchResults, skip: frozenset[t
     # a table row is read with its caption and column names
     words = {id(s): content_words(s.text) | (content_words(s.context) if _is_row(s) else set()) for s in found}
     idf = _idf(wanted, list(words.values()))
-    cues = _cues(q)
-    scored = sorted(((_score(sources, q, s, words[id(s)], idf, cues), n, s) for n, s in enumerate(found)), key=lambda x: (-x[0], x[1]))
+    patterns = cues(q)
+    scored = sorted(((_score(sources, q, s, words[id(s)], idf, patterns), n, s) for n, s in enumerate(found)), key=lambda x: (-x[0], x[1]))
     best_score, _, best = scored[0]
     if best_score < MIN_SCORE:
         return None
@@ -139,8 +142,27 @@ def pick(sources: Sources, q: Question, search: SearchResults, skip: frozenset[t
     for sentence in chosen:
         if key:
             break
-        key = key_span(q, sentence.text, cues)
-    return Picked(chosen, key, best_score)
+        key = key_span(q, sentence.text, patterns)
+    return Picked(chosen, key, best_score, _corroborating(key, [(x, s) for x, _, s in scored[1:]], best, best_score))
+
+
+_CAPITALISED_RUN = re.compile(r"(?:[A-ZĐÂĂÊÔƠƯ][^\W\d_]*\s+)+[A-ZĐÂĂÊÔƠƯ][^\W\d_]*")
+CORROBORATION_SHARE = 0.5  # of the best sentence's score; lower let in passing mentions of the name
+
+
+def _corroborating(key: str | None, scored: list[tuple[float, Sentence]], best: Sentence, best_score: float) -> list[Sentence]:
+    """The best sentence of another document that holds the key (for a person, their name without
+    the title), scoring at least half the chosen sentence; at most one."""
+    if not key:
+        return []
+    runs = sorted(_CAPITALISED_RUN.findall(key), key=len)
+    core = fold((runs[-1] if runs else key).lower())
+    for score, s in scored:
+        if score < CORROBORATION_SHARE * best_score:
+            break
+        if s.doc_id != best.doc_id and core in fold(s.text.lower()):
+            return [s]
+    return []
 
 
 def people(sentences: list[str], language: str, limit: int = 3) -> str | None:
@@ -176,7 +198,10 @@ def asked_kind(q: Question) -> set[str]:
 def named_in(q: Question) -> set[str]:
     """What the question names: acronyms and capitalised words past its first word ("KSSA", "Plan
     International"), its districts and organisations, folded."""
-    names = {fold(w.lower()) for w in re.findall(r"(?<!^)(?<![.?!] )\b[A-ZĐ][\w&/-]*", q.original) if len(w) > 1}
+    asked = q.original
+    for source in q.sources:  # "(theo Sở Ngoại vụ Yên Bái)": who reported it, not what it is about
+        asked = asked.replace(source, " ")
+    names = {fold(w.lower()) for w in re.findall(r"(?<!^)(?<![.?!] )\b[A-ZĐ][\w&/-]*", asked) if len(w) > 1}
     for name in [*q.districts, *q.organizations]:
         names |= set(fold(name.lower()).split())
     places = {w for p in q.places for w in fold(p.lower()).split()}  # weighed by the place agreement
@@ -188,7 +213,7 @@ def _idf(wanted: set[str], sentence_words: list[set[str]]) -> dict[str, float]:
     return {w: math.log(1.0 + (n + 1) / (sum(1 for s in sentence_words if w in s) + 1)) for w in wanted}
 
 
-def _score(sources: Sources, q: Question, s: Sentence, words: set[str], idf: dict[str, float], cues) -> float:
+def _score(sources: Sources, q: Question, s: Sentence, words: set[str], idf: dict[str, float], patterns) -> float:
     total = sum(idf.values()) or 1.0
     text = sources.text(s.doc_id)
     info = sources.documents().get(s.doc_id)
@@ -209,7 +234,7 @@ def _score(sources: Sources, q: Question, s: Sentence, words: set[str], idf: dic
     score += _place_agreement(sources, q, s)
     score += _name_agreement(sources, q, s)
     score += _year_agreement(q, s.text, text)
-    score += sum(weight for pattern, weight in cues if pattern.search(s.text))
+    score += sum(weight for pattern, weight in patterns if pattern.search(s.text))
     score += _date_agreement(q, s, text)
     score += _figure_agreement(sources, q, s)
     return score + 0.5 / s.rank
@@ -340,10 +365,10 @@ def _with_context(sources: Sources, q: Question, best: Sentence, idf: dict[str, 
     return chosen
 
 
-def key_span(q: Question, sentence: str, cues: list[tuple[re.Pattern[str], float]] | None = None) -> str | None:
+def key_span(q: Question, sentence: str, patterns: list[tuple[re.Pattern[str], float]] | None = None) -> str | None:
     """The part of a sentence that answers: a name with its title, an organisation, a list of
     places, a decree, a date."""
-    for pattern, _ in cues if cues is not None else _cues(q):
+    for pattern, _ in patterns if patterns is not None else cues(q):
         m = pattern.search(sentence)
         if m:
             return _trim(m.group(0))

@@ -18,7 +18,7 @@ from index.lexicon import Lexicon
 from vntext.entities import NATIONAL, find_districts, find_organisations, places_in
 from vntext.gazetteer import find_district_mentions, get_districts
 from vntext.glossary import concepts_in
-from vntext.metrics import SPECIFIC, metric_of
+from vntext.metrics import SPECIFIC, metrics_named
 from vntext.numbers import COUNTED, Quantity, find_quantities, match_phrase
 from vntext.periods import Period, find_periods
 from vntext.vietnamese import fold, has_diacritics, normalize_text
@@ -232,7 +232,7 @@ _NOT_NOUN = frozenset(
 _PERCENT_NEXT = re.compile(r"\s*(?:phan tram|percent|per cent|%)")
 
 
-def _ask_unit(text: str, cue_end: int, unknown_nouns: bool = True) -> tuple[str | None, str | None]:
+def _ask_unit(text: str, cue_end: int, english: bool, unknown_nouns: bool = True) -> tuple[str | None, str | None]:
     """The unit asked for right after "bao nhiêu" / "how many", and the noun that names it.
 
     A counted thing the project knows ("dự án" -> projects) wins; English puts the head noun last
@@ -242,7 +242,6 @@ def _ask_unit(text: str, cue_end: int, unknown_nouns: bool = True) -> tuple[str 
     with a noun the project does not know are stored under that noun."""
     found: tuple[str | None, str | None] = (None, None)
     first_word: str | None = None
-    english = detect_language(text) == "en"
     if _PERCENT_NEXT.match(fold(text[cue_end : cue_end + 14].lower())):
         return "percent", None
     for n, m in enumerate(_NON_SPACE.finditer(text, cue_end)):
@@ -330,6 +329,7 @@ def _find_asks(text: str, folded: str, clauses: list[tuple[int, int]]) -> list[A
     cues += [(m.start(), m.start(1), "what") for m in _WHAT_QUANTITY.finditer(folded)]
     cues.sort()
     periods = _periods(text)
+    english = detect_language(text) == "en"  # once: a 100 kB question has thousands of cues
     asks: list[Ask] = []
     used_clauses: set[tuple[int, int]] = set()
     for start, end, cue in cues:
@@ -344,11 +344,11 @@ def _find_asks(text: str, folded: str, clauses: list[tuple[int, int]]) -> list[A
             unit = "percent" if word in ("rate", "share", "percentage") else MONEY if _MONEY_WORDS.search(clause_folded) else None
             noun = None
         else:
-            unit, noun = (None, None) if cue == "how much" else _ask_unit(text, end)
+            unit, noun = (None, None) if cue == "how much" else _ask_unit(text, end, english)
             if unit is None and start > 0:
                 counted = _COUNTED_BEFORE.search(folded, 0, start)  # "Số tổ chức ... là bao nhiêu"
                 if counted:
-                    unit, noun = _ask_unit(text, counted.end(), unknown_nouns=False)
+                    unit, noun = _ask_unit(text, counted.end(), english, unknown_nouns=False)
             if unit is None:
                 if _RATE_WORDS.search(clause_folded):
                     unit = "percent"
@@ -402,18 +402,7 @@ def _inherit(asks: list[Ask], folded: str) -> list[Ask]:
 
 def metrics_in(text: str) -> set[str]:
     """Every metric a question names: "giải ngân và cam kết" names two."""
-    folded = fold(text.lower())
-    metrics = set()
-    metric = metric_of(text)
-    if metric:
-        metrics.add(metric)
-    if "giai ngan" in folded or "disburs" in folded:
-        metrics.add("disbursed")
-    if "cam ket" in folded or "commit" in folded or "pledge" in folded:
-        metrics.add("committed")
-    if "van dong" in folded or "mobilis" in folded or "mobiliz" in folded or "thu hut" in folded or "attract" in folded:
-        metrics.add("mobilised")
-    return metrics
+    return metrics_named(text)
 
 
 def analyze(question: str, lexicon: Lexicon | None = None) -> Question:
@@ -511,7 +500,7 @@ def _implicit_ask(text: str, folded: str, periods: list[Period], everything: boo
     noun = None
     counted = _COUNTED_BEFORE.search(folded)
     if counted:
-        counted_unit, noun = _ask_unit(text, counted.end(), unknown_nouns=False)
+        counted_unit, noun = _ask_unit(text, counted.end(), detect_language(text) == "en", unknown_nouns=False)
         unit = counted_unit or unit
     if unit is None and not everything:
         return []

@@ -33,3 +33,9 @@ def metric_of(descriptor: str) -> str | None:
         if pattern.search(folded):
             return name
     return None
+
+
+def metrics_named(text: str) -> set[str]:
+    """Every metric a text names, not only the strongest: "cam kết và giải ngân" names two."""
+    folded = fold(text.lower())
+    return {name for name, pattern in _PATTERNS if pattern.search(folded)}

@@ -275,6 +275,18 @@ def cmd_draft(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+def _print_documents(docs) -> None:
+    """One line per document: its id, size, date, and the place and period it is mainly about (as
+    its frame reads them; empty when no one place or period dominates), then name and title."""
+    print(f"{'ID':<20}  {'PASSAGES':>8}  {'DATE':<10}  {'ABOUT':<16}  {'PERIOD':<11}  NAME / TITLE")
+    for d in docs:
+        frame = d.frame
+        published = d.published or (frame.published if frame else None) or ""
+        period = (frame.main_period if frame else None) or ""
+        title = f" — {d.title}" if d.title else ""
+        print(f"{d.doc_id:<20}  {d.n_passages:>8}  {published:<10}  {d.main_place or '':<16}  {period[:11]:<11}  {d.name}{title[:80]}")
+
+
 def cmd_docs(args: argparse.Namespace, settings: Settings) -> int:
     from assistant.runtime import open_store
 
@@ -289,10 +301,7 @@ def cmd_docs(args: argparse.Namespace, settings: Settings) -> int:
         if not docs:
             print("No documents indexed.")
             return EXIT_OK
-        print(f"{'ID':<20}  {'PASSAGES':>8}  {'DATE':<10}  NAME / TITLE")
-        for d in docs:
-            title = f" — {d.title}" if d.title else ""
-            print(f"{d.doc_id:<20}  {d.n_passages:>8}  {d.published or '':<10}  {d.name}{title[:80]}")
+        _print_documents(docs)
         return EXIT_OK
 
     removed, problems = [], []

@@ -54,6 +54,7 @@ def side_by_side(figures: Figures, q: Question, rank_of: dict[str, int]) -> list
     for n, side in enumerate(q.sides):
         facts = []
         for m, ranked in enumerate(ranked_sides[n]):
+            ranked = [s for s in ranked if not _of_another_side(s.fact, side, q.sides)]
             if not ranked:
                 continue
             others = [r[m] for k, r in enumerate(ranked_sides) if k != n and r[m]]
@@ -64,6 +65,16 @@ def side_by_side(figures: Figures, q: Question, rank_of: dict[str, int]) -> list
             facts.extend(rivals[:1])
         out.append(SideFigures(side, facts))
     return out
+
+
+def _of_another_side(fact: Fact, side: Side, sides: list[Side]) -> bool:
+    """The figure's period is exactly the one another side names and not one this side names: it
+    answers that side ("năm 2011" vs "giai đoạn 2019-2025": a 2019-2025 figure is not 2011's)."""
+    if fact.period is None:
+        return False
+    own = {(p.start, p.end) for p in side.periods}
+    key = (fact.period.start, fact.period.end)
+    return key not in own and any(key in {(p.start, p.end) for p in other.periods} for other in sides if other is not side)
 
 
 def _shared_unit(ranked: list[Scored], others: list[list[Scored]]) -> Scored:

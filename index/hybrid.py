@@ -11,6 +11,7 @@ also run once per item (:mod:`index.queries`).
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -341,6 +342,66 @@ def _in_scope_first(results: list[NodeWithScore], query: str, catalog: Catalog, 
     return inside + outside
 
 
+def _in_period_first(results: list[NodeWithScore], query: str, catalog: Catalog, docs: dict[str, DocumentInfo]) -> list[NodeWithScore]:
+    """For a query that names years: passages about other years come after the others, in their
+    fused order. Every passage of a report published in a year asked counts; otherwise a passage is
+    about the years it names, and one that names none about the main year and the leading periods of
+    its document (by its frame). On dev2 a 2024 report's undated paragraphs filled the
+    top 5 for a question about 2020."""
+    years = set(find_years(query))
+    if not years:
+        return results
+    passages = catalog.passages(r.node.node_id for r in results)
+    inside, outside = [], []
+    for r in results:
+        passage = passages.get(r.node.node_id)
+        doc = docs.get(passage.doc_id) if passage else None
+        if passage is None or doc is None:
+            inside.append(r)
+            continue
+        if _published_year(doc) in years:
+            # a report of the year asked: its present tense is that year, and "báo cáo năm 2011"
+            # asks for what it reports, often the year before
+            about = True
+        elif passage.years:
+            about = bool(years & set(passage.years))
+        else:
+            about = _about_years(doc, years)
+        (inside if about else outside).append(r)
+    return inside + outside
+
+
+def _published_year(doc: DocumentInfo) -> int | None:
+    published = doc.published or (doc.frame.published if doc.frame else None)
+    return int(published[:4]) if published and published[:4].isdigit() else None
+
+
+def _substance_first(results: list[NodeWithScore], catalog: Catalog) -> list[NodeWithScore]:
+    """Passages that are only a heading (a short line without a figure: a section title, a related
+    article's headline) come after the others. Their words are already in the context of the
+    passages under them; on their own the dense model ranks such short lines too high (on dev2 a
+    report's list of sub-headings filled the top 5 for national questions)."""
+    passages = catalog.passages(r.node.node_id for r in results)
+    substance, headings = [], []
+    for r in results:
+        passage = passages.get(r.node.node_id)
+        (headings if passage is not None and _bare_heading(passage.text) else substance).append(r)
+    return substance + headings
+
+
+HEADING_MAX_WORDS = 20  # Vietnamese headlines run 10-20 syllables; a sentence that short ends with a stop
+
+
+def _bare_heading(text: str) -> bool:
+    """One line of at most 20 words, no figure, no closing punctuation."""
+    line = text.strip()
+    return (
+        "\n" not in line
+        and len(line.split()) <= HEADING_MAX_WORDS
+        and not re.search(r"[.!?;:…\"”’')\]]$|\d", line)
+    )
+
+
 def hybrid_search(
     query: str,
     catalog: Catalog,
@@ -372,7 +433,8 @@ def hybrid_search(
         ),
     ]
     fusion = _EnumerationFusionRetriever(sides, sub_queries(effective), max(top_k, depth), LIST_WEIGHTS)
-    results = _in_scope_first(fusion.retrieve(effective), effective, catalog, docs)[:top_k]
+    ordered = _in_scope_first(_in_period_first(fusion.retrieve(effective), effective, catalog, docs), effective, catalog, docs)
+    results = _substance_first(ordered, catalog)[:top_k]
     passages = catalog.passages(r.node.node_id for r in results)
     hits: list[SearchHit] = []
     for r in results:

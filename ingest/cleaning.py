@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ingest.tables import find_tables
+from vntext.dates import parse_dateline
 from vntext.vietnamese import comparable, normalize_text
 
 # Headings that open a list of links to other articles; everything headline-like after one is
@@ -183,7 +184,11 @@ def parse_date_line(line: str) -> str | None:
     """The ISO date of a line that holds only a date (and maybe a time), else None."""
     m = _DATE_LINE.match(line) or _TIME_FIRST_DATE_LINE.match(line)
     if not m:
-        return None
+        # other forms ("07:11 | 10/11/2025 GMT+7", "December 22, 2020 | 19:46 (GMT+7)"): the line is
+        # a dateline when the whole of it reads as one
+        found = parse_dateline(line)
+        whole = found is not None and found.end >= len(line.rstrip()) and not line[: found.start].strip()
+        return found.iso if whole and len(found.iso) == 10 else None
     groups = m.groupdict()
     if groups.get("iy"):
         year, month, day = int(groups["iy"]), int(groups["im"]), int(groups["id"])

@@ -93,6 +93,11 @@ def test_docs_list_and_remove(tmp_path):
     assert len(remaining) == 2
     table = run_cli("docs", "list", "--data-dir", data).stdout
     assert "PASSAGES" in table and remaining[0]["name"] in table
+    # each line names the place the document is mainly about, as its frame reads it
+    places = {d["name"]: d["frame"]["main_place"] for d in remaining if d["frame"] and d["frame"]["main_place"]}
+    assert places, remaining
+    lines = {line.split()[-1] if "—" not in line else line.split(" — ")[0].split()[-1]: line for line in table.splitlines()[1:]}
+    assert all(place in lines[name] for name, place in places.items()), table
 
 
 def test_usage_errors():

@@ -305,6 +305,9 @@ _EVENT_OR_SOURCE = re.compile(
 )
 
 
+_LIST_GOES_ON = re.compile(r"\s*(?:,|va\b|and\b)\s*(?:(?:dau|cuoi|giua)\s+)?(?:nam\s+|year\s+)?(?:19|20)\d\d\b")
+
+
 def _periods(text: str, with_comparisons: bool = False, soft: bool = False) -> list[tuple[int, Period]]:
     """Periods a text names; "so với năm 2017" only when asked for (it is the other side of a
     comparison); those of an event or a source ("tại hội nghị năm 2020") only when ``soft``."""
@@ -315,6 +318,8 @@ def _periods(text: str, with_comparisons: bool = False, soft: bool = False) -> l
             continue
         clause_start = max(folded.rfind(",", 0, m.start), folded.rfind("?", 0, m.start), folded.rfind("(", 0, m.start), 0)
         is_soft = bool(_EVENT_OR_SOURCE.search(folded, max(clause_start, m.start - 60), m.start))
+        if is_soft and _LIST_GOES_ON.match(folded, m.end):
+            is_soft = False  # "theo các nguồn năm 2018, 2020 và 2025": the first item of the list asked
         if is_soft == soft:
             out.append((m.start, m.period))
     return out

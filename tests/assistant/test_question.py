@@ -111,3 +111,12 @@ def test_a_proper_name_with_national_in_it_is_not_the_whole_country():
 )  # fmt: skip
 def test_language(text, language):
     assert detect_language(text) == language
+
+
+def test_a_source_year_is_soft_unless_it_opens_a_list_of_years():
+    # "theo báo cáo năm 2020": the year of the source, not of the figure
+    sourced = analyze("Theo báo cáo năm 2020, Quảng Trị có bao nhiêu dự án?")
+    assert [p.label for p in sourced.soft_periods] == ["2020"] and sourced.sides == []
+    # "theo các nguồn năm 2018, 2020 và đầu năm 2025": three years compared, the first one included
+    listed = analyze("Số tổ chức PCPNN tại Việt Nam theo các nguồn năm 2018, 2020 và đầu năm 2025 là bao nhiêu?")
+    assert [s.label for s in listed.sides] == ["2018", "2020", "2025"] and listed.soft_periods == []

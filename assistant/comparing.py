@@ -98,9 +98,12 @@ def by_source(figures: Figures, q: Question, rank_of: dict[str, int]) -> list[Fa
         return []
     top = ranked[0].score
     picked: dict[str, Fact] = {}
+    measured = ranked[0].fact.metric is not None
     for s in ranked:
         if s.score < top - 2 * MARGIN:
             break
+        if measured and s.fact.metric is None:
+            continue  # the best says what it measures; a bare amount elsewhere (a fine) is not its version
         picked.setdefault(s.fact.doc_id, s.fact)
     return list(picked.values())[:4]
 

@@ -376,6 +376,16 @@ def is_heading(line: str) -> bool:
     return 1 <= _words(line) <= 12 and not re.search(r"[.!?;:,…]$", line)
 
 
+# A word of place or connection glued to the name after it when a page was scraped ("huyệnTiên Lữ",
+# "Phù Cừ vàTiên Lữ"): these words never end a name, so a capital right after one starts a new word.
+_GLUED = re.compile(r"\b(huyện|xã|tỉnh|thị xã|thành phố|phường|quận|thị trấn|và|tại|của|ở|cho|với|từ|đến)(?=[A-ZĐÂĂÊÔƠƯÁÀẢÃẠÉÈÍÌÓÒÚÙÝ][a-zà-ỹđ])")
+
+
+def unglue(line: str) -> str:
+    """A space put back between a word of place or connection and the capitalised name glued to it."""
+    return _GLUED.sub(r"\1 ", line)
+
+
 def clean_text(raw: str, title: str | None = None, published: str | None = None) -> CleanedText:
     """Clean extracted text: clutter out, one paragraph per line, repeats removed.
 
@@ -383,7 +393,7 @@ def clean_text(raw: str, title: str | None = None, published: str | None = None)
     win over what is guessed from the text.
     """
     lines = [
-        "" if is_teaser_cell(line) else _without_markup(strip_residue(line))
+        "" if is_teaser_cell(line) else unglue(_without_markup(strip_residue(line)))
         for line in normalize_text(separate_cells(raw)).split("\n")
     ]
     undated: list[str] = []

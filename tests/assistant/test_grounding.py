@@ -14,3 +14,12 @@ def test_every_number_must_appear_in_a_source():
     assert ungrounded_numbers("Năm 2023, Quảng Trị giải ngân 17.216.450 USD.", sources) == ["17.216.450"]
     assert ungrounded_numbers("Năm 2022, Quảng Trị giải ngân 17.216.450,40 USD.", sources) == ["2022"]
     assert ungrounded_numbers("Năm 2022: 223,8", sources, allowed=["2022", "223,8"]) == []
+
+
+def test_a_figure_spelled_out_in_the_source_grounds_its_digits():
+    english = "Fifty foreign non-governmental organizations (NGOs) in Vietnam have been honoured with certificates."
+    vietnamese = "World Vision thực hiện Chương trình Phát triển vùng (ngân sách gần ba triệu đô la Mỹ)."
+    assert ungrounded_numbers("Fifty foreign NGOs (50)", [english]) == []
+    assert ungrounded_numbers("gần ba triệu đô la Mỹ (3.000.000)", [vietnamese]) == []
+    # only the figure spelled there: another number is still ungrounded
+    assert ungrounded_numbers("51 tổ chức", [english]) == ["51"]

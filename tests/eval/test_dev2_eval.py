@@ -2,11 +2,12 @@
 national bodies, 7 in English): a regression guard.
 
 The index holds both corpora (the shared fixture the server test uses too), so the five reports of
-the first corpus are distractors here. The floors are the lower of what the committed answerer
-(34572c9) and the working tree scored when this guard landed: answers 90/107 (91 committed),
-citations 76/98 (80 in the working tree), hit@5 106/128, MRR 0.696, 2 false abstentions (1 in the
-working tree), no missed abstention, every evidence item in a passage, no error. A change that loses
-any of them fails here; raise them as the answerer improves: a guard, not a target.
+the first corpus are distractors here. The floors are one below what this code scored on
+2026-12-03 (answers 94/107: number 58/61, entity 13/20, multi 6/9, derived 8/8, abstain 9/9;
+citations 83/98; hit@5 111/128, MRR 0.712; 1 false abstention; no missed abstention; every evidence
+item in a passage; no error), so that a tie broken the other way by ingest order does not fail the
+guard. A change that loses more fails here; raise them as the answerer improves: a guard, not a
+target.
 """
 
 from __future__ import annotations
@@ -21,18 +22,18 @@ from eval.systems import NgoaidSystem
 
 pytestmark = pytest.mark.slow
 
-ANSWER_ACCURACY_FLOOR = 90 / 107
+ANSWER_ACCURACY_FLOOR = 93 / 107
 ANSWER_ACCURACY_FLOOR_BY_KIND = {
-    "number": 56 / 61,
+    "number": 57 / 61,
     "entity": 12 / 20,
-    "multi": 5 / 9,  # 6/9 committed
+    "multi": 5 / 9,
     "derived": 8 / 8,
     "abstain": 9 / 9,
 }
-CITATION_ACCURACY_FLOOR = 76 / 98
-HIT_AT_5_FLOOR = 106 / 128
-MRR_FLOOR = 0.695
-FALSE_ABSTENTIONS_CEILING = 2  # of 98 answerable questions
+CITATION_ACCURACY_FLOOR = 82 / 98
+HIT_AT_5_FLOOR = 110 / 128
+MRR_FLOOR = 0.70
+FALSE_ABSTENTIONS_CEILING = 1  # of 98 answerable questions
 MISSED_ABSTENTIONS_CEILING = 0  # of 9 abstain questions
 
 
@@ -54,6 +55,8 @@ def test_dev2_scores_do_not_fall(dev2_run):
     failed = {r.id: r.answer[:120] for r in results.values() if not r.answer_correct}
     assert overall["answer_accuracy"] >= ANSWER_ACCURACY_FLOOR, failed
     assert overall["citation_accuracy"] >= CITATION_ACCURACY_FLOOR
+    # every number of every answer is in a sentence it cites
+    assert overall["grounded"] == 1.0, [r.id for r in results.values() if r.grounded is False]
     assert overall["hit_at_5"] >= HIT_AT_5_FLOOR
     assert overall["mrr"] >= MRR_FLOOR
     # evidence no passage holds whole cannot be scored for retrieval, so any would flatter hit@5 and MRR

@@ -406,3 +406,10 @@ def test_evidence_no_unit_holds_is_not_locatable():
 def test_rank_keeps_the_evidence_it_scored():
     r = rank_evidence(EVIDENCE, UNITS, retrieved_with_gold_at(2))
     assert (r.doc, r.text) == (EVIDENCE.doc, EVIDENCE.text)
+
+
+def test_digits_of_a_cited_document_name_are_not_ungrounded_figures():
+    cited = [Cited("000_3e8bb5ddf6e4ca61.txt", "Ước tính năm 2024 tổng giá trị giải ngân đạt khoảng 230 triệu USD")]
+    answer = "000_3e8bb5ddf6e4ca61.txt: khoảng 230 triệu USD (năm 2024)."
+    assert ungrounded(answer, "Viện trợ năm 2024?", cited) == []
+    assert ungrounded(answer + " Năm 2023: 17 dự án.", "Viện trợ năm 2024?", cited) == ["2023", "17"]

@@ -9,6 +9,7 @@ import pytest
 
 from ingest.cleaning import (
     clean_text,
+    unglue,
     is_footer,
     is_furniture,
     is_navigation,
@@ -729,3 +730,21 @@ def test_a_table_ends_a_related_headlines_list_and_counts_as_content():
         "2022 | 85 | 15.211.724",
         "2023 | 94 | 17.216.450",
     ]
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Chương trình Phát triển vùng tại huyệnTiên Lữ, gồm các mảng", "Chương trình Phát triển vùng tại huyện Tiên Lữ, gồm các mảng"),
+        ("ở thành phố Hưng Yên, huyện Kim Động, Phù Cừ vàTiên Lữ, cho", "ở thành phố Hưng Yên, huyện Kim Động, Phù Cừ và Tiên Lữ, cho"),
+        ("Tổ chức ChildFund và World Vision tại Quảng Trị", "Tổ chức ChildFund và World Vision tại Quảng Trị"),  # names stay whole
+        ("Hội nghị VnExpress năm 2023", "Hội nghị VnExpress năm 2023"),
+    ],
+)
+def test_a_place_word_glued_to_the_name_after_it_is_separated(line, expected):
+    assert unglue(line) == expected
+
+
+def test_a_glued_district_of_a_real_report_is_read_as_a_district():
+    text = _corpus2("24_hungyen-worldvision-tienlu-2-trieu-usd.txt").text
+    assert "huyện Tiên Lữ, gồm các mảng" in text and "huyệnTiên" not in text

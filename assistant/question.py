@@ -305,6 +305,7 @@ _EVENT_OR_SOURCE = re.compile(
 )
 
 
+_EVENT_AFTER = re.compile(r"\s+(?:[a-z]+\s+)?(?:conference|meeting|ceremony|workshop|event|summit|forum)s?\b")
 _LIST_GOES_ON = re.compile(r"\s*(?:,|va\b|and\b)\s*(?:(?:dau|cuoi|giua)\s+)?(?:nam\s+|year\s+)?(?:19|20)\d\d\b")
 
 
@@ -318,6 +319,7 @@ def _periods(text: str, with_comparisons: bool = False, soft: bool = False) -> l
             continue
         clause_start = max(folded.rfind(",", 0, m.start), folded.rfind("?", 0, m.start), folded.rfind("(", 0, m.start), 0)
         is_soft = bool(_EVENT_OR_SOURCE.search(folded, max(clause_start, m.start - 60), m.start))
+        is_soft = is_soft or bool(_EVENT_AFTER.match(folded, m.end))  # English: "the July 2018 conference"
         if is_soft and _LIST_GOES_ON.match(folded, m.end):
             is_soft = False  # "theo các nguồn năm 2018, 2020 và 2025": the first item of the list asked
         if is_soft == soft:

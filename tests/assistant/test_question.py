@@ -120,3 +120,10 @@ def test_a_source_year_is_soft_unless_it_opens_a_list_of_years():
     # "theo các nguồn năm 2018, 2020 và đầu năm 2025": three years compared, the first one included
     listed = analyze("Số tổ chức PCPNN tại Việt Nam theo các nguồn năm 2018, 2020 và đầu năm 2025 là bao nhiêu?")
     assert [s.label for s in listed.sides] == ["2018", "2020", "2025"] and listed.soft_periods == []
+
+
+def test_an_english_event_named_after_its_period_makes_the_period_soft():
+    q = analyze("At the 2020 annual meeting, how many NGOs pledged aid for 2021?")
+    assert [p.label for p in q.periods] == ["2021"] and [p.label for p in q.soft_periods] == ["2020"]
+    conference = analyze("Who attended the July 2018 conference, and how many programmes do NGOs support each year?")
+    assert conference.periods == [] and [p.start for p in conference.soft_periods] == ["2018-07-01"]

@@ -1,0 +1,60 @@
+"""The answerer on the reports of both corpora, asked in words of our own (not those of a question set):
+an English report's figure given exactly to a Vietnamese question, sources that disagree named,
+a difference computed from two reports, a person answered with their role, and every number of
+every answer in a sentence it cites.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from assistant.answering import Answerer
+from assistant.grounding import numbers_in, ungrounded_numbers
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def answerer(both_corpora_store):
+    return Answerer(both_corpora_store)
+
+
+def _grounded(answer) -> bool:
+    allowed = numbers_in(answer.question) + numbers_in(answer.calculation or "")
+    allowed += numbers_in(" ".join(c.doc for c in answer.citations))
+    return ungrounded_numbers(answer.answer, [c.sentence for c in answer.citations], allowed) == []
+
+
+def test_an_english_reports_figure_answers_a_vietnamese_question_exactly(answerer):
+    answer = answerer.ask("Tổng giá trị cam kết viện trợ PCPNN của Cao Bằng giai đoạn 2019-2025 là bao nhiêu?")
+    assert answer.language == "vi" and answer.answer.startswith("Giai đoạn 2019-2025")
+    assert "USD 11,879,191" in answer.answer  # as the report writes it
+    assert any("USD 11,879,191" in c.sentence for c in answer.citations) and _grounded(answer)
+
+
+def test_the_same_question_in_english_gets_an_english_answer(answerer):
+    answer = answerer.ask("How much committed aid did Cao Bang receive from foreign NGOs from 2019 to 2025?")
+    assert answer.language == "en" and "USD 11,879,191" in answer.answer and _grounded(answer)
+
+
+def test_sources_that_disagree_on_one_figure_are_each_named(answerer):
+    answer = answerer.ask("Năm 2024, các tổ chức PCPNN viện trợ cho Việt Nam bao nhiêu?")
+    assert "không thống nhất" in answer.answer
+    assert "233 triệu USD" in answer.answer and re.search(r"230 (?:triệu USD|million)", answer.answer)
+    assert len({c.doc for c in answer.citations}) >= 2 and _grounded(answer)
+
+
+def test_a_difference_between_two_reports_is_computed_and_shown(answerer):
+    answer = answerer.ask("Chênh lệch vốn giữa Chương trình vùng Thường Xuân và Chương trình vùng Quan Hóa 2 là bao nhiêu?")
+    assert answer.calculation == "48,2 tỷ đồng − 43 tỷ đồng = 5,2 tỷ đồng"
+    cited = {c.doc for c in answer.citations}
+    assert any("thuongxuan" in d for d in cited) and any("quanhoa" in d for d in cited)
+    assert _grounded(answer)
+
+
+def test_who_is_answered_with_the_person_and_their_role(answerer):
+    answer = answerer.ask("Ai là Phó Chủ tịch UBND tỉnh Quảng Trị đã tiếp đoàn Plan International?")
+    assert answer.answer.startswith("Phó Chủ tịch UBND tỉnh Quảng Trị Hoàng Xuân Tân")
+    assert any("Hoàng Xuân Tân" in c.sentence for c in answer.citations)

@@ -43,6 +43,7 @@ WEIGHTS = {
     "part": 0.5,  # a part of a total ("trong đó ...") only when the question names the part
     "source": 1.5,  # the source the question names ("theo PACCOM", "according to Vietnam Times")
     "headline": 1.0,  # the title restates a figure; its sentence in the body says what it is
+    "recent": 0.5,  # no period asked: of one report's figures, those of its latest period
 }
 # A place, period or metric named only by the document (its title, masthead, publication year),
 # not by the figure's sentence or paragraph, counts this much of a stated one.
@@ -63,6 +64,7 @@ class Target:
     keywords: set[str]
     rank_of: dict[str, int]
     weights: dict[str, float] = field(default_factory=dict)  # IDF of each keyword among candidates
+    latest: dict[str, str] = field(default_factory=dict)  # per document, the latest period end among candidates
 
     @classmethod
     def of(cls, q: Question, ask: Ask, rank_of: dict[str, int]) -> Target:
@@ -251,10 +253,19 @@ def headline(fact: Fact, words: FactWords, t: Target) -> float | None:
     return -0.5 if words.headline else 0.0
 
 
+def recent(fact: Fact, words: FactWords, t: Target) -> float | None:
+    """A question that names no period ("How many foreign NGOs operate in Hà Tĩnh?") wants the
+    figure as it stands now: of one report's figures (a table's rows, a series of years), those of
+    its latest period. A tie-breaker, weaker than any word or scope the question names."""
+    if t.periods or t.q.soft_periods or fact.period is None or not fact.period.end:
+        return 0.0  # a period of the event or source asked about ("hội nghị năm 2020") sets the time
+    return 1.0 if fact.period.end == t.latest.get(fact.doc_id) else 0.0
+
+
 FEATURES: dict[str, Feature] = {
     "change": change, "place": place, "subscope": subscope, "period": period, "metric": metric,
     "noun": noun, "words": lexical, "sentence": sentence, "concepts": concepts, "rank": rank, "part": part,
-    "headline": headline,
+    "headline": headline, "recent": recent,
 }  # fmt: skip
 GATES = ("change", "place", "period", "metric", "subscope")  # checked first: they can rule a figure out
 
@@ -299,6 +310,9 @@ def rank_facts(sources: Sources, t: Target, facts: list[Fact], source_bonus: Cal
     """Every figure that can answer the target, best first."""
     candidates = [(f, sources.words(f)) for f in facts if unit_fits(t.ask, f)]
     t.weights = keyword_weights(t, candidates)
+    for fact, _ in candidates:
+        if fact.period is not None and fact.period.end and fact.period.end > t.latest.get(fact.doc_id, ""):
+            t.latest[fact.doc_id] = fact.period.end
     scored = []
     for fact, words in candidates:
         result = score_fact(fact, words, t, source_bonus(fact) if source_bonus else 0.0)

@@ -58,3 +58,10 @@ def test_who_is_answered_with_the_person_and_their_role(answerer):
     answer = answerer.ask("Ai là Phó Chủ tịch UBND tỉnh Quảng Trị đã tiếp đoàn Plan International?")
     assert answer.answer.startswith("Phó Chủ tịch UBND tỉnh Quảng Trị Hoàng Xuân Tân")
     assert any("Hoàng Xuân Tân" in c.sentence for c in answer.citations)
+
+
+@pytest.mark.parametrize("asked", ["How many foreign NGOs operated in Ha Tinh?", "Hà Tĩnh có bao nhiêu tổ chức PCPNN hoạt động?"])
+def test_a_question_without_a_period_gets_the_reports_latest_figure(answerer, asked):
+    # the report's table gives 2017, 2018 and 2019; asked with no year, the latest row answers
+    answer = answerer.ask(asked)
+    assert "2019" in answer.answer.split(".")[0] and any(c.sentence.startswith("2019") for c in answer.citations)

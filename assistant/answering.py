@@ -302,16 +302,17 @@ class Answerer:
         sentences = list(picked.sentences)
         parts = word_clauses(q, self.store.keywords().lexicon)
         for part in parts if len(parts) > 1 else []:
-            cues = extract.cues(part)
-            if not cues or any(pattern.search(s.text) for s in sentences for pattern, _ in cues):
-                continue
-            given = frozenset((s.doc_id, s.span.start) for s in sentences)
-            more = extract.pick(self.sources, part, search, skip=given)
-            if more is None:
-                continue
-            sentences += list(more.sentences)
-            if more.key and more.key not in keys:
-                keys.append(self._with_honorific(more, part))
+            if extract.covers(part, sentences):  # what answers this part is in a chosen sentence
+                key = next((k for s in sentences if (k := extract.key_span(part, s.text))), None)
+            else:
+                given = frozenset((s.doc_id, s.span.start) for s in sentences)
+                more = extract.pick(self.sources, part, search, skip=given)
+                if more is None:
+                    continue
+                sentences += list(more.sentences)
+                key = self._with_honorific(more, part) if more.key else None
+            if key and not any(key in k for k in keys):
+                keys.append(key)
         text = phrasing.words_answer("; ".join(keys) or None, [s.text for s in sentences], q.language)
         cited = sentences + [s for s in picked.corroborating if s.text not in text]
         citations = [self.sources.citation(s.doc_id, s.span, s.passage_id) for s in cited]

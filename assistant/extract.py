@@ -16,16 +16,18 @@ from dataclasses import dataclass, field
 from assistant.question import Question, content_words
 from assistant.sources import Sources
 from index.hybrid import SearchResults
+from ingest.facts import FRAME_PLACE_CONFIDENCE  # the same bar a figure's place is held to
 from ingest.models import Span
 from vntext.entities import NATIONAL, find_organisations
 from vntext.gazetteer import find_provinces
-from vntext.glossary import concepts_in
+from vntext.glossary import concepts_in, with_short_names
 from vntext.numbers import find_quantities
 from vntext.vietnamese import fold
 
 PASSAGES = 10  # retrieved passages whose sentences are candidates
 MAX_SENTENCES = 3  # sentences quoted in one answer
 MIN_SCORE = 1.5  # below this, no sentence answers
+NO_PERSON = 1.0  # taken off a sentence that names no one, for a question asking who
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,7 @@ class Sentence:
     rank: int  # retrieval rank of its passage
     neighbours: tuple[Span, ...]  # the sentences before and after it in its passage
     context: str = ""  # its passage's heading, or a table's caption and column names
+    antecedent: str = ""  # the sentence before, when this one refers back to it ("Khoản kinh phí này ...")
 
 
 @dataclass(frozen=True)
@@ -78,6 +81,21 @@ _ASKED_KIND = re.compile(
     r"\bwhich (districts?|communes?|provinces?|localities)\b"
 )
 
+
+
+def _one_place_asked(folded: str) -> bool:
+    """A place question in the singular: "ở huyện nào", "which district"; not "những huyện nào",
+    "các xã, thị trấn nào", "which districts"."""
+    for m in _ASKED_KIND.finditer(folded):
+        asked = m.group(0)
+        plural = folded[: m.start()].endswith(("nhung ", "cac ")) or "," in asked or asked.endswith("s")
+        if not plural and len(_PLACE_KIND.findall(asked)) == 1:
+            return True
+    return False
+
+
+_PLACE_ANY = re.compile(f"{_PLACE_LIST.pattern}|{_PLACE_ONE.pattern}")
+
 _WHO = re.compile(r"\b(ai|who|whom)\b")
 _WHICH_BODY = re.compile(r"\b(co quan nao|to chuc nao|don vi nao|ban nao|quy nao|which (?:ngo|organi[sz]ation|agency|body|office|fund|foundation))\b")
 _WHICH_PLACES = re.compile(
@@ -96,8 +114,10 @@ def cues(q: Question) -> list[tuple[re.Pattern[str], float]]:
         cues += [(_PERSON, 1.5), (_TITLED, 1.5), (_ENGLISH_PERSON, 1.5)]
     if _WHICH_BODY.search(folded):
         cues += [(_BODY, 1.5), (_ENGLISH_BODY, 1.0)]
-    if _WHICH_PLACES.search(folded) or q.kind == "list":
+    if (_WHICH_PLACES.search(folded) or q.kind == "list") and not _one_place_asked(folded):
         cues += [(_PLACE_LIST, 2.5), (_PLACE_ONE, 0.5)]
+    elif _WHICH_PLACES.search(folded):
+        cues.append((_PLACE_ANY, 1.5))  # "ở huyện nào": one place answers as well as a list
     if _DOCUMENT.search(folded):
         cues.append((_DECREE, 1.5))
     if _WHAT_IS.search(folded):
@@ -114,10 +134,32 @@ def candidates(sources: Sources, search: SearchResults) -> list[Sentence]:
         spans = hit.passage.sentences
         for i, span in enumerate(spans):
             near = tuple(spans[j] for j in (i - 1, i + 1) if 0 <= j < len(spans))
+            sentence = span.of(text)
+            before = _antecedent(sources, hit.passage.doc_id, span) if _REFERS.match(sentence) else ""
             out.append(
-                Sentence(hit.passage.doc_id, hit.passage.passage_id, span, span.of(text), i, hit.rank, near, hit.passage.context or "")
+                Sentence(hit.passage.doc_id, hit.passage.passage_id, span, sentence, i, hit.rank, near, hit.passage.context or "", before)
             )
     return out
+
+
+# a sentence that opens by pointing back: what it is about is in the sentence before ("Gần 2 triệu
+# USD được đầu tư ... Khoản kinh phí này sẽ được rót vào ... huyện Tiên Lữ")
+_REFERS = re.compile(
+    r"\s*(?:Toàn bộ |Tổng )?(?:[Kk]hoản|[Ss]ố tiền|[Nn]guồn|[Cc]hương trình|[Dd]ự án|[Gg]ói|[Kk]inh phí|[Ss]ố vốn)"
+    r"(?:\s+[a-zà-ỹđ]+){0,3}?\s+(?:này|đó|trên)\b|"
+    r"\s*(?:This|These|The above|The said)\s+(?:\w+\s+){0,2}?(?:funding|fund|amount|money|grant|sum|budget|aid|programme|program|project)s?\b"
+)
+
+
+def _antecedent(sources: Sources, doc_id: str, span: Span) -> str:
+    """The sentence before ``span`` in its document (across passages, so a headline counts), past
+    captions and scraps."""
+    text = sources.text(doc_id)
+    before = [s for p in sources.passages_of(doc_id) for s in p.sentences if s.end <= span.start]
+    for s in reversed(before[-SKIPPED_AT_MOST - 1 :]):
+        if not _skippable(s.of(text)):
+            return s.of(text)
+    return ""
 
 
 def pick(sources: Sources, q: Question, search: SearchResults, skip: frozenset[tuple[str, int]] = frozenset()) -> Picked | None:
@@ -128,7 +170,9 @@ def pick(sources: Sources, q: Question, search: SearchResults, skip: frozenset[t
     if not found or not (wanted or q.concepts):
         return None
     # a table row is read with its caption and column names
-    words = {id(s): content_words(s.text) | (content_words(s.context) if _is_row(s) else set()) for s in found}
+    words = {
+        id(s): content_words(s.text) | content_words(s.antecedent) | (content_words(s.context) if _is_row(s) else set()) for s in found
+    }
     idf = _idf(wanted, list(words.values()))
     patterns = cues(q)
     scored = sorted(((_score(sources, q, s, words[id(s)], idf, patterns), n, s) for n, s in enumerate(found)), key=lambda x: (-x[0], x[1]))
@@ -138,7 +182,7 @@ def pick(sources: Sources, q: Question, search: SearchResults, skip: frozenset[t
     chosen = _with_context(sources, q, best, idf)
     key = None
     if _WHO.search(q.folded):
-        key = people([s.text for s in chosen], q.language)
+        key = people([s.text for s in chosen], q.language, place=_main_province(sources, chosen[0].doc_id))
     for sentence in chosen:
         if key:
             break
@@ -165,8 +209,10 @@ def _corroborating(key: str | None, scored: list[tuple[float, Sentence]], best: 
     return []
 
 
-def people(sentences: list[str], language: str, limit: int = 3) -> str | None:
-    """Everyone the sentences name with a title or an honorific, in order: "who signed" has two."""
+def people(sentences: list[str], language: str, limit: int = 3, place: str | None = None) -> str | None:
+    """Everyone the sentences name with a title or an honorific, in order ("who signed" has two),
+    each with the role the sentence gives them. ``place``: the document's main province, for a role
+    that says only "UBND tỉnh"."""
     found: dict[str, tuple[int, int, str]] = {}
     for n, sentence in enumerate(sentences):
         for pattern in (_TITLED, _PERSON, _ENGLISH_PERSON):
@@ -175,11 +221,51 @@ def people(sentences: list[str], language: str, limit: int = 3) -> str | None:
                 if not _person_name(name):
                     continue
                 if name not in found and not any(name in other for other in found):
-                    found[name] = (n, m.start(), _trim(m.group(0)))
+                    span = name if pattern is _ENGLISH_PERSON else _trim(m.group(0))  # not "headed by ..."
+                    role = None if pattern is _TITLED else _role(sentence, m.start(), m.end())
+                    found[name] = (n, m.start(), f"{span}, {_placed(role, place)}" if role else _placed(span, place))
     if not found:
         return None
     ordered = [span for _, _, span in sorted(found.values())][:limit]
     return (" and " if language == "en" else " và ").join(ordered)
+
+
+_EN_TITLE = (
+    r"(?:(?:Deputy|Vice|Acting|Former|Permanent|Executive)\s+)?(?:Head|Director(?:-General)?|Chairman|Chairwoman|Chair|"
+    r"President|Country Director|Chief Representative|Representative|Chief|Minister|Ambassador|Secretary|Manager|Coordinator)"
+)
+# the role after a name: "Ngô Hạnh Phúc – Phó Chủ tịch UBND tỉnh", "Do Thi Kim Dung, who is Deputy
+# Head of ... (PACCOM), part of the Viet Nam Union of Friendship Organizations"
+_ROLE_AFTER = re.compile(
+    rf"\s*(?:[,–—-]|\()\s*({_TITLE}[^,;.()–—]*?)(?=\s*(?:[,;.)–—]|\s(?:cùng|và|đã|cho|nói|ký|phát biểu|khẳng định|nhấn mạnh|tiếp|trao)\b|$))|"
+    rf",\s*(?:who is\s+|the\s+)?({_EN_TITLE}\b[^,;.]*?(?:\([A-Z]+\))?(?:,\s*(?:part of|under)\s+the\s+[^,;.]+?)?)(?=\s*[,;.]|$)"
+)
+_ROLE_BEFORE = re.compile(rf"{_TITLE}[^,;.:()–—]{{0,80}},\s*$")  # "Trưởng đại diện ... tại Việt Nam, ông ..."
+
+
+def _role(sentence: str, start: int, end: int) -> str | None:
+    """The role a sentence gives the person named at [start, end): after the name, or just before it."""
+    m = _ROLE_AFTER.match(sentence, end)
+    if m:
+        return with_short_names(_trim(m.group(1) or m.group(2)))
+    before = sentence[:start]
+    for t in reversed(list(re.finditer(_TITLE, before))):
+        if _ROLE_BEFORE.fullmatch(before, t.start()):
+            return with_short_names(_trim(before[t.start() :]))
+    return None
+
+
+def _placed(role: str, place: str | None) -> str:
+    """ "Phó Chủ tịch UBND tỉnh" -> "Phó Chủ tịch UBND tỉnh Yên Bái", when the document is about one province."""
+    return f"{role} {place}" if place and re.search(r"\b(?:UBND|HĐND|nhân dân|hữu nghị|Ngoại vụ) (?:tỉnh|thành phố)$", role) else role
+
+
+def _main_province(sources: Sources, doc_id: str) -> str | None:
+    info = sources.documents().get(doc_id)
+    frame = info.frame if info is not None else None
+    if frame is None or frame.main_place in (None, NATIONAL) or frame.place_confidence < FRAME_PLACE_CONFIDENCE:
+        return None
+    return frame.main_place
 
 
 def _is_row(s: Sentence) -> bool:
@@ -234,7 +320,9 @@ def _score(sources: Sources, q: Question, s: Sentence, words: set[str], idf: dic
     score += _place_agreement(sources, q, s)
     score += _name_agreement(sources, q, s)
     score += _year_agreement(q, s.text, text)
-    score += sum(weight for pattern, weight in patterns if pattern.search(s.text))
+    score += sum(weight for pattern, weight in patterns if any(_of_asked_kind(q, pattern, m.group(0)) for m in pattern.finditer(s.text)))
+    if _WHO.search(q.folded) and people([s.text], q.language) is None:
+        score -= NO_PERSON  # "who ...": a sentence that names nobody cannot be the answer
     score += _date_agreement(q, s, text)
     score += _figure_agreement(sources, q, s)
     return score + 0.5 / s.rank
@@ -242,13 +330,17 @@ def _score(sources: Sources, q: Question, s: Sentence, words: set[str], idf: dic
 
 def _figure_agreement(sources: Sources, q: Question, s: Sentence) -> float:
     """A figure the question states ("World Vision đầu tư gần 2 triệu USD vào ..."): in the sentence
-    (+1), or in its document (+0.5)."""
+    or the sentence it refers back to (+2: a stated figure all but names what it is about), or in its
+    document (+0.5). A sentence that states other figures of that unit and not this one is about
+    something else (-0.5)."""
     stated = [x for x in find_quantities(q.text) if x.unit]
     if not stated:
         return 0.0
-    here = {round(x.value) for x in find_quantities(s.text)}
-    if any(round(x.value) in here for x in stated):
-        return 1.0
+    own = find_quantities(f"{s.antecedent} {s.text}")
+    if any(round(x.value) == round(y.value) for x in stated for y in own):
+        return 2.0
+    if any(x.unit == y.unit for x in stated for y in own):
+        return -0.5
     document = {round(x.value) for x in find_quantities(sources.text(s.doc_id)[:20000])}
     return 0.5 if any(round(x.value) in document for x in stated) else 0.0
 
@@ -282,7 +374,7 @@ def _place_agreement(sources: Sources, q: Question, s: Sentence) -> float:
     provinces = [p for p in q.places if p != NATIONAL]
     if not provinces:
         return 0.0
-    if any(p in find_provinces(s.text) for p in provinces):
+    if any(p in find_provinces(f"{s.antecedent} {s.text}") for p in provinces):
         return 1.0
     info = sources.documents().get(s.doc_id)
     if info is not None and any(p in info.provinces for p in provinces):
@@ -338,7 +430,8 @@ def _skippable(sentence: str) -> bool:
 
 def _with_context(sources: Sources, q: Question, best: Sentence, idf: dict[str, float]) -> list[Sentence]:
     """The best sentence, with the sentences next to it that carry what it leaves out: a list that
-    runs on after ":" or ";" (past a photo caption), or question words it does not hold."""
+    runs on after ":" or ";" (past photo captions and layout scraps), or question words it does not
+    hold."""
     text = sources.text(best.doc_id)
     ordered = [(span, p.passage_id) for p in sources.passages_of(best.doc_id) for span in p.sentences]
     index = next((i for i, (span, _) in enumerate(ordered) if span == best.span), None)
@@ -346,30 +439,47 @@ def _with_context(sources: Sources, q: Question, best: Sentence, idf: dict[str, 
         return [best]
     chosen = [best]
     covered = content_words(best.text)
-    runs_on = best.text.rstrip().endswith((":", ";", ","))
-    for j in (index + 1, index + 2, index - 1):
-        if len(chosen) >= MAX_SENTENCES or not 0 <= j < len(ordered):
-            continue
+    taken = {index}
+
+    def take(j: int) -> None:
+        taken.add(j)
         span, passage_id = ordered[j]
-        sentence = span.of(text)
-        if _skippable(sentence):
+        chosen.append(Sentence(best.doc_id, passage_id, span, span.of(text), j, best.rank, ()))
+        covered.update(content_words(span.of(text)))
+
+    after = _next_prose(ordered, text, index + 1)
+    runs_on = best.text.rstrip().endswith((":", ";", ","))
+    while runs_on and after is not None and len(chosen) < MAX_SENTENCES:
+        take(after)  # the list the sentence announces ("..., gồm:") is part of the answer
+        runs_on = chosen[-1].text.rstrip().endswith((":", ";", ","))
+        after = _next_prose(ordered, text, after + 1)
+    for j in (index + 1, index - 1):
+        if len(chosen) >= MAX_SENTENCES or not 0 <= j < len(ordered) or j in taken:
             continue
+        sentence = ordered[j][0].of(text)
         new = {w for w in content_words(sentence) if w in idf and w not in covered}
-        if (runs_on and j == index + 1 + sum(1 for k in range(index + 1, j) if _skippable(ordered[k][0].of(text)))) or (
-            abs(j - index) == 1 and sum(idf[w] for w in new) >= 0.15 * (sum(idf.values()) or 1.0)
-        ):
-            chosen.append(Sentence(best.doc_id, passage_id, span, sentence, j, best.rank, ()))
-            covered |= new
-            runs_on = runs_on and sentence.rstrip().endswith((":", ";", ","))
+        if not _skippable(sentence) and sum(idf[w] for w in new) >= 0.15 * (sum(idf.values()) or 1.0):
+            take(j)
     chosen.sort(key=lambda s: s.span.start)
     return chosen
 
 
+SKIPPED_AT_MOST = 4  # captions and scraps passed over between a sentence and the one it runs on into
+
+
+def _next_prose(ordered: list[tuple[Span, str]], text: str, start: int) -> int | None:
+    """The index of the first sentence from ``start`` that is not a caption or a scrap."""
+    for j in range(start, min(start + SKIPPED_AT_MOST + 1, len(ordered))):
+        if not _skippable(ordered[j][0].of(text)):
+            return j
+    return None
+
+
 def key_span(q: Question, sentence: str, patterns: list[tuple[re.Pattern[str], float]] | None = None) -> str | None:
     """The part of a sentence that answers: a name with its title, an organisation, a list of
-    places, a decree, a date."""
+    places (of the kind asked, when the question names one), a decree, a date."""
     for pattern, _ in patterns if patterns is not None else cues(q):
-        m = pattern.search(sentence)
+        m = next((m for m in pattern.finditer(sentence) if _of_asked_kind(q, pattern, m.group(0))), None)
         if m:
             return _trim(m.group(0))
     if _WHICH_BODY.search(q.folded):
@@ -377,6 +487,31 @@ def key_span(q: Question, sentence: str, patterns: list[tuple[re.Pattern[str], f
         if organisations:
             return organisations[0][2]
     return None
+
+
+def covers(q: Question, sentences: list[Sentence]) -> bool:
+    """The sentences already hold the kind of thing a part of a question asks for: for "những xã
+    nào", a list of communes (a list of districts does not do)."""
+    patterns = cues(q)
+    return not patterns or any(
+        _of_asked_kind(q, pattern, m.group(0)) for s in sentences for pattern, _ in patterns for m in pattern.finditer(s.text)
+    )
+
+
+_KIND_WORDS = {"district": "huyen", "districts": "huyen", "commune": "xa", "communes": "xa", "province": "tinh", "provinces": "tinh"}
+_PLACE_KIND = re.compile(r"\b(xa|huyen|tinh|quan|phuong|thi tran|dia ban|dia phuong|districts?|communes?|provinces?)\b")
+
+
+def _of_asked_kind(q: Question, pattern: re.Pattern[str], span: str) -> bool:
+    """A place span ("xã Cương Chính, ...") is of a kind the question asks for ("những xã, thị trấn
+    nào": communes or towns); other spans, and any place for "địa bàn nào", always are."""
+    if pattern not in (_PLACE_LIST, _PLACE_ONE, _PLACE_ANY):
+        return True
+    asked = {_KIND_WORDS.get(k, k) for m in _ASKED_KIND.finditer(q.folded) for k in _PLACE_KIND.findall(m.group(0))}
+    if not asked or asked & {"dia ban", "dia phuong"}:
+        return True
+    first = _PLACE_KIND.match(fold(span.lower()))
+    return first is not None and _KIND_WORDS.get(first.group(1), first.group(1)) in asked
 
 
 _NOT_NAME_WORDS = frozenset(

@@ -28,6 +28,7 @@ class _Glossary:
     exact: re.Pattern[str]  # over lower-case normalised text
     folded: re.Pattern[str]  # over lower-case folded text
     concept_of: dict[str, str]  # lower-case term, with and without diacritics -> concept id
+    short: dict[str, str]  # concept id -> the acronym a body is known by ("vufo" -> "VUFO")
 
 
 @lru_cache(maxsize=1)
@@ -43,11 +44,13 @@ def _glossary() -> _Glossary:
             concept_of.setdefault(fold(written), concept["id"])
             exact_terms.add(written)
             folded_terms.add(fold(written))
-    return _Glossary(_alternation(exact_terms), _alternation(folded_terms), concept_of)
+    short = {c["id"]: c["short"] for c in raw["concepts"] if c.get("short")}
+    return _Glossary(_alternation(exact_terms), _alternation(folded_terms), concept_of, short)
 
 
 def _alternation(terms: set[str]) -> re.Pattern[str]:
-    body = "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
+    # "Vietnam" is also written "Viet Nam"
+    body = "|".join(re.escape(t).replace("vietnam", "viet ?nam") for t in sorted(terms, key=len, reverse=True))
     return re.compile(rf"(?<!\w)(?:{body})(?!\w)")
 
 
@@ -63,9 +66,23 @@ def find_concepts(text: str) -> list[ConceptMention]:
         matches = g.exact.finditer(lowered)
     else:
         matches = g.folded.finditer(lowered)
-    return [ConceptMention(m.start(), m.end(), g.concept_of[m.group(0)]) for m in matches]
+    return [ConceptMention(m.start(), m.end(), g.concept_of[m.group(0).replace("viet nam", "vietnam")]) for m in matches]
 
 
 def concepts_in(text: str) -> list[str]:
     """Distinct concept ids a text mentions, in order of first mention."""
     return list(dict.fromkeys(m.concept for m in find_concepts(text)))
+
+
+def with_short_names(text: str) -> str:
+    """A body named in full followed by the acronym it is known by, when the text does not give it:
+    "... part of the Viet Nam Union of Friendship Organizations" -> "... Organizations (VUFO)"."""
+    short = _glossary().short
+    text = normalize_text(text)  # the positions found are positions in the normalised text
+    out, last = [], 0
+    for m in find_concepts(text):
+        acronym = short.get(m.concept)
+        if acronym and acronym not in text and text[m.start : m.end] != acronym.lower() and len(text[m.start : m.end].split()) > 1:
+            out += [text[last : m.end], f" ({acronym})"]
+            last = m.end
+    return "".join(out) + text[last:]

@@ -65,3 +65,29 @@ def test_a_question_without_a_period_gets_the_reports_latest_figure(answerer, as
     # the report's table gives 2017, 2018 and 2019; asked with no year, the latest row answers
     answer = answerer.ask(asked)
     assert "2019" in answer.answer.split(".")[0] and any(c.sentence.startswith("2019") for c in answer.citations)
+
+
+def test_each_signatory_is_given_with_the_role_the_report_gives_them(answerer):
+    answer = answerer.ask("Ai đã ký thỏa thuận hợp tác giữa tỉnh Yên Bái và World Vision cho giai đoạn 2023-2027?")
+    # "Phó Chủ tịch UBND tỉnh" completed with the province the report is about
+    assert "Ngô Hạnh Phúc, Phó Chủ tịch UBND tỉnh Yên Bái" in answer.answer
+    assert "Doseba Tua Sinay, Trưởng đại diện Tổ chức Tầm nhìn Thế giới tại Việt Nam" in answer.answer
+
+
+def test_an_english_role_keeps_its_body_and_the_bodys_acronym(answerer):
+    answer = answerer.ask("Who was the head of the Committee for Foreign NGO Affairs delegation in Cao Bang?")
+    assert answer.answer.startswith("Do Thi Kim Dung, Deputy Head of the People's Aid Coordinating Committee (PACCOM)")
+    assert "Union of Friendship Organizations (VUFO)" in answer.answer
+
+
+def test_a_sentence_that_announces_a_list_is_quoted_with_the_list_past_a_photo_caption(answerer):
+    answer = answerer.ask("UBND tỉnh Thanh Hóa dùng quyết định nào để điều chỉnh khoản viện trợ cho Chương trình vùng Thường Xuân?")
+    assert answer.answer.startswith("Quyết định số 3724/QĐ-UBND")
+    assert any("552/QĐ-UBND" in c.sentence for c in answer.citations)  # the first item of the list "gồm:"
+
+
+def test_each_part_gets_a_place_of_the_kind_it_asks_for(answerer):
+    answer = answerer.ask("Khoản gần 2 triệu USD của World Vision ở Hưng Yên dành cho huyện nào, và ở những xã nào?")
+    # the district from the sentence that refers back to the headline's figure ("Khoản kinh phí này ...")
+    assert answer.answer.startswith("huyện Tiên Lữ")
+    assert "Cương Chính, Minh Phượng, Lệ Xá và Trung Dũng" in answer.answer.split("Theo tài liệu")[0]

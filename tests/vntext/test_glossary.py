@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from vntext.glossary import concepts_in, find_concepts
+from vntext.glossary import concepts_in, find_concepts, with_short_names
 
 
 @pytest.mark.parametrize(
@@ -88,3 +88,21 @@ def test_terms_only_match_whole_words():
 )
 def test_words_written_with_other_diacritics_are_not_concepts(text, wrong):
     assert wrong not in concepts_in(text)
+
+
+def test_viet_nam_written_in_two_words_is_the_same_body():
+    assert concepts_in("the Viet Nam Union of Friendship Organizations") == ["vufo"]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("part of the Viet Nam Union of Friendship Organizations", "part of the Viet Nam Union of Friendship Organizations (VUFO)"),
+        ("Phó Trưởng Ban Điều phối viện trợ nhân dân", "Phó Trưởng Ban Điều phối viện trợ nhân dân (PACCOM)"),
+        ("Ban Điều phối viện trợ nhân dân (PACCOM)", "Ban Điều phối viện trợ nhân dân (PACCOM)"),  # already given
+        ("Liên hiệp các tổ chức hữu nghị tỉnh Bến Tre", "Liên hiệp các tổ chức hữu nghị tỉnh Bến Tre"),  # a province's union has none
+        ("VUFO", "VUFO"),
+    ],
+)
+def test_a_body_named_in_full_gets_its_acronym_once(text, expected):
+    assert with_short_names(text) == expected

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 
-from assistant.conflicts import conflicting
+from assistant.conflicts import rivals
 from assistant.features import Scored
 from assistant.figures import Figures
 from assistant.question import MONEY, Ask, Question, Side
@@ -61,8 +61,7 @@ def side_by_side(figures: Figures, q: Question, rank_of: dict[str, int]) -> list
             picked = _shared_unit(ranked, others)
             facts.append(figures.prefer_body(picked.fact))
             # another source giving another figure for the same side is shown beside it
-            rivals = conflicting(picked.fact, [s.fact for s in ranked if s.score >= picked.score - 3.0])
-            facts.extend(rivals[:1])
+            facts.extend(rivals(picked, ranked)[:1])
         out.append(SideFigures(side, facts))
     return out
 

@@ -60,6 +60,19 @@ def conflicting(fact: Fact, others: Iterable[Fact]) -> list[Fact]:
     return list(found.values())
 
 
+RIVAL_WINDOW = 3.0  # a candidate scoring this close to the chosen figure may be named as disagreeing with it
+
+
+def rivals(picked, ranked) -> list[Fact]:
+    """Figures among a question's ranked candidates (``.fact``, ``.score``) that disagree with the
+    picked one: those scoring close to it, and any that measures something (aid, disbursed) when the
+    picked figure does too. Two reports' totals for one year often rank apart on wording alone
+    ("giá trị viện trợ" vs "giải ngân"); a figure that measures nothing named rarely is a total."""
+    both_measured = picked.fact.metric is not None
+    close = [s.fact for s in ranked if s.score >= picked.score - RIVAL_WINDOW or (both_measured and s.fact.metric is not None)]
+    return conflicting(picked.fact, close)
+
+
 def groups(facts: Iterable[Fact]) -> list[list[Fact]]:
     """Facts grouped by scope, metric and period, keeping only the groups whose sources disagree."""
     buckets: dict[tuple, list[Fact]] = {}

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from assistant.conflicts import conflicting
+from assistant.conflicts import rivals
 from assistant.features import Scored, Target, rank_facts
 from assistant.question import MONEY, MONEY_UNITS, Ask, Question
 from assistant.sources import Sources
@@ -97,8 +97,7 @@ class Figures:
         for picked, candidates in zip(choice.chosen, ranked, strict=False):
             if picked is None:
                 continue
-            rivals = [s.fact for s in candidates if s.score >= picked.score - 3.0]
-            others = conflicting(picked.fact, rivals)
+            others = rivals(picked, candidates)
             if others:
                 choice.conflicts[picked.fact.fact_id] = others
         return choice

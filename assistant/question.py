@@ -54,7 +54,7 @@ _DATE = re.compile(r"\b(khi nao|bao gio|ngay nao|luc nao|thoi gian nao|thoi han 
 _COMPARE = re.compile(
     r"\b(so sanh|compare|comparison|compared|versus|vs|nao\b[^?.;]{0,40}\b(?:lon|cao|nhieu|nho|thap|it) hon|"
     r"(?:nao|which) (?:is |was )?(?:larger|bigger|higher|greater|smaller|lower)|thay doi khong|"
-    r"co thay doi)\b"
+    r"co thay doi|so voi\b[^?.;]{0,60}\b(?:the nao|ra sao))\b"
 )
 _CONFLICT = re.compile(
     r"\b(thong nhat khong|co thong nhat|mau thuan|khac nhau|khac biet|nhu the nao|noi gi|cac nguon|hai nguon|"
@@ -468,7 +468,7 @@ def analyze(question: str, lexicon: Lexicon | None = None) -> Question:
         asks=asks,
         metrics=metrics_in(text),
         concepts=set(concepts_in(text)),
-        keywords=content_words(_without_sources(text)) - _place_words(places, districts),
+        keywords=content_words(_without_operators(_without_sources(text))) - _place_words(places, districts),
         asks_change=bool(_CHANGE_ASK.search(folded)) and given_change is None and operation is None,
         given_change=given_change,
         operation=operation,
@@ -512,6 +512,15 @@ def _implicit_ask(text: str, folded: str, periods: list[Period], everything: boo
     if unit is None and not everything:
         return []
     return [Ask(unit, 0, noun, text, frozenset(metrics_in(text)), tuple(periods))]
+
+
+# what the question asks to do with the figures, not what they are about
+_OPERATOR_WORDS = re.compile(r"\b(?:so sánh|so sanh|compare[sd]?|comparison|compared|versus|vs\.?)(?!\w)", re.IGNORECASE)
+
+
+def _without_operators(text: str) -> str:
+    """The question without "so sánh" / "compare": a topic word of no passage."""
+    return _OPERATOR_WORDS.sub(" ", text)
 
 
 def _without_sources(text: str) -> str:

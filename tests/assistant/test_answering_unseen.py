@@ -91,3 +91,10 @@ def test_each_part_gets_a_place_of_the_kind_it_asks_for(answerer):
     # the district from the sentence that refers back to the headline's figure ("Khoản kinh phí này ...")
     assert answer.answer.startswith("huyện Tiên Lữ")
     assert "Cương Chính, Minh Phượng, Lệ Xá và Trung Dũng" in answer.answer.split("Theo tài liệu")[0]
+
+
+def test_a_compared_year_on_which_reports_disagree_shows_both_figures(answerer):
+    answer = answerer.ask("Viện trợ PCPNN dành cho Việt Nam năm 2024 so với năm 2020 thế nào?")
+    assert re.search(r"250 (?:million|triệu)", answer.answer) and "233 triệu USD" in answer.answer
+    assert re.search(r"230 (?:million|triệu)", answer.answer)  # the other report's 2024 total, named beside it
+    assert _grounded(answer)

@@ -127,3 +127,10 @@ def test_an_english_event_named_after_its_period_makes_the_period_soft():
     assert [p.label for p in q.periods] == ["2021"] and [p.label for p in q.soft_periods] == ["2020"]
     conference = analyze("Who attended the July 2018 conference, and how many programmes do NGOs support each year?")
     assert conference.periods == [] and [p.start for p in conference.soft_periods] == ["2018-07-01"]
+
+
+def test_so_voi_the_nao_asks_for_a_comparison_and_compare_is_no_topic_word():
+    q = analyze("Viện trợ cho Quảng Trị năm 2023 so với năm 2022 thế nào?")
+    assert q.kind == "comparison" and [s.label for s in q.sides] == ["2023", "2022"]
+    assert not {"so", "sanh", "compare"} & analyze("So sánh giá trị viện trợ năm 2020 và năm 2024").keywords
+    assert "compare" not in analyze("Compare the aid value in 2020 and 2024").keywords

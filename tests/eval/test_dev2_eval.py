@@ -3,8 +3,8 @@ national bodies, 7 in English): a regression guard.
 
 The index holds both corpora (the shared fixture the server test uses too), so the five reports of
 the first corpus are distractors here. The floors are one below what this code scored on
-2026-12-03 (answers 95/107: number 59/61, entity 13/20, multi 6/9, derived 8/8, abstain 9/9;
-citations 83/98; hit@5 111/128, MRR 0.712; no false or missed abstention; every answer grounded;
+2026-12-03 (answers 99/107: number 59/61, entity 16/20, multi 7/9, derived 8/8, abstain 9/9;
+citations 84/98; hit@5 111/128, MRR 0.712; no false or missed abstention; every answer grounded;
 every evidence item in a passage; no error), so that a tie broken the other way by ingest order does not fail the
 guard. A change that loses more fails here; raise them as the answerer improves: a guard, not a
 target.
@@ -22,15 +22,15 @@ from eval.systems import NgoaidSystem
 
 pytestmark = pytest.mark.slow
 
-ANSWER_ACCURACY_FLOOR = 94 / 107
+ANSWER_ACCURACY_FLOOR = 98 / 107
 ANSWER_ACCURACY_FLOOR_BY_KIND = {
     "number": 58 / 61,
-    "entity": 12 / 20,
-    "multi": 5 / 9,
+    "entity": 15 / 20,
+    "multi": 6 / 9,
     "derived": 8 / 8,
     "abstain": 9 / 9,
 }
-CITATION_ACCURACY_FLOOR = 82 / 98
+CITATION_ACCURACY_FLOOR = 83 / 98
 HIT_AT_5_FLOOR = 110 / 128
 MRR_FLOOR = 0.70
 FALSE_ABSTENTIONS_CEILING = 0  # of 98 answerable questions

@@ -40,17 +40,23 @@ def _glossary() -> _Glossary:
     for concept in raw["concepts"]:
         for term in concept["terms"]:
             written = normalize_text(term).lower()
-            concept_of.setdefault(written, concept["id"])
-            concept_of.setdefault(fold(written), concept["id"])
+            concept_of.setdefault(_key(written), concept["id"])
+            concept_of.setdefault(_key(fold(written)), concept["id"])
             exact_terms.add(written)
             folded_terms.add(fold(written))
     short = {c["id"]: c["short"] for c in raw["concepts"] if c.get("short")}
     return _Glossary(_alternation(exact_terms), _alternation(folded_terms), concept_of, short)
 
 
+def _key(term: str) -> str:
+    """A term as looked up: "viet nam" and "vietnam" are one spelling."""
+    return term.replace("viet nam", "vietnam")
+
+
 def _alternation(terms: set[str]) -> re.Pattern[str]:
     # "Vietnam" is also written "Viet Nam"
-    body = "|".join(re.escape(t).replace("vietnam", "viet ?nam") for t in sorted(terms, key=len, reverse=True))
+    spelled = (re.escape(t).replace("vietnam", "viet ?nam").replace(re.escape("viet nam"), "viet ?nam") for t in sorted(terms, key=len, reverse=True))
+    body = "|".join(spelled)
     return re.compile(rf"(?<!\w)(?:{body})(?!\w)")
 
 
@@ -66,7 +72,7 @@ def find_concepts(text: str) -> list[ConceptMention]:
         matches = g.exact.finditer(lowered)
     else:
         matches = g.folded.finditer(lowered)
-    return [ConceptMention(m.start(), m.end(), g.concept_of[m.group(0).replace("viet nam", "vietnam")]) for m in matches]
+    return [ConceptMention(m.start(), m.end(), g.concept_of[_key(m.group(0))]) for m in matches]
 
 
 def concepts_in(text: str) -> list[str]:

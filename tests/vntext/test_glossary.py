@@ -106,3 +106,11 @@ def test_viet_nam_written_in_two_words_is_the_same_body():
 )
 def test_a_body_named_in_full_gets_its_acronym_once(text, expected):
     assert with_short_names(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Lien hiep cac to chuc huu nghi Viet Nam", "Lien hiep cac to chuc huu nghi Vietnam", "Liên hiệp các tổ chức hữu nghị Việt Nam"],
+)
+def test_a_name_holding_viet_nam_is_found_however_viet_nam_is_spelled(text):
+    assert concepts_in(text) == ["vufo"]

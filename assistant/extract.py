@@ -155,11 +155,10 @@ def _antecedent(sources: Sources, doc_id: str, span: Span) -> str:
     """The sentence before ``span`` in its document (across passages, so a headline counts), past
     captions and scraps."""
     text = sources.text(doc_id)
-    before = [s for p in sources.passages_of(doc_id) for s in p.sentences if s.end <= span.start]
-    for s in reversed(before[-SKIPPED_AT_MOST - 1 :]):
-        if not _skippable(s.of(text)):
-            return s.of(text)
-    return ""
+    ordered = _in_order(sources, doc_id)
+    first_after = next((i for i, (s, _) in enumerate(ordered) if s.end > span.start), len(ordered))
+    j = _next_prose(ordered, text, first_after - 1, step=-1)
+    return ordered[j][0].of(text) if j is not None else ""
 
 
 def pick(sources: Sources, q: Question, search: SearchResults, skip: frozenset[tuple[str, int]] = frozenset()) -> Picked | None:
@@ -433,7 +432,7 @@ def _with_context(sources: Sources, q: Question, best: Sentence, idf: dict[str, 
     runs on after ":" or ";" (past photo captions and layout scraps), or question words it does not
     hold."""
     text = sources.text(best.doc_id)
-    ordered = [(span, p.passage_id) for p in sources.passages_of(best.doc_id) for span in p.sentences]
+    ordered = _in_order(sources, best.doc_id)
     index = next((i for i, (span, _) in enumerate(ordered) if span == best.span), None)
     if index is None:
         return [best]
@@ -467,10 +466,16 @@ def _with_context(sources: Sources, q: Question, best: Sentence, idf: dict[str, 
 SKIPPED_AT_MOST = 4  # captions and scraps passed over between a sentence and the one it runs on into
 
 
-def _next_prose(ordered: list[tuple[Span, str]], text: str, start: int) -> int | None:
-    """The index of the first sentence from ``start`` that is not a caption or a scrap."""
-    for j in range(start, min(start + SKIPPED_AT_MOST + 1, len(ordered))):
-        if not _skippable(ordered[j][0].of(text)):
+def _in_order(sources: Sources, doc_id: str) -> list[tuple[Span, str]]:
+    """Every sentence of a document in order, with its passage."""
+    return [(span, p.passage_id) for p in sources.passages_of(doc_id) for span in p.sentences]
+
+
+def _next_prose(ordered: list[tuple[Span, str]], text: str, start: int, step: int = 1) -> int | None:
+    """The index of the first sentence from ``start`` on (backwards for ``step`` -1) that is not a
+    caption or a scrap."""
+    for j in range(start, start + step * (SKIPPED_AT_MOST + 1), step):
+        if 0 <= j < len(ordered) and not _skippable(ordered[j][0].of(text)):
             return j
     return None
 

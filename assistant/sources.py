@@ -157,8 +157,7 @@ class Sources:
 
     def _published_year(self, doc_id: str) -> int | None:
         info = self._documents.get(doc_id)
-        published = info.published if info is not None else None
-        return int(published[:4]) if published and published[:4].isdigit() else None
+        return info.published_year if info is not None else None
 
     def _language(self, doc_id: str) -> str:
         info = self._documents.get(doc_id)

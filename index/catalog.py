@@ -125,6 +125,12 @@ class DocumentInfo:
     def main_place(self) -> str | None:
         return self.frame.main_place if self.frame else None
 
+    @property
+    def published_year(self) -> int | None:
+        """The year of publication (ingest stores the frame's date here when the page gives one)."""
+        published = self.published
+        return int(published[:4]) if published and published[:4].isdigit() else None
+
     def as_dict(self) -> dict[str, object]:
         out = dict(self.__dict__)
         out["frame"] = self.frame.as_dict() if self.frame else None

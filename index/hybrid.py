@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 import re
-import threading
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -375,7 +374,7 @@ def _in_period_first(results: list[NodeWithScore], query: str, catalog: Catalog,
         if passage is None or doc is None:
             inside.append(r)
             continue
-        if _published_year(doc) in years:
+        if doc.published_year in years:
             # a report of the year asked: its present tense is that year, and "báo cáo năm 2011"
             # asks for what it reports, often the year before
             about = True
@@ -385,11 +384,6 @@ def _in_period_first(results: list[NodeWithScore], query: str, catalog: Catalog,
             about = _about_years(doc, years)
         (inside if about else outside).append(r)
     return inside + outside
-
-
-def _published_year(doc: DocumentInfo) -> int | None:
-    published = doc.published or (doc.frame.published if doc.frame else None)
-    return int(published[:4]) if published and published[:4].isdigit() else None
 
 
 def _substance_first(results: list[NodeWithScore], catalog: Catalog) -> list[NodeWithScore]:
@@ -424,19 +418,14 @@ class _PassageMemo:
 
     def __init__(self, catalog: Catalog) -> None:
         self._catalog = catalog
-        self._seen: dict[str, Passage] = {}
-        self._lock = threading.Lock()  # the fusion may run its lists in threads
+        self._seen: dict[str, Passage] = {}  # one search, one thread: the fusion runs its lists in turn
 
     def passages(self, ids) -> dict[str, Passage]:
         wanted = list(dict.fromkeys(ids))
-        with self._lock:
-            missing = [i for i in wanted if i not in self._seen]
+        missing = [i for i in wanted if i not in self._seen]
         if missing:
-            found = self._catalog.passages(missing)
-            with self._lock:
-                self._seen.update(found)
-        with self._lock:
-            return {i: self._seen[i] for i in wanted if i in self._seen}
+            self._seen.update(self._catalog.passages(missing))
+        return {i: self._seen[i] for i in wanted if i in self._seen}
 
 
 def hybrid_search(

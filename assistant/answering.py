@@ -1,7 +1,8 @@
 """The deterministic answerer: exact figures from extracted facts, extractive answers otherwise.
 
 A question goes through stages with typed hand-offs: analysis (:mod:`assistant.question`) ->
-retrieval (the index's hybrid search) -> candidates and scoring (:mod:`assistant.figures` with
+retrieval (the index's hybrid search, fused with the passages of the best evidence:
+:mod:`assistant.retrieval`) -> candidates and scoring (:mod:`assistant.figures` with
 :mod:`assistant.features`; :mod:`assistant.extract` for answers that are words) -> comparisons and
 calculations (:mod:`assistant.comparing`) -> wording (:mod:`assistant.phrasing`) -> verification:
 every number of an answer must appear in a cited sentence, or the answer falls back to the quotes.
@@ -21,6 +22,7 @@ from assistant.grounding import numbers_in, ungrounded_numbers
 from assistant.llm import LLMPhraser, LLMUnavailable, SourcePassage, check_phrasing
 from assistant.models import Answer, Citation
 from assistant.question import Ask, Question, analyze, word_clauses
+from assistant.retrieval import evidence_search
 from assistant.settings import MAX_QUESTION_CHARS
 from assistant.sources import Sources
 from index.hybrid import SearchResults
@@ -82,6 +84,12 @@ class Answerer:
         answer.timings_ms = timings
         return answer
 
+    def retrieve(self, question: str, top_k: int = 10) -> SearchResults:
+        """The passages a question is answered from, best first: what ``ngoaid eval`` ranks the
+        evidence in."""
+        self.sources.refresh()
+        return self._search(analyze(question, self.store.keywords().lexicon), top_k)[0]
+
     def _search(self, q: Question, top_k: int) -> tuple[SearchResults, list[str]]:
         depth = max(top_k, 10)
         found = self.store.search(q.text, top_k=depth)
@@ -89,7 +97,7 @@ class Answerer:
         if set_aside:  # look deeper, so that the answer still weighs as many usable passages
             found = self.store.search(q.text, top_k=depth + len(found.hits) - len(search.hits))
             search, set_aside = self.sources.set_aside(found)
-        return search, set_aside
+        return evidence_search(q, search, self.figures, self.sources, self.store), set_aside
 
     def _answer(self, q: Question, search: SearchResults) -> Answer:
         rank_of = {h.passage.passage_id: h.rank for h in search.hits}

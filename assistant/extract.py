@@ -164,17 +164,10 @@ def _antecedent(sources: Sources, doc_id: str, span: Span) -> str:
 def pick(sources: Sources, q: Question, search: SearchResults, skip: frozenset[tuple[str, int]] = frozenset()) -> Picked | None:
     """The sentences that answer a question about words, with the answering span; None if none does.
     ``skip``: (document, start) of sentences already given, not to be picked again."""
-    found = [s for s in candidates(sources, search) if (s.doc_id, s.span.start) not in skip]
-    wanted = q.keywords - asked_kind(q)
-    if not found or not (wanted or q.concepts):
+    scored, idf = _ranked(sources, q, search, skip)
+    if not scored:
         return None
-    # a table row is read with its caption and column names
-    words = {
-        id(s): content_words(s.text) | content_words(s.antecedent) | (content_words(s.context) if _is_row(s) else set()) for s in found
-    }
-    idf = _idf(wanted, list(words.values()))
     patterns = cues(q)
-    scored = sorted(((_score(sources, q, s, words[id(s)], idf, patterns), n, s) for n, s in enumerate(found)), key=lambda x: (-x[0], x[1]))
     best_score, _, best = scored[0]
     if best_score < MIN_SCORE:
         return None
@@ -187,6 +180,30 @@ def pick(sources: Sources, q: Question, search: SearchResults, skip: frozenset[t
             break
         key = key_span(q, sentence.text, patterns)
     return Picked(chosen, key, best_score, _corroborating(key, [(x, s) for x, _, s in scored[1:]], best, best_score))
+
+
+def ranked(sources: Sources, q: Question, search: SearchResults) -> list[Sentence]:
+    """The sentences of the searched passages that answer a question about words, best first
+    (those scoring too little to be picked are left out)."""
+    return [s for score, _, s in _ranked(sources, q, search)[0] if score >= MIN_SCORE]
+
+
+def _ranked(
+    sources: Sources, q: Question, search: SearchResults, skip: frozenset[tuple[str, int]] = frozenset()
+) -> tuple[list[tuple[float, int, Sentence]], dict[str, float]]:
+    """(score, order, sentence) best first, and the weights of the question's words among them."""
+    found = [s for s in candidates(sources, search) if (s.doc_id, s.span.start) not in skip]
+    wanted = q.keywords - asked_kind(q)
+    if not found or not (wanted or q.concepts):
+        return [], {}
+    # a table row is read with its caption and column names
+    words = {
+        id(s): content_words(s.text) | content_words(s.antecedent) | (content_words(s.context) if _is_row(s) else set()) for s in found
+    }
+    idf = _idf(wanted, list(words.values()))
+    patterns = cues(q)
+    scored = sorted(((_score(sources, q, s, words[id(s)], idf, patterns), n, s) for n, s in enumerate(found)), key=lambda x: (-x[0], x[1]))
+    return scored, idf
 
 
 _CAPITALISED_RUN = re.compile(r"(?:[A-ZĐÂĂÊÔƠƯ][^\W\d_]*\s+)+[A-ZĐÂĂÊÔƠƯ][^\W\d_]*")

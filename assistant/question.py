@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from index.lexicon import Lexicon
 from vntext.entities import NATIONAL, find_districts, find_organisations, places_in
@@ -204,8 +205,13 @@ def _other_side_words(q: Question, side: Side) -> set[str]:
 
 
 def content_words(text: str) -> set[str]:
+    return set(_content_words(text))
+
+
+@lru_cache(maxsize=16384)  # the same passages' sentences are read question after question
+def _content_words(text: str) -> frozenset[str]:
     words = re.findall(r"[^\W_]+", fold(normalize_text(text).lower()))
-    return {w for w in words if w not in STOPWORDS and not w.isdigit() and len(w) > 1}
+    return frozenset(w for w in words if w not in STOPWORDS and not w.isdigit() and len(w) > 1)
 
 
 def _place_words(places: list[str], districts: list[str]) -> set[str]:
@@ -220,8 +226,13 @@ _NON_SPACE = re.compile(r"\S+")
 _YEAR_NEXT = re.compile(r"\s*\d{4}")
 
 
-# Words after "bao nhiêu" that say the amount is money: "bao nhiêu vốn", "bao nhiêu viện trợ"
-_MONEY_NOUN = re.compile(r"(?:von|tien|kinh phi|ngan sach|vien tro|tai tro|gia tri|usd|vnd|dong|do la|euro|money|funding|aid)\b")
+# Words after "bao nhiêu" that say the amount is money: "bao nhiêu vốn", "bao nhiêu viện trợ", and
+# a scale with a currency or alone ("bao nhiêu tỷ đồng", "bao nhiêu triệu?"; not "bao nhiêu nghìn người")
+_MONEY_NOUN = re.compile(
+    r"(?:von|tien|kinh phi|ngan sach|vien tro|tai tro|gia tri|usd|vnd|dong|do la|euro|money|funding|aid)\b"
+    r"|(?:nghin|ngan|trieu|ty|ti|million|billion|thousand)s?"
+    r"(?:\s+(?:dong|usd|vnd|do la|euro|us dollars?|dollars?)\b|\s*(?:$|[,.;:?!)]|(?:cho|tu|de|va|for|from|in|and)\b))"
+)
 # Words that end the noun after "bao nhiêu" ("bao nhiêu cho dự án": how much for the project)
 _NOT_NOUN = frozenset(
     "cho cua tai o voi de va la duoc da trong tu den so thi ma nay do khi vao ra nhu tren duoi "
@@ -248,7 +259,7 @@ def _ask_unit(text: str, cue_end: int, english: bool, unknown_nouns: bool = True
         if n > 3:
             break
         word = fold(m.group(0).lower()).strip(",.;:?!()\"'")
-        if n == 0 and _MONEY_NOUN.match(fold(text[m.start() : m.start() + 12].lower())):
+        if n == 0 and _MONEY_NOUN.match(fold(text[m.start() : m.start() + 24].lower())):
             return MONEY, None
         phrase = match_phrase(text, m.start(), COUNTED)
         if phrase is not None:
@@ -427,7 +438,7 @@ def analyze(question: str, lexicon: Lexicon | None = None) -> Question:
     if restored:  # "quang tri" as typed is a place name even where the restored text is lower case
         places += [name for _, name in places_in(normalize_text(question), find_organisations(question))]
     places = list(dict.fromkeys(places))
-    districts = _districts(text, folded)
+    districts = _districts(text, folded) or [d for d in _named_districts(text, places) if d not in places]
     if not places:
         # a district names its province: "huyện Tiên Lữ" is in Hưng Yên
         places = list(dict.fromkeys(m.province for m in find_district_mentions(text) if m.province and m.name in districts))

@@ -299,7 +299,8 @@ def render_markdown(report: Report, plots: list[str]) -> str:
         "every kind but abstain); missed abstentions: answers given to abstain questions (share of those). "
         "Citation: a cited sentence of the right document holds each evidence text. Grounded: every number of the "
         "answer is in a cited sentence (abstentions are not scored). hit@k and MRR: rank of the first passage "
-        "holding each evidence item among the top 10 retrieved for the question.",
+        "holding each evidence item among the top 10 the system retrieves for the question (for ngoaid, the passages "
+        "its answers are built from).",
     ]
     unlocatable = report.run.summary.get("unlocatable_evidence") or []
     if unlocatable:

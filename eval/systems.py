@@ -30,7 +30,8 @@ class System(Protocol):
 
 
 class NgoaidSystem:
-    """The answerer and hybrid search over an index, as the CLI and the server use them."""
+    """The answerer over an index, as the CLI and the server use it; its retrieval is the passages
+    it answers from (hybrid search fused with the best evidence, see :mod:`assistant.retrieval`)."""
 
     name = "ngoaid"
 
@@ -43,7 +44,7 @@ class NgoaidSystem:
         return self.answerer.ask(question, top_k=self.top_k)
 
     def retrieve(self, question: str, top_k: int) -> list[str]:
-        return [h.passage.passage_id for h in self.store.search(question, top_k=top_k).hits]
+        return [h.passage.passage_id for h in self.answerer.retrieve(question, top_k).hits]
 
     def units_of(self, doc: str) -> list[Unit]:
         return [

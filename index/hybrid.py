@@ -307,24 +307,60 @@ class _EnumerationFusionRetriever(QueryFusionRetriever):
         return [QueryBundle(q) for q in self._extra_queries]
 
     def _reciprocal_rerank_fusion(self, results: dict[tuple[str, int], list[NodeWithScore]]) -> list[NodeWithScore]:
-        """Reciprocal rank fusion (k = 60, as llama-index and the original paper use), each list's
-        votes weighted (see ``LIST_WEIGHTS``)."""
-        k = 60.0
-        fused: dict[str, float] = {}
+        """Reciprocal rank fusion, each list's votes weighted (see ``LIST_WEIGHTS``)."""
         nodes: dict[str, NodeWithScore] = {}
+        lists, weights = [], []
         for (_, index), found in results.items():
-            weight = self._weights[index] if index < len(self._weights) else 1.0
-            for rank, node in enumerate(sorted(found, key=lambda x: x.score or 0.0, reverse=True)):
-                key = node.node.node_id
-                nodes[key] = node
-                fused[key] = fused.get(key, 0.0) + weight / (rank + k)
-        ranked = sorted(fused.items(), key=lambda item: item[1], reverse=True)
+            ordered = sorted(found, key=lambda x: x.score or 0.0, reverse=True)
+            nodes.update((n.node.node_id, n) for n in ordered)
+            lists.append([n.node.node_id for n in ordered])
+            weights.append(self._weights[index] if index < len(self._weights) else 1.0)
         out = []
-        for key, score in ranked:
+        for key, score in reciprocal_rank(lists, weights):
             node = nodes[key]
             node.score = score
             out.append(node)
         return out
+
+
+RRF_K = 60.0  # as llama-index and the original paper use
+
+
+def reciprocal_rank(lists: list[list[str]], weights: list[float] | None = None) -> list[tuple[str, float]]:
+    """Reciprocal rank fusion of ranked lists of IDs: (id, fused score), best first; ties keep the
+    order in which the IDs first appear. llama-index's fusion retriever does this over its own
+    retrievers only; the answerer also fuses lists that are not retrievers (see :func:`refined`)."""
+    fused: dict[str, float] = {}
+    for n, ids in enumerate(lists):
+        weight = weights[n] if weights and n < len(weights) else 1.0
+        for rank, key in enumerate(dict.fromkeys(ids)):
+            fused[key] = fused.get(key, 0.0) + weight / (rank + RRF_K)
+    return sorted(fused.items(), key=lambda item: item[1], reverse=True)
+
+
+def refined(
+    results: SearchResults, lists: list[list[str]], catalog: Catalog, docs: dict[str, DocumentInfo], top_k: int
+) -> SearchResults:
+    """The search's passages fused with other ranked lists of passage IDs (say, the passages that
+    state the figures best matching a question), each list one vote as in the search itself.
+    Passages a list adds are read from the catalog; IDs it no longer holds are dropped."""
+    if not any(lists):
+        return results
+    fused = reciprocal_rank([[h.passage.passage_id for h in results.hits], *lists])
+    known = {h.passage.passage_id: h for h in results.hits}
+    missing = [key for key, _ in fused if key not in known]
+    passages = catalog.passages(missing) if missing else {}
+    hits: list[SearchHit] = []
+    for key, score in fused:
+        if len(hits) == top_k:
+            break
+        hit = known.get(key)
+        passage = hit.passage if hit else passages.get(key)
+        doc = docs.get(passage.doc_id) if passage else None
+        if passage is None or doc is None:
+            continue
+        hits.append(SearchHit(len(hits) + 1, score, passage, doc.name, doc.title))
+    return SearchResults(query=results.query, interpreted=results.interpreted, hits=hits)
 
 
 def _in_scope_first(results: list[NodeWithScore], query: str, catalog: Catalog, docs: dict[str, DocumentInfo]) -> list[NodeWithScore]:

@@ -33,7 +33,7 @@ from index.catalog import Catalog, DocumentInfo
 from index.consistency import CheckReport, VectorDrift
 from index.diskspace import DiskFull, disk_full_as_error, disk_full_detail, ensure_space
 from index.embeddings import Embedder
-from index.hybrid import SearchResults, hybrid_search
+from index.hybrid import SearchResults, hybrid_search, refined
 from index.keyword import KeywordIndex, keyword_tokens
 from index.vectors import VectorIndex, chroma_client
 from vntext.vietnamese import fold
@@ -162,6 +162,10 @@ class IndexStore:
         return hybrid_search(
             query, self.catalog, self.vectors, self.keywords(), top_k, self.candidates, self._documents_by_id()
         )
+
+    def refine(self, results: SearchResults, lists: list[list[str]], top_k: int) -> SearchResults:
+        """A search's passages fused with other ranked lists of passage IDs (see :func:`index.hybrid.refined`)."""
+        return refined(results, lists, self.catalog, self._documents_by_id(), top_k)
 
     def _documents_by_id(self) -> dict[str, DocumentInfo]:
         """The catalog's documents, read again only when the catalog changes: with thousands of

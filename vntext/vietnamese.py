@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Combining tone marks (after NFD): grave, acute, tilde, hook above, dot below.
 _TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")
@@ -87,6 +88,7 @@ def _fix_uo(bare: str) -> str:
     return _UO_TYPO.sub(repl, bare)
 
 
+@lru_cache(maxsize=65536)  # a language has a few thousand syllables; texts repeat them endlessly
 def place_tone(word: str) -> str:
     """Put the tone mark of one Vietnamese syllable where the common convention puts it.
 

@@ -134,3 +134,23 @@ def test_so_voi_the_nao_asks_for_a_comparison_and_compare_is_no_topic_word():
     assert q.kind == "comparison" and [s.label for s in q.sides] == ["2023", "2022"]
     assert not {"so", "sanh", "compare"} & analyze("So sánh giá trị viện trợ năm 2020 và năm 2024").keywords
     assert "compare" not in analyze("Compare the aid value in 2020 and 2024").keywords
+
+
+@pytest.mark.parametrize(
+    ("question", "unit"),
+    [
+        ("Dự án ở Hà Giang được tài trợ bao nhiêu tỷ đồng?", MONEY),
+        ("Tỉnh nhận được bao nhiêu triệu?", MONEY),
+        ("How many million US dollars did the province receive?", MONEY),
+        ("Bao nhiêu nghìn người được hưởng lợi từ dự án?", "people"),
+    ],
+)
+def test_a_scale_with_a_currency_or_alone_asks_for_money(question, unit):
+    assert analyze(question).asks[0].unit == unit
+
+
+def test_a_bare_district_name_counts_when_it_is_a_district_of_the_province_named():
+    q = analyze("Tổ chức tài trợ bao nhiêu cho chương trình ở Mường Lát (Thanh Hóa)?")
+    assert q.places == ["Thanh Hóa"] and q.districts == ["Mường Lát"]
+    # the province's own name is not read as its capital district
+    assert analyze("Thanh Hóa nhận bao nhiêu viện trợ năm 2022?").districts == []

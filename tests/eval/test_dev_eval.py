@@ -1,9 +1,9 @@
 """The evaluation run on the dev set: a regression guard, and scores that agree with a hand check.
 
-The floors are the scores measured on 2026-12-03 (answers 24/24, citations 22/22, hit@5 0.958,
-MRR 0.942). hit@5 was 1.00 before reports were framed by place: dev22 compares three years and the
-third year's passage, in a provincial paper's report of the national conference, now ranks 10th
-for the whole question (the answer still finds and cites it). A change that loses any of them fails
+The floors are the scores measured on 2026-12-03 (answers 24/24, citations 22/22, hit@5 1.00,
+MRR 0.951). dev22 compares three years, and the third year's passage, in a provincial paper's report
+of the national conference, ranks 10th for the plain search; the answerer's evidence list for that
+year brings it into the top 5. A change that loses any of them fails
 here: that is a guard, not a target.
 """
 
@@ -20,8 +20,8 @@ pytestmark = pytest.mark.slow
 
 ANSWER_ACCURACY_FLOOR = 1.0
 CITATION_ACCURACY_FLOOR = 1.0
-HIT_AT_5_FLOOR = 0.95
-MRR_FLOOR = 0.94
+HIT_AT_5_FLOOR = 1.0
+MRR_FLOOR = 0.95
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ from dataclasses import replace
 from vntext.entities import NATIONAL
 from vntext.metrics import metric_of
 from ingest.models import Fact
-from vntext.numbers import format_number_vi
+from vntext.numbers import format_number_en, format_number_vi, writes_digits_in_english
 from vntext.periods import Period
 from vntext.vietnamese import fold
 
@@ -232,7 +232,7 @@ def as_written(fact: Fact) -> str:
 
 
 def amount_in_scale(value: float, like: Fact) -> str:
-    """Write a computed amount the way the source wrote its figure ("223,8 triệu USD")."""
+    """Write a computed amount the way the source wrote its figure ("223,8 triệu USD", "USD 1,981,371")."""
     scale_word, scale = "", 1.0
     lowered = like.text.lower()
     scales = (("tỷ", 1e9), ("tỉ", 1e9), ("triệu", 1e6), ("nghìn", 1e3), ("ngàn", 1e3), ("trillion", 1e12),
@@ -243,7 +243,8 @@ def amount_in_scale(value: float, like: Fact) -> str:
             break
     if scale > 1.0 and abs(value) < scale:
         scale_word, scale = "", 1.0  # a small difference of large figures: written in full
-    number = format_number_vi(round(value / scale, 3))
+    # in the source's digits: "4.450.116 USD" would read as four and a half to an English reader
+    number = (format_number_en if writes_digits_in_english(like.text) else format_number_vi)(round(value / scale, 3))
     unit = like.unit if like.unit in ("USD", "VND", "EUR") and like.unit_text in ("$", "US$", None) else like.unit_text or like.unit
     return " ".join(p for p in (number, scale_word, unit) if p)
 

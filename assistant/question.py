@@ -64,8 +64,8 @@ _CONFLICT = re.compile(
 _DIFFERENCE = re.compile(
     r"\b(chenh (?:nhau|lech)|chenh lech|(?:thap|cao|lon|nho|it|nhieu) hon(?: [^?.,;]{0,60}?)? bao nhieu|"
     r"(?:tang|giam)(?: [^?.,;]{0,20}?)? bao nhieu(?: [^?.,;]{0,40}?)? so voi|"
-    r"how much (?:more|less|higher|lower|larger|smaller)|difference|chua giai ngan|con lai|remaining|"
-    r"not yet disbursed|undisbursed)\b"
+    r"how much (?:more|less|higher|lower|larger|smaller)|difference|chua (?:duoc )?giai ngan|con lai|remaining|"
+    r"not (?:yet )?(?:been )?disbursed|undisbursed)\b"
 )
 _SUM = re.compile(r"\b(tong (?:cong )?(?:gia tri|so|von)?|in total|altogether|combined|cong lai)\b")
 
@@ -379,7 +379,12 @@ def _find_asks(text: str, folded: str, clauses: list[tuple[int, int]]) -> list[A
         own_periods = tuple(p for pos, p in periods if clause[0] <= pos < clause[1])
         own_places = tuple(dict.fromkeys(n for _, n in places_in(clause_text, find_organisations(clause_text))))
         asks.append(Ask(unit, start, noun, clause_text, frozenset(metrics_in(clause_text)), own_periods, own_places))
-    return _inherit(_elided(asks, text, folded, clauses), folded)
+    # units first: "A và B lần lượt là bao nhiêu" leaves the unit to the money words of the question
+    return _inherit(_elided(_inherit(asks, folded), text, folded, clauses), folded)
+
+
+# Words that only name a time ("năm", "giai đoạn", "quý", "early"), to see whether a clause says more
+_PERIOD_ONLY = re.compile(r"\b(?:nam|giai doan|quy|thang|dau|cuoi|giua|nua|period|years?|quarter|half|first|early|late|in)\b")
 
 
 def _elided(asks: list[Ask], text: str, folded: str, clauses: list[tuple[int, int]]) -> list[Ask]:
@@ -392,6 +397,8 @@ def _elided(asks: list[Ask], text: str, folded: str, clauses: list[tuple[int, in
         previous = clauses[n - 1]
         if ask is None or previous in asked or not re.search(r"\s(?:va|and)\s", folded[previous[1] : clause[0] + 1] + " "):
             continue
+        if not content_words(_PERIOD_ONLY.sub(" ", folded[clause[0] : clause[1]])):
+            continue  # "... năm 2017 và năm 2019 là bao nhiêu": one ask over two periods
         words = folded[previous[0] : previous[1]]
         metrics = metrics_in(text[previous[0] : previous[1]])
         if ask.unit == MONEY and (metrics & SPECIFIC or _MONEY_WORDS.search(words)):

@@ -297,7 +297,7 @@ def render_markdown(report: Report, plots: list[str]) -> str:
         "Answer: the gold figure (within 0.5 %) or the gold words are in the answer; abstain questions must abstain. "
         "False abstentions: abstentions on questions whose answer is in the documents (share of the questions of "
         "every kind but abstain); missed abstentions: answers given to abstain questions (share of those). "
-        "Citation: a cited sentence of the right document holds each evidence text. Grounded: every number of the "
+        "Citation: a cited sentence of the right document (or two, read in turn) holds each evidence text. Grounded: every number of the "
         "answer is in a cited sentence (abstentions are not scored). hit@k and MRR: rank of the first passage "
         "holding each evidence item among the top 10 the system retrieves for the question (for ngoaid, the passages "
         "its answers are built from).",

@@ -128,7 +128,16 @@ def citation_is_correct(question: Question, citations: Sequence[Cited]) -> bool 
     """None for a question without evidence (nothing to cite)."""
     if not question.evidence:
         return None
-    return all(any(c.doc == e.doc and holds(e.text, c.sentence) for c in citations) for e in question.evidence)
+    return all(_cited(e, [c.sentence for c in citations if c.doc == e.doc]) for e in question.evidence)
+
+
+def _cited(evidence: Evidence, sentences: list[str]) -> bool:
+    """A cited sentence holds the evidence, or two cited sentences of its document do, read one
+    after the other (evidence that runs across a sentence boundary)."""
+    if any(holds(evidence.text, s) for s in sentences):
+        return True
+    wanted = comparable(evidence.text)
+    return any(wanted in comparable(f"{a} {b}") for a in sentences for b in sentences if a is not b)
 
 
 def ungrounded(answer: str, question: str, citations: Sequence[Cited], calculation: str | None = None) -> list[str]:

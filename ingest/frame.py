@@ -30,7 +30,7 @@ from vntext.gazetteer import (
     find_province_mentions,
 )
 from vntext.periods import Period, find_periods
-from vntext.vietnamese import comparable, fold, normalize_text
+from vntext.vietnamese import comparable, comparable_normalized, fold, normalize_text
 
 # --------------------------------------------------------------------------- the frame
 
@@ -267,11 +267,6 @@ _CREDIT = re.compile(
 )
 
 
-def _key(text: str) -> str:
-    """comparable() for text that is normalised already."""
-    return " ".join(unicodedata.normalize("NFC", text.casefold()).split())
-
-
 def _paragraphs(cleaned: str, captions: frozenset[str], title: str | None) -> list[_Paragraph]:
     title_key = comparable(title) if title else None
     out: list[_Paragraph] = []
@@ -280,7 +275,7 @@ def _paragraphs(cleaned: str, captions: frozenset[str], title: str | None) -> li
         text = _without_head_noise(line)
         if not text or (parse_dateline(text) is not None):
             continue
-        key = _key(text)
+        key = comparable_normalized(text)
         if title_key and (key == title_key or key.startswith(title_key + " ")):
             role = "title"
         elif key in captions or _CREDIT.search(text):

@@ -248,6 +248,24 @@ def format_number_vi(value: float, decimals: int | None = None) -> str:
     return f"{sign}{grouped},{fraction}" if fraction else f"{sign}{grouped}"
 
 
+def format_number_en(value: float, decimals: int | None = None) -> str:
+    """Write a number the English way: "17,216,450.4" (comma thousands, dot decimals)."""
+    return format_number_vi(value, decimals).translate(str.maketrans({".": ",", ",": "."}))
+
+
+# Digits grouped the English way ("USD 4,450,116", "2.6 million"): a comma before three digits, or a
+# dot before one or two
+_ENGLISH_DIGITS = re.compile(r"\d,\d{3}(?!\d)|\d\.\d{1,2}(?![\d.])")
+
+
+def writes_digits_in_english(figure: str) -> bool:
+    """The figure groups its digits the English way; a figure with no grouping says nothing, and one
+    with a Vietnamese scale or currency word is Vietnamese ("5,204 tỉ đồng" is five point two)."""
+    if re.search(r"tỷ|tỉ|triệu|nghìn|ngàn|đồng", figure, re.IGNORECASE):
+        return False
+    return bool(_ENGLISH_DIGITS.search(figure)) and not re.search(r"\d\.\d{3}(?!\d)|\d,\d{1,2}(?![\d,])", figure)
+
+
 def _words_after(text: str, pos: int, count: int) -> list[re.Match[str]]:
     """The next ``count`` words after ``pos``, separated by spaces only: anything else (a digit)
     interrupts. Each word is matched where it must start; searching for it instead ran to the end of

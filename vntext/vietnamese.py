@@ -150,8 +150,19 @@ def normalize_text(text: str) -> str:
     return "\n".join(line.strip() for line in text.split("\n"))
 
 
+# Dashes and typographic quotes an editor swaps for one another: one of each kind in a comparison key
+# (a report that prints its body twice wrote "Phúc - Phó Chủ tịch" once and "Phúc – Phó Chủ tịch" once)
+_LOOSE_MARKS = str.maketrans({**dict.fromkeys("‐‑‒–—―−", "-"), **dict.fromkeys("“”„‟″«»", '"'), **dict.fromkeys("‘’‚‛′", "'")})
+
+
 def comparable(text: str) -> str:
-    """A key for loose equality: normalised, case-folded, whitespace collapsed."""
+    """A key for loose equality: normalised, case-folded, whitespace collapsed, one dash and one
+    kind of each quote."""
     # casefold can leave text that NFC composes ("ß\u0323" -> "ss\u0323" -> "sṣ"): compose again so
     # that a key is its own key
-    return " ".join(unicodedata.normalize("NFC", normalize_text(text).casefold()).split())
+    return comparable_normalized(normalize_text(text))
+
+
+def comparable_normalized(text: str) -> str:
+    """:func:`comparable` for text that :func:`normalize_text` has already normalised."""
+    return " ".join(unicodedata.normalize("NFC", text.casefold()).translate(_LOOSE_MARKS).split())

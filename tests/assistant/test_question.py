@@ -154,3 +154,21 @@ def test_a_bare_district_name_counts_when_it_is_a_district_of_the_province_named
     assert q.places == ["Thanh Hóa"] and q.districts == ["Mường Lát"]
     # the province's own name is not read as its capital district
     assert analyze("Thanh Hóa nhận bao nhiêu viện trợ năm 2022?").districts == []
+
+
+def test_two_amounts_asked_with_one_question_word_are_two_asks():
+    q = analyze("Ở Kon Tum, vốn cam kết của các dự án cũ và của các dự án mới lần lượt là bao nhiêu?")
+    assert [a.unit for a in q.asks] == [MONEY, MONEY]
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["How much of the aid committed to the province has not yet been disbursed?", "Số vốn cam kết chưa được giải ngân là bao nhiêu?"],
+)
+def test_what_is_not_yet_disbursed_is_a_difference(question):
+    assert analyze(question).operation == "difference"
+
+
+def test_two_periods_joined_by_and_are_one_ask_over_both():
+    q = analyze("Giá trị giải ngân ở tỉnh năm 2017 và năm 2019 là bao nhiêu?")
+    assert len(q.asks) == 1 and [s.label for s in q.sides] == ["2017", "2019"]

@@ -4,7 +4,7 @@ national bodies, 7 in English): a regression guard.
 The index holds both corpora (the shared fixture the server test uses too), so the five reports of
 the first corpus are distractors here. The floors are one below what this code scored on
 2026-12-03 (answers 99/107: number 59/61, entity 16/20, multi 7/9, derived 8/8, abstain 9/9;
-citations 84/98; hit@5 122/128, MRR 0.813; no false or missed abstention; every answer grounded;
+citations 87/98; hit@5 122/128, MRR 0.818; no false or missed abstention; every answer grounded;
 every evidence item in a passage; no error), so that a tie broken the other way by ingest order does not fail the
 guard. A change that loses more fails here; raise them as the answerer improves: a guard, not a
 target.
@@ -30,7 +30,7 @@ ANSWER_ACCURACY_FLOOR_BY_KIND = {
     "derived": 8 / 8,
     "abstain": 9 / 9,
 }
-CITATION_ACCURACY_FLOOR = 83 / 98
+CITATION_ACCURACY_FLOOR = 86 / 98
 HIT_AT_5_FLOOR = 121 / 128
 MRR_FLOOR = 0.80
 FALSE_ABSTENTIONS_CEILING = 0  # of 98 answerable questions

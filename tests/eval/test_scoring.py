@@ -242,6 +242,15 @@ def test_citation_ignores_case_and_unicode_form():
     assert citation_is_correct(q, [Cited(DOC, nfd("NĂM 2019 ĐẠT HƠN 262 TRIỆU USD"))]) is True
 
 
+def test_evidence_across_a_sentence_boundary_is_held_by_the_two_cited_sentences():
+    evidence = Evidence(DOC, "262 triệu USD cho 2019. Chương trình triển khai ở 6 xã")
+    q = question("multi", MULTI, None, (evidence,))
+    first, second = Cited(DOC, "Giải ngân đạt 262 triệu USD cho 2019."), Cited(DOC, "Chương trình triển khai ở 6 xã.")
+    assert citation_is_correct(q, [second, first]) is True
+    assert citation_is_correct(q, [first]) is False
+    assert citation_is_correct(q, [first, Cited("khac.txt", second.sentence)]) is False
+
+
 def test_citation_of_the_right_sentence_in_another_document_is_wrong():
     q = question("number", "hơn 262 triệu USD", 262e6, (EV_2019,))
     assert citation_is_correct(q, [Cited("khac.txt", "Năm 2019 đạt hơn 262 triệu USD.")]) is False

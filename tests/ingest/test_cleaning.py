@@ -488,10 +488,16 @@ def test_remove_repeats_drops_exact_and_loose_repeats_in_order():
         "  " + long.replace(" ", "  ") + "  ",  # spacing differs
         long[:-1],  # trailing full stop differs
         unicodedata.normalize("NFD", long),  # decomposed
+        long.replace(", giá trị", " – giá trị"),  # an earlier copy with a dash is another paragraph...
+        long.replace(", giá trị", " - giá trị"),  # ...which an editor's hyphen for the dash repeats
+        "Dự án “Nước sạch” khởi công.",
+        'Dự án "Nước sạch" khởi công.',  # straight quotes for curly ones
         "",
         "Một đoạn khác.",
     ]
-    assert remove_repeats(paragraphs) == [long, "Một đoạn khác."]
+    assert remove_repeats(paragraphs) == [
+        long, "Một đoạn khác.", long.replace(", giá trị", " – giá trị"), "Dự án “Nước sạch” khởi công."
+    ]
 
 
 def test_remove_repeats_drops_long_paragraphs_contained_in_an_earlier_one():

@@ -548,3 +548,28 @@ def test_new_forms_stay_linear_on_long_input(text):
     started = time.perf_counter()
     find_quantities(text)
     assert time.perf_counter() - started < 30
+
+
+def test_english_digits_are_written_with_comma_thousands_and_a_decimal_dot():
+    from vntext.numbers import format_number_en
+
+    assert format_number_en(1981371) == "1,981,371"
+    assert format_number_en(-1234.5) == "-1,234.5"
+    assert format_number_en(2.65) == "2.65"
+
+
+@pytest.mark.parametrize(
+    ("figure", "english"),
+    [
+        ("USD 4,450,116", True),
+        ("2.6 million USD", True),
+        ("17.216.450,40 USD", False),
+        ("1,5 triệu USD", False),
+        ("5,204 tỉ đồng", False),  # a Vietnamese scale word: a decimal comma
+        ("230 USD", False),  # no grouping says nothing
+    ],
+)
+def test_which_figures_group_their_digits_the_english_way(figure, english):
+    from vntext.numbers import writes_digits_in_english
+
+    assert writes_digits_in_english(figure) is english

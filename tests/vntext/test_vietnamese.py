@@ -226,6 +226,13 @@ def test_comparable_ignores_case_spacing_and_tone_convention():
     assert comparable("Quảng Trị") != comparable("Quang Tri")  # diacritics still matter
 
 
+def test_comparable_takes_dashes_and_quotes_of_one_kind_alike():
+    assert comparable("Ngô Hạnh Phúc – Phó Chủ tịch") == comparable("Ngô Hạnh Phúc - Phó Chủ tịch")
+    assert comparable("dự án “Nước sạch”") == comparable('dự án "Nước sạch"')
+    assert comparable("Hà Nội’s") == comparable("Hà Nội's")
+    assert comparable("a - b") != comparable("a b")
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -61,10 +61,10 @@ class Answerer:
         q = analyze(question, self.store.keywords().lexicon)
         timings["analyse"] = _ms(started)
         t = time.perf_counter()
-        search, set_aside = self._search(q, top_k)
+        searched, search, set_aside = self._search(q, top_k)
         timings["retrieve"] = _ms(t)
         t = time.perf_counter()
-        answer = self._answer(q, search)
+        answer = self._answer(q, search, {h.passage.passage_id: h.rank for h in searched.hits})
         timings["answer"] = _ms(t)
         answer = self._checked(answer, q)
         if self.llm is not None and not answer.abstained:
@@ -88,19 +88,22 @@ class Answerer:
         """The passages a question is answered from, best first: what ``ngoaid eval`` ranks the
         evidence in."""
         self.sources.refresh()
-        return self._search(analyze(question, self.store.keywords().lexicon), top_k)[0]
+        return self._search(analyze(question, self.store.keywords().lexicon), top_k)[1]
 
-    def _search(self, q: Question, top_k: int) -> tuple[SearchResults, list[str]]:
+    def _search(self, q: Question, top_k: int) -> tuple[SearchResults, SearchResults, list[str]]:
+        """The search, the search with the evidence lists fused in, and the set-aside documents.
+        Figures are scored with the search's own ranks: the fused list adds passages, and ranking
+        figures by a list their own ranking made would count them twice."""
         depth = max(top_k, 10)
         found = self.store.search(q.text, top_k=depth)
         search, set_aside = self.sources.set_aside(found)
         if set_aside:  # look deeper, so that the answer still weighs as many usable passages
             found = self.store.search(q.text, top_k=depth + len(found.hits) - len(search.hits))
             search, set_aside = self.sources.set_aside(found)
-        return evidence_search(q, search, self.figures, self.sources, self.store), set_aside
+        return search, evidence_search(q, search, self.figures, self.sources, self.store), set_aside
 
-    def _answer(self, q: Question, search: SearchResults) -> Answer:
-        rank_of = {h.passage.passage_id: h.rank for h in search.hits}
+    def _answer(self, q: Question, search: SearchResults, rank_of: dict[str, int]) -> Answer:
+        """``rank_of``: each passage's rank in the search (before the evidence lists)."""
         if q.kind == "derived" and q.asks:
             return self._derived(q, rank_of, search)
         if q.kind == "comparison" and q.asks:

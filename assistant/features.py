@@ -44,6 +44,7 @@ WEIGHTS = {
     "source": 1.5,  # the source the question names ("theo PACCOM", "according to Vietnam Times")
     "headline": 1.0,  # the title restates a figure; its sentence in the body says what it is
     "recent": 0.5,  # no period asked: of one report's figures, those of its latest period
+    "honoured": 3.0,  # a count of award recipients, only for a question about awards
 }
 # A place, period or metric named only by the document (its title, masthead, publication year),
 # not by the figure's sentence or paragraph, counts this much of a stated one.
@@ -262,10 +263,27 @@ def recent(fact: Fact, words: FactWords, t: Target) -> float | None:
     return 1.0 if fact.period.end == t.latest.get(fact.doc_id) else 0.0
 
 
+# Words of an award: "trao bằng chứng nhận cho 109 tổ chức", "Fifty NGOs have been honoured with
+# certificates of merit"
+_AWARD = re.compile(
+    r"\b(?:bang khen|giay khen|khen thuong|(?:bang|giay) chung nhan|ky niem chuong|huan chuong|huy chuong|"
+    r"tuyen duong|vinh danh|honou?red|certificates? of merit|awards?|awarded)\b"
+)
+
+
+def honoured(fact: Fact, words: FactWords, t: Target) -> float | None:
+    """A count of those honoured or awarded counts the recipients, not the organisations at work:
+    it answers a question about awards, and another only when nothing else does. On dev2 such counts
+    ("109 tổ chức" given certificates, "Fifty" NGOs honoured) answered how many were operating."""
+    if fact.unit in MONEY_UNITS or not _AWARD.search(words.folded_near):
+        return 0.0
+    return 1.0 if _AWARD.search(t.q.folded) else -1.0
+
+
 FEATURES: dict[str, Feature] = {
     "change": change, "place": place, "subscope": subscope, "period": period, "metric": metric,
     "noun": noun, "words": lexical, "sentence": sentence, "concepts": concepts, "rank": rank, "part": part,
-    "headline": headline, "recent": recent,
+    "headline": headline, "recent": recent, "honoured": honoured,
 }  # fmt: skip
 GATES = ("change", "place", "period", "metric", "subscope")  # checked first: they can rule a figure out
 

@@ -8,6 +8,7 @@ answer together.
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass, field, replace
 
 from assistant.conflicts import rivals
@@ -48,12 +49,32 @@ def units_of(ask: Ask) -> tuple[str, ...] | None:
     return None if ask.unit is None else (ask.unit,)
 
 
+RANKED_MEMO = 64  # rankings kept: a question's retrieval ranks the figures its answer ranks again
+
+
 class Figures:
     def __init__(self, sources: Sources) -> None:
         self.sources = sources
+        self._memo: dict[tuple, list[Scored]] = {}
+        self._memo_lock = threading.Lock()
 
     def ranked(self, q: Question, ask: Ask, rank_of: dict[str, int]) -> list[Scored]:
-        """Figures that can answer one ask, best first; only those the question's words support."""
+        """Figures that can answer one ask, best first; only those the question's words support.
+        The same question, ask and search ranks (and catalog generation) give the same list, so the
+        last few are kept: the retrieval stage and the answer both rank them."""
+        key = (self.sources.generation, repr(q), ask, tuple(sorted(rank_of.items())))
+        with self._memo_lock:
+            found = self._memo.get(key)
+        if found is not None:
+            return list(found)
+        scored = self._ranked(q, ask, rank_of)
+        with self._memo_lock:
+            if len(self._memo) >= RANKED_MEMO:
+                self._memo.pop(next(iter(self._memo)))
+            self._memo[key] = scored
+        return list(scored)
+
+    def _ranked(self, q: Question, ask: Ask, rank_of: dict[str, int]) -> list[Scored]:
         facts = self.sources.facts(units_of(ask))
         scored = [s for s in rank_facts(self.sources, Target.of(q, ask, rank_of), facts, self._source_bonus(q)) if s.supported]
         if not scored and ask.periods_inherited:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from assistant import extract
+from assistant import comparing, extract
 from assistant.figures import Figures
 from assistant.question import Question, word_clauses
 from assistant.sources import Sources
@@ -32,7 +32,9 @@ def evidence_lists(q: Question, search: SearchResults, figures: Figures, sources
     best-scored figures, and one per part of a question about words from its best sentences."""
     rank_of = {h.passage.passage_id: h.rank for h in search.hits}
     lists: list[list[str]] = []
-    for view in [q, *(q.narrowed(side) for side in q.sides)]:
+    # each side as the comparison ranks it: with the measures it compares
+    measured = replace(q, asks=comparing.measures(q)) if q.sides else q
+    for view in [q, *(measured.narrowed(side) for side in q.sides)]:
         for ask in view.asks:
             lists.append(_head(s.fact.passage_id for s in figures.ranked(view, ask, rank_of)))
     if q.asks and not q.entity_clause:

@@ -67,6 +67,11 @@ class Sources:
                 self._documents = {d.doc_id: d for d in self.store.documents()}
                 self._generation = generation
 
+    @property
+    def generation(self) -> int:
+        """The catalog generation the cached reads belong to."""
+        return self._generation
+
     # --- reads ------------------------------------------------------------------------------------
 
     def documents(self) -> dict[str, DocumentInfo]:

@@ -40,7 +40,12 @@ _OWN_PLACE = re.compile(
     re.IGNORECASE,
 )
 # Present-tense statements ("hiện có 800 tổ chức"): true at the time of writing
-_PRESENT = re.compile(r"\b(?:hiện có|hiện nay|hiện đang|hiện là|currently|at present|so far)\b", re.IGNORECASE)
+# The time of writing: "hiện có", "hiện hoạt động" ("thực hiện", "xuất hiện", "thể hiện" are other words)
+_PRESENT = re.compile(
+    r"(?<!thực )(?<!xuất )(?<!thể )(?<!phát )(?<!biểu )(?<!tái )"
+    r"\bhiện (?:có|nay|đang|là|còn|vẫn|hoạt động)\b|\b(?:currently|at present|so far)\b",
+    re.IGNORECASE,
+)
 # Concepts that name a sector a figure can be about
 SECTORS = frozenset({
     "health", "education", "clean_water", "uxo", "disability", "children", "poverty", "climate", "disaster",
@@ -208,9 +213,10 @@ def _mentions(doc: _Document, span: Span, sentence: str, carry: _Carry) -> _Ment
         period = _resolve(doc, mention, carry)
         if period is not None:
             resolved.append((mention.start, *period))
-    if not resolved and _PRESENT.search(sentence) and doc.reference:
+    present = _PRESENT.search(sentence) if not resolved and doc.reference else None
+    if present is not None:
         year = int(doc.reference[:4])  # "hiện có 800 tổ chức": as of the time of writing
-        resolved.append((0, Period.year(year), None, "document"))
+        resolved.append((present.start(), Period.year(year), None, "document"))
     return _Mentions(
         places=places,
         districts=districts,
@@ -368,7 +374,14 @@ def _scope(doc: _Document, span: Span, sentence: str, quantity: Quantity, found:
             organisation, on_topic = carried[0], on_topic or carry.organization is None
             cite(carried[1])
     period, period_source = None, None
-    stated = _nearest([(pos, (p, s, kind)) for pos, p, s, kind in found.periods], quantity.start)
+    stated = _nearest(
+        [
+            (pos, (p, s, kind)) for pos, p, s, kind in found.periods
+            # "hiện" dates its own clause: "hơn 300 tổ chức hiện hoạt động, có 44 tổ chức mà ..."
+            if kind != "document" or not _CLAUSE_BREAK.search(sentence, *sorted((pos, quantity.start if pos < quantity.start else quantity.end)))
+        ],
+        quantity.start,
+    )  # fmt: skip
     if stated is not None:
         period, cited, period_source = stated
         cite(cited)
@@ -388,6 +401,8 @@ def _scope(doc: _Document, span: Span, sentence: str, quantity: Quantity, found:
 
 
 _CLAUSE_END = re.compile(r"[;:.!?]")
+# A comma or semicolon ends a clause, except before the part of what it counted ("…, trong đó 500 …")
+_CLAUSE_BREAK = re.compile(r"[;:]|,(?!\s*(?:trong đó|trong số đó|of which|including|among them)\b)", re.IGNORECASE)
 
 
 _PASSIVE = re.compile(r"^\s*(?:has|have|had|was|were|is|are)\s+(?:already\s+|been\s+|already been\s+)*(\w+)", re.IGNORECASE)

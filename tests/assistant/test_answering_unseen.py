@@ -98,3 +98,10 @@ def test_a_compared_year_on_which_reports_disagree_shows_both_figures(answerer):
     assert re.search(r"250 (?:million|triệu)", answer.answer) and "233 triệu USD" in answer.answer
     assert re.search(r"230 (?:million|triệu)", answer.answer)  # the other report's 2024 total, named beside it
     assert _grounded(answer)
+
+
+def test_a_count_of_organisations_honoured_does_not_answer_how_many_operate(answerer):
+    operating = answerer.ask("Năm 2010 cả nước có bao nhiêu tổ chức phi chính phủ nước ngoài đang hoạt động?")
+    assert "800" in operating.answer and "109" not in operating.answer.split("Theo tài liệu")[0]
+    honoured = answerer.ask("How many foreign NGOs were honoured with VUFO certificates of merit for 2020?")
+    assert "Fifty" in honoured.answer and _grounded(honoured)

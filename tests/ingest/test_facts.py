@@ -390,3 +390,33 @@ def test_relative_year_resolved_from_an_earlier_sentence_cites_it():
     assert (f.place, label(f.period)) == ("Hòa Bình", "2020")
     assert f.period_source == "paragraph"
     assert any(c.of(doc.text).startswith("Năm 2020") for c in f.context)
+
+
+def test_the_present_dates_its_own_clause_from_the_time_of_writing():
+    doc = prepare_document(
+        "\n".join([
+            TITLE,
+            "09:11 | 03/02/2025",
+            "Năm 2024, viện trợ của các tổ chức phi chính phủ nước ngoài cho cả nước ước đạt 230 triệu USD.",
+            "Trong tổng số hơn 300 tổ chức phi chính phủ nước ngoài hiện hoạt động ở Việt Nam, có 44 tổ chức do "
+            "người Việt ở nước ngoài sáng lập.",
+            "Số tổ chức có quan hệ với Việt Nam hiện là trên 1.000, trong đó khoảng 500 tổ chức thường xuyên hoạt động.",
+        ]).encode("utf-8"),
+        "bao-cao.txt",
+    )  # fmt: skip
+    assert label(fact(doc, "hơn 300 tổ chức phi chính phủ nước ngoài").period) == "2025"  # written in February 2025
+    assert label(fact(doc, "44 tổ chức").period) == "2024"  # another clause: the report's year
+    assert label(fact(doc, "khoảng 500 tổ chức").period) == "2025"  # "trong đó": a part of the present count
+    # "thực hiện" is another word: no present tense
+    later = synthetic("Tỉnh đã thực hiện có hiệu quả 12 dự án của các tổ chức phi chính phủ nước ngoài năm 2023.")
+    assert label(fact(later, "12 dự án").period) == "2023"
+
+
+def test_a_count_of_all_63_provinces_is_about_the_whole_country():
+    # a sentence of a provincial report on a conference (corpus2, Cao Bằng 2011)
+    doc = synthetic(
+        "Hội nghị xúc tiến vận động viện trợ phi Chính phủ nước ngoài tỉnh Cao Bằng đã khai mạc sáng 27/5. "
+        "Theo các tham luận trình bày tại Hội nghị, hiện có 800 tổ chức phi Chính phủ đang hoạt động khắp cả "
+        "63 tỉnh, thành phố của Việt Nam."
+    )
+    assert fact(doc, "800 tổ chức").place == "Việt Nam"

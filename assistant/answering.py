@@ -416,9 +416,10 @@ def _ms(since: float) -> float:
     return round((time.perf_counter() - since) * 1000, 1)
 
 
-def _period_sort_key(label: str) -> str:
+def _period_sort_key(label: str) -> tuple[str, str]:
+    """By first year, then by label: "2018" and "đến 12/2018" always in the same order."""
     digits = re.findall(r"\d{4}", label)
-    return digits[0] if digits else label
+    return (digits[0] if digits else label, label)
 
 
 __all__ = ["Answerer", "QuestionError", "Citation"]

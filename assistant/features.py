@@ -45,6 +45,7 @@ WEIGHTS = {
     "headline": 1.0,  # the title restates a figure; its sentence in the body says what it is
     "recent": 0.5,  # no period asked: of one report's figures, those of its latest period
     "honoured": 3.0,  # a count of award recipients, only for a question about awards
+    "per_year": 2.0,  # a rate per year ("a year", "/năm") when one is asked
 }
 # A place, period or metric named only by the document (its title, masthead, publication year),
 # not by the figure's sentence or paragraph, counts this much of a stated one.
@@ -280,10 +281,30 @@ def honoured(fact: Fact, words: FactWords, t: Target) -> float | None:
     return 1.0 if _AWARD.search(t.q.folded) else -1.0
 
 
+# A rate per year: "14 billion VND a year", "20 triệu USD/năm", "mỗi năm", "hằng năm", "annually"
+_PER_YEAR = re.compile(
+    r"/\s*nam\b|\b(?:moi|hang|mot) nam\b|\bper (?:year|annum)\b|\b(?:a|each|every) year\b|\bannual(?:ly)?\b|\byearly\b"
+)
+
+
+PER_YEAR_WORDS = 6  # a rate's "a year" sits next to its figure; further off it is another figure's
+
+
+def per_year(fact: Fact, words: FactWords, t: Target) -> float | None:
+    """A question that asks how much a year ("mỗi năm", "annually") wants the figure stated as a
+    rate per year; a question that does not ask so is rarely answered by one ("20 triệu USD/năm" is
+    not a total)."""
+    close = " ".join(fact.descriptor.split()[-PER_YEAR_WORDS:] + [fact.unit_text or ""] + fact.trailing.split()[:PER_YEAR_WORDS])
+    has = bool(_PER_YEAR.search(fold(close.lower())))
+    if _PER_YEAR.search(t.q.folded):
+        return 1.0 if has else 0.0
+    return -0.5 if has else 0.0
+
+
 FEATURES: dict[str, Feature] = {
     "change": change, "place": place, "subscope": subscope, "period": period, "metric": metric,
     "noun": noun, "words": lexical, "sentence": sentence, "concepts": concepts, "rank": rank, "part": part,
-    "headline": headline, "recent": recent, "honoured": honoured,
+    "headline": headline, "recent": recent, "honoured": honoured, "per_year": per_year,
 }  # fmt: skip
 GATES = ("change", "place", "period", "metric", "subscope")  # checked first: they can rule a figure out
 

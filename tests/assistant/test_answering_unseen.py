@@ -105,3 +105,9 @@ def test_a_count_of_organisations_honoured_does_not_answer_how_many_operate(answ
     assert "800" in operating.answer and "109" not in operating.answer.split("Theo tài liệu")[0]
     honoured = answerer.ask("How many foreign NGOs were honoured with VUFO certificates of merit for 2020?")
     assert "Fifty" in honoured.answer and _grounded(honoured)
+
+
+def test_a_question_about_a_yearly_amount_gets_the_figure_stated_per_year(answerer):
+    answer = answerer.ask("How much does Plan International contribute each year to the socio-economic development project in Quang Ngai?")
+    assert answer.answer.split("The report says")[0].count("14 billion VND") >= 1
+    assert "21 billion" not in answer.answer.split("The report says")[0] and _grounded(answer)

@@ -189,6 +189,7 @@ class _Mentions:
     comparisons: list[tuple[int, Period]]
     own_place: bool  # "tỉnh", "toàn tỉnh", "the province": the document's place
     quoted: list[tuple[int, int]] = field(default_factory=list)  # quoted titles of events and programmes
+    listed_districts: frozenset[int] = frozenset()  # positions of districts named in a list of several
 
 
 def _mentions(doc: _Document, span: Span, sentence: str, carry: _Carry) -> _Mentions:
@@ -204,6 +205,10 @@ def _mentions(doc: _Document, span: Span, sentence: str, carry: _Carry) -> _Ment
     if any(name != NATIONAL for _, name in places):
         places = [p for p in places if p[1] != NATIONAL or not _NATIONAL_ADVERB.match(sentence, p[0])]
     districts = [(m.start, m.name) for m in district_mentions]
+    listed = frozenset(
+        m.start for a, b in zip(district_mentions, district_mentions[1:], strict=False)
+        if _LIST_GAP.fullmatch(sentence, a.end, b.start) for m in (a, b)
+    )  # fmt: skip
     district_provinces = [(m.start, m.province) for m in district_mentions if m.province]
     found = find_periods(sentence, doc.reference)
     resolved: list[tuple[int, Period, Span | None, str]] = []
@@ -226,6 +231,7 @@ def _mentions(doc: _Document, span: Span, sentence: str, carry: _Carry) -> _Ment
         comparisons=[(m.start, m.period) for m in found if m.comparison and m.period is not None],
         own_place=bool(_OWN_PLACE.search(sentence)),
         quoted=quoted,
+        listed_districts=listed,
     )
 
 
@@ -361,8 +367,10 @@ def _scope(doc: _Document, span: Span, sentence: str, quantity: Quantity, found:
         place, source = doc.place, "document"
     names_place = bool(found.places)
     on_topic = False  # the figure continues the topic of earlier paragraphs
-    district = _nearest(found.districts, quantity.start)
-    if district is None and not names_place:
+    # a figure beside a list of districts ("covering the districts of A, B, C and D") is about all of them
+    nearest = _nearest([(pos, (pos, name)) for pos, name in found.districts], quantity.start)
+    district = nearest[1] if nearest is not None and nearest[0] not in found.listed_districts else None
+    if district is None and not names_place and not found.listed_districts:
         carried = carry.district or doc.topic.district
         if carried is not None:
             district, on_topic = carried[0], carry.district is None
@@ -401,6 +409,11 @@ def _scope(doc: _Document, span: Span, sentence: str, quantity: Quantity, found:
 
 
 _CLAUSE_END = re.compile(r"[;:.!?]")
+# Between two districts of one list: "A, B", "A và B", "A, and the district of B"
+_LIST_GAP = re.compile(
+    r"\s*(?:[,;&]\s*)?(?:(?:và|and|cùng)\s+)?(?:(?:các\s+|the\s+)?(?:huyện|quận|thị xã|districts?(?:\s+of)?)\s+)?",
+    re.IGNORECASE,
+)
 # A comma or semicolon ends a clause, except before the part of what it counted ("…, trong đó 500 …")
 _CLAUSE_BREAK = re.compile(r"[;:]|,(?!\s*(?:trong đó|trong số đó|of which|including|among them)\b)", re.IGNORECASE)
 

@@ -420,3 +420,14 @@ def test_a_count_of_all_63_provinces_is_about_the_whole_country():
         "63 tỉnh, thành phố của Việt Nam."
     )
     assert fact(doc, "800 tổ chức").place == "Việt Nam"
+
+
+def test_a_figure_beside_a_list_of_districts_is_about_none_of_them_alone():
+    doc = synthetic(
+        "Từ năm 2000, tổ chức đóng góp 14 tỷ đồng mỗi năm cho dự án phát triển kinh tế - xã hội ở các huyện "
+        "Tư Nghĩa, Nghĩa Hành, Sơn Tịnh và Sơn Hà của tỉnh Quảng Ngãi.",
+        "Dự án ở huyện Sơn Tịnh trị giá 5 tỷ đồng, còn các huyện Tư Nghĩa và Nghĩa Hành nhận 3 tỷ đồng.",
+    )
+    assert fact(doc, "14 tỷ đồng").district is None
+    assert fact(doc, "5 tỷ đồng").district == "Sơn Tịnh"  # named alone
+    assert fact(doc, "3 tỷ đồng").district is None

@@ -130,6 +130,10 @@ def _capitalise(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+# Words before a figure that only join it to the one before ("11,342 tỷ đồng và 88.831USD")
+_CONNECTIVES = re.compile(r"[\s,;]*(?:(?:và|and|cùng|hoặc|or|với|with)[\s,;]*)*", re.IGNORECASE)
+
+
 def statement_vi(fact: Fact) -> str:
     """"Năm 2023, giá trị giải ngân của Quảng Trị là 17.216.450,40 USD." """
     if fact.period_source == "document":
@@ -143,7 +147,7 @@ def statement_vi(fact: Fact) -> str:
     if fact.unit in ("USD", "VND", "EUR", "percent", "fraction") and fact.part_of_total and own_words:
         # a part of an earlier figure: say which part, in the source's words
         body = f"{who + ': ' if who else ''}{own_words} {as_written(fact)}"
-    elif fact.unit in ("USD", "VND", "EUR", "percent", "fraction") and own_metric(fact) is None and 0 < len(words) <= 8:
+    elif fact.unit in ("USD", "VND", "EUR", "percent", "fraction") and own_metric(fact) is None and 0 < len(words) <= 8 and not _CONNECTIVES.fullmatch(fact.descriptor):
         # no known metric: the source's own words say what the figure is ("Lĩnh vực y tế đạt")
         body = f"{fact.descriptor} {as_written(fact)}" + (f" ({who})" if who else "")
         if when and not body[:2].isupper():  # "GD&ĐT" keeps its capitals
@@ -208,7 +212,9 @@ def qualifying_words(fact: Fact, limit: int = 8) -> str:
 
 
 _LEADING_INTO = {"cua", "voi", "va", "tong", "gia", "tri", "dat", "la", "co", "gom", "trong", "tu", "den", "tai",
-                 "cho", "so", "von", "of", "with", "and", "total", "worth", "value"}  # fmt: skip
+                 "cho", "so", "von", "o", "khap", "ca", "tren", "hon", "gan", "khoang", "of", "with", "and", "total",
+                 "worth", "value", "in", "across", "all", "over", "about", "nearly"}  # fmt: skip
+# (the last ones place or qualify the next figure: "800 tổ chức hoạt động khắp cả | 63 tỉnh")
 
 
 def undated(fact: Fact) -> Fact:

@@ -28,3 +28,16 @@ def test_every_period_source_can_be_stated(state, source):
     assert "2,6 triệu USD" in text
     if source == "document":
         assert "2015" in text
+
+
+def test_a_figure_joined_to_the_one_before_by_and_is_not_described_by_the_and():
+    text = statement_vi(_fact(value=88831, text="88.831USD", metric=None, descriptor="và", place="Nam Định"))
+    assert "và 88.831USD" not in text and "88.831USD" in text
+
+
+def test_words_that_lead_into_the_next_figure_are_not_the_counts_description():
+    fact = _fact(
+        value=800, unit="organizations", unit_text="tổ chức phi Chính phủ", text="800 tổ chức phi Chính phủ",
+        metric=None, place="Việt Nam", trailing="đang hoạt động khắp cả",
+    )  # fmt: skip
+    assert statement_vi(fact).endswith("đang hoạt động.")

@@ -255,8 +255,10 @@ class Answerer:
         self, q: Question, calculation: comparing.Calculation, labels: list[str],
         given: tuple[float, str] | None = None, target: Period | None = None,
     ) -> Answer:  # fmt: skip
-        line = phrasing.calculation_line(calculation.operands, calculation.result, calculation.operation, calculation.like, given)
-        result_text = phrasing.amount_in_scale(calculation.result, calculation.like)
+        line = phrasing.calculation_line(
+            calculation.operands, calculation.result, calculation.operation, calculation.like, given, q.language
+        )
+        result_text = phrasing.amount_in_scale(calculation.result, calculation.like, q.language)
         text = phrasing.calculation_text(line, result_text, calculation.operation, calculation.operands, labels, q.language)
         if target is not None:
             when = (phrasing.period_en if q.language == "en" else phrasing.period_vi)(target) or target.label

@@ -237,8 +237,12 @@ def as_written(fact: Fact) -> str:
     return f"{fact.text} ({plain_number(fact.value)})"
 
 
-def amount_in_scale(value: float, like: Fact) -> str:
-    """Write a computed amount the way the source wrote its figure ("223,8 triệu USD", "USD 1,981,371")."""
+_SCALE_VI = {"trillion": "nghìn tỷ", "billion": "tỷ", "million": "triệu", "thousand": "nghìn"}
+
+
+def amount_in_scale(value: float, like: Fact, language: str | None = None) -> str:
+    """Write a computed amount the way the source wrote its figure ("223,8 triệu USD", "USD 1,981,371");
+    in a Vietnamese answer, with Vietnamese digits and scale words ("20 triệu USD" from "250 million USD")."""
     scale_word, scale = "", 1.0
     lowered = like.text.lower()
     scales = (("tỷ", 1e9), ("tỉ", 1e9), ("triệu", 1e6), ("nghìn", 1e3), ("ngàn", 1e3), ("trillion", 1e12),
@@ -250,7 +254,10 @@ def amount_in_scale(value: float, like: Fact) -> str:
     if scale > 1.0 and abs(value) < scale:
         scale_word, scale = "", 1.0  # a small difference of large figures: written in full
     # in the source's digits: "4.450.116 USD" would read as four and a half to an English reader
-    number = (format_number_en if writes_digits_in_english(like.text) else format_number_vi)(round(value / scale, 3))
+    english_digits = writes_digits_in_english(like.text) and language != "vi"
+    number = (format_number_en if english_digits else format_number_vi)(round(value / scale, 3))
+    if language == "vi":
+        scale_word = _SCALE_VI.get(scale_word, scale_word)
     unit = like.unit if like.unit in ("USD", "VND", "EUR") and like.unit_text in ("$", "US$", None) else like.unit_text or like.unit
     return " ".join(p for p in (number, scale_word, unit) if p)
 
@@ -310,16 +317,23 @@ def larger_verdict(big_label: str, small_label: str, big: Fact, small: Fact, lan
     return f"{_capitalise(big_label)} lớn hơn ({big.text} so với {small.text})."
 
 
-def calculation_line(operands: list[Fact], result: float, operation: str, like: Fact, given: tuple[float, str] | None = None) -> str:
-    """ "48,2 tỷ đồng − 43 tỷ đồng = 5,2 tỷ đồng": written in the unit and scale of the first figure."""
+def calculation_line(
+    operands: list[Fact], result: float, operation: str, like: Fact, given: tuple[float, str] | None = None,
+    language: str | None = None,
+) -> str:  # fmt: skip
+    """ "48,2 tỷ đồng − 43 tỷ đồng = 5,2 tỷ đồng": written in the unit and scale of the first figure
+    (and the answer's language, see :func:`amount_in_scale`)."""
+    def amount(v: float, fact: Fact = like) -> str:
+        return amount_in_scale(v, fact, language)
+
     if operation == "sum":
-        body = " + ".join(amount_in_scale(f.value, like) for f in operands)
+        body = " + ".join(amount(f.value) for f in operands)
     elif operation == "change" and given is not None:
         sign = "−" if given[1] == "increase" else "+"
-        body = f"{amount_in_scale(operands[0].value, like)} {sign} {amount_in_scale(given[0], operands[-1] if len(operands) > 1 else like)}"
+        body = f"{amount(operands[0].value)} {sign} {amount(given[0], operands[-1] if len(operands) > 1 else like)}"
     else:
-        body = " − ".join(amount_in_scale(f.value, like) for f in operands[:2])
-    return f"{body} = {amount_in_scale(result, like)}"
+        body = " − ".join(amount(f.value) for f in operands[:2])
+    return f"{body} = {amount(result)}"
 
 
 def calculation_text(calculation: str, result_text: str, operation: str, operands: list[Fact], labels: list[str], language: str) -> str:

@@ -41,3 +41,14 @@ def test_words_that_lead_into_the_next_figure_are_not_the_counts_description():
         metric=None, place="Việt Nam", trailing="đang hoạt động khắp cả",
     )  # fmt: skip
     assert statement_vi(fact).endswith("đang hoạt động.")
+
+
+def test_a_computed_amount_takes_the_answers_language_for_its_scale_and_digits():
+    from assistant.phrasing import amount_in_scale
+
+    english = _fact(value=250e6, text="250 million USD", unit_text="USD")
+    assert amount_in_scale(20e6, english, "vi") == "20 triệu USD"
+    assert amount_in_scale(20e6, english, "en") == "20 million USD"
+    digits = _fact(value=4450116, text="USD 4,450,116", unit_text="USD")
+    assert amount_in_scale(1981371, digits, "en") == "1,981,371 USD"
+    assert amount_in_scale(1981371, digits, "vi") == "1.981.371 USD"

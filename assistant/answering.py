@@ -127,8 +127,7 @@ class Answerer:
         answer = self._figures_answer(q, choice)
         if q.entity_clause:
             # the "who"/"which"/"thông qua đâu" part, read with the whole question's words and scope
-            words_q = replace(q, kind="entity", asks=[], text=f"{q.entity_clause} {q.text}")
-            self._add_words(answer, words_q, search)
+            self._add_words(answer, q.about_words(), search)
         return answer
 
     def _from_parts(self, q: Question, ask: Ask, rank_of: dict[str, int]) -> Answer | None:

@@ -175,6 +175,13 @@ class Question:
     def folded(self) -> str:
         return fold(self.text.lower())
 
+    def about_words(self) -> Question:
+        """The question as its "who/which" clause beside asked quantities is answered: a question
+        about words, that clause read with the whole question (itself when it has no such clause)."""
+        if not self.entity_clause:
+            return self
+        return replace(self, kind="entity", asks=[], text=f"{self.entity_clause} {self.text}")
+
     def narrowed(self, side: Side) -> Question:
         """The question as it applies to one side: that side's scope wins over the whole question's."""
         # a side without a period of its own, beside sides that have one, is not about their periods

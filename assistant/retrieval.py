@@ -39,8 +39,7 @@ def evidence_lists(q: Question, search: SearchResults, figures: Figures, sources
             lists.append(_head(s.fact.passage_id for s in figures.ranked(view, ask, rank_of)))
     if q.asks and not q.entity_clause:
         return lists
-    # the "who"/"which" clause beside asked quantities is read with the whole question, as answers read it
-    words_q = replace(q, kind="entity", asks=[], text=f"{q.entity_clause} {q.text}") if q.entity_clause else q
+    words_q = q.about_words()  # as the answer reads it
     parts = word_clauses(words_q, store.keywords().lexicon)
     for part in [words_q, *(parts if len(parts) > 1 else [])]:
         lists.append(_head(s.passage_id for s in extract.ranked(sources, part, search)))

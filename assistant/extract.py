@@ -41,6 +41,7 @@ class Sentence:
     neighbours: tuple[Span, ...]  # the sentences before and after it in its passage
     context: str = ""  # its passage's heading, or a table's caption and column names
     antecedent: str = ""  # the sentence before, when this one refers back to it ("Khoản kinh phí này ...")
+    antecedent_start: int | None = None  # where that sentence starts in the document
 
 
 @dataclass(frozen=True)
@@ -54,19 +55,27 @@ class Picked:
 
 
 _TITLE = (
-    r"(?:Phó |Nguyên )?(?:Chủ tịch|Giám đốc|Trưởng đại diện|Trưởng Đại diện|Trưởng đoàn|Trưởng ban|Phó Trưởng ban|"
-    r"Bộ trưởng|Thứ trưởng|Đại sứ|Tổng Lãnh sự|Bí thư|Tổng Giám đốc|Chánh Văn phòng|Trưởng phòng|Giám đốc Quốc gia)"
+    r"(?:Phó |Nguyên |Quyền )?(?:Chủ tịch|Giám đốc|Trưởng đại diện|Trưởng Đại diện|Trưởng đoàn|Trưởng ban|Trưởng Ban|Phó Trưởng ban|"
+    r"Bộ trưởng|Thứ trưởng|Thủ tướng|Đại sứ(?! quán)|Tổng Lãnh sự|Tổng Bí thư|Bí thư|Tổng Giám đốc|Chánh Văn phòng|Trưởng phòng|"
+    r"Giám đốc Quốc gia|Chủ nhiệm|Vụ trưởng|Cục trưởng|Tổng Thư ký|Tổng thư ký|Chánh án|Viện trưởng)"
 )
 _NAME = r"((?:[A-ZĐÂĂÊÔƠƯ][^\W\d_]*\s?){2,4})"
+# the words a titled name is followed by: the sentence's verb ("Phó Chủ tịch UBND thành phố Hồ Kỳ
+# Minh đã nhìn lại ...", "Thủ tướng Nguyễn Xuân Phúc đến dự ..."), or "và" before the next name
+_NAME_ENDS = (
+    r"cho|nói|cho biết|khẳng định|nhấn mạnh|và|tiếp|làm|đã|đang|sẽ|vừa|đến|về|tới|dự|tham dự|chủ trì|phát biểu|"
+    r"trao|ký|kí|gửi|cảm ơn|đánh giá|ghi nhận|chúc mừng|đề nghị|yêu cầu|mong muốn|trình bày|báo cáo|điểm lại|nhìn lại|"
+    r"thông tin|chia sẻ|giới thiệu|cùng|with|said|attended|chaired"
+)
 _PERSON = re.compile(rf"(?:\b(?:Đ/c|Đồng chí|đồng chí|Ông|ông|Bà|bà|Mr\.?|Ms\.?|Mrs\.?|Ambassador|Dr\.?)\s+){_NAME}")
-_TITLED = re.compile(rf"{_TITLE}[^,.;:]{{0,80}}?\s{_NAME}(?=\s*(?:[,.;:)–-]|cho|nói|cho biết|khẳng định|nhấn mạnh|và|tiếp|làm|$))")
+_TITLED = re.compile(rf"{_TITLE}[^,.;:]{{0,80}}?\s{_NAME}(?=\s*(?:[,.;:)–-]|$)|\s+(?:{_NAME_ENDS})\b)")
 _ENGLISH_PERSON = re.compile(r"\b(?:headed by|led by|presented by|signed by|represented by)\s+((?:[A-Z][\w'-]*\s?){2,4})")
 _DECREE = re.compile(r"(?:Nghị định|Quyết định|Thông tư|Chỉ thị|Kết luận|Nghị quyết|Luật|Kế hoạch|Decree|Decision) số\s*[\w./-]+(?: ngày \d{1,2}/\d{1,2}/\d{4})?")
 _QUOTED = re.compile(r"['\"“‘]([^'\"”’]{3,120})['\"”’]")
 _DATE_IN = re.compile(r"\b(?:(?:không quá |đến |trước )?ngày\s*)?\d{1,2}/\d{1,2}(?:/\d{4})?\b|\b(?:từ |since |in )?năm \d{4}\b|\b(?:19|20)\d\d\b")
 _BODY = re.compile(
     r"(?:Ban|Ủy ban|Uỷ ban|Sở|Bộ|Cục|Liên hiệp|Hội|Trung tâm|Văn phòng|Tổ chức|tổ chức|Quỹ|Đại sứ quán)\s+"
-    r"(?:[A-ZĐ][\w&/-]*(?:\s+(?:[A-ZĐ][\w&/-]*|-|và|của|cho|về))*)(?:\s*\([^)]{2,40}\))?"
+    r"(?:[A-ZĐ][\w&/-]*(?:\s+(?:(?:Dự án|Chương trình)\s+[A-ZĐ][\w&/-]*|[A-ZĐ][\w&/-]*|-|và|của|cho|về))*)(?:\s*\([^)]{2,40}\))?"
 )
 _ENGLISH_BODY = re.compile(r"\b(?:the\s+)?((?:[A-Z][\w&'-]*\s){1,5})(?:organi[sz]ation|foundation|fund|NGO)\b")
 _PLACE_LIST = re.compile(
@@ -96,8 +105,15 @@ def _one_place_asked(folded: str) -> bool:
 
 _PLACE_ANY = re.compile(f"{_PLACE_LIST.pattern}|{_PLACE_ONE.pattern}")
 
-_WHO = re.compile(r"\b(ai|who|whom)\b")
-_WHICH_BODY = re.compile(r"\b(co quan nao|to chuc nao|don vi nao|ban nao|quy nao|which (?:ngo|organi[sz]ation|agency|body|office|fund|foundation))\b")
+# "Ai-len" (Ireland) and "Ai Cập" (Egypt) are places, not "who"
+_WHO = re.compile(
+    r"\b(ai(?![-‐]|\s+cap\b)|who|whom|which (?:leader|official|person|minister|representative)s?|"
+    r"(?:lanh dao|nguoi|vi|quan chuc) nao)\b"
+)
+_WHICH_BODY = re.compile(
+    r"\b(co quan nao|to chuc nao|don vi nao|ban nao|quy nao|which (?:ngo|organi[sz]ation|agency|body|office|fund|foundation)|"
+    r"(?:thong |chuyen )?qua (?:dau|kenh nao)|through (?:whom|which|what)|via (?:whom|which|what))\b"
+)
 _WHICH_PLACES = re.compile(
     r"\b(?:xa|huyen|tinh|quan|phuong|thi tran|dia ban|dia phuong)\b[^?.;]{0,20}?\bnao\b|"
     r"\b(?:which|what) (?:districts?|communes?|provinces?|localities|areas)\b|\bin which (?:districts?|communes?)\b"
@@ -135,9 +151,12 @@ def candidates(sources: Sources, search: SearchResults) -> list[Sentence]:
         for i, span in enumerate(spans):
             near = tuple(spans[j] for j in (i - 1, i + 1) if 0 <= j < len(spans))
             sentence = span.of(text)
-            before = _antecedent(sources, hit.passage.doc_id, span) if _REFERS.match(sentence) else ""
+            before = _antecedent(sources, hit.passage.doc_id, span) if _REFERS.match(sentence) else None
             out.append(
-                Sentence(hit.passage.doc_id, hit.passage.passage_id, span, sentence, i, hit.rank, near, hit.passage.context or "", before)
+                Sentence(
+                    hit.passage.doc_id, hit.passage.passage_id, span, sentence, i, hit.rank, near, hit.passage.context or "",
+                    before.of(text) if before else "", before.start if before else None,
+                )  # fmt: skip
             )
     return out
 
@@ -151,14 +170,14 @@ _REFERS = re.compile(
 )
 
 
-def _antecedent(sources: Sources, doc_id: str, span: Span) -> str:
+def _antecedent(sources: Sources, doc_id: str, span: Span) -> Span | None:
     """The sentence before ``span`` in its document (across passages, so a headline counts), past
     captions and scraps."""
     text = sources.text(doc_id)
     ordered = _in_order(sources, doc_id)
     first_after = next((i for i, (s, _) in enumerate(ordered) if s.end > span.start), len(ordered))
     j = _next_prose(ordered, text, first_after - 1, step=-1)
-    return ordered[j][0].of(text) if j is not None else ""
+    return ordered[j][0] if j is not None else None
 
 
 def pick(sources: Sources, q: Question, search: SearchResults, skip: frozenset[tuple[str, int]] = frozenset()) -> Picked | None:
@@ -175,7 +194,8 @@ def pick(sources: Sources, q: Question, search: SearchResults, skip: frozenset[t
     key = None
     if _WHO.search(q.folded):
         key = people([s.text for s in chosen], q.language, place=_main_province(sources, chosen[0].doc_id))
-    for sentence in chosen:
+    # the best sentence first: the sentences around it give context, it gives the answer
+    for sentence in [best, *(s for s in chosen if s is not best)]:
         if key:
             break
         key = key_span(q, sentence.text, patterns)
@@ -202,8 +222,21 @@ def _ranked(
     }
     idf = _idf(wanted, list(words.values()))
     patterns = cues(q)
-    scored = sorted(((_score(sources, q, s, words[id(s)], idf, patterns), n, s) for n, s in enumerate(found)), key=lambda x: (-x[0], x[1]))
+    scored = sorted(
+        ((_score(sources, q, s, words[id(s)], idf, patterns) + _follows(s, skip), n, s) for n, s in enumerate(found)),
+        key=lambda x: (-x[0], x[1]),
+    )
     return scored, idf
+
+
+FOLLOWS_GIVEN = 1.5  # a sentence that goes on about a sentence already given
+
+
+def _follows(s: Sentence, given: frozenset[tuple[str, int]]) -> float:
+    """A sentence that refers back to one the answer already gives ("Khoản hỗ trợ này sẽ được chuyển
+    qua ..." after the sentence stating the amount) tells more about the same thing: for a "thông
+    qua đâu"/"who" clause beside a figure, it is where to look first."""
+    return FOLLOWS_GIVEN if s.antecedent_start is not None and (s.doc_id, s.antecedent_start) in given else 0.0
 
 
 _CAPITALISED_RUN = re.compile(r"(?:[A-ZĐÂĂÊÔƠƯ][^\W\d_]*\s+)+[A-ZĐÂĂÊÔƠƯ][^\W\d_]*")
@@ -503,7 +536,7 @@ def key_span(q: Question, sentence: str, patterns: list[tuple[re.Pattern[str], f
     for pattern, _ in patterns if patterns is not None else cues(q):
         m = next((m for m in pattern.finditer(sentence) if _of_asked_kind(q, pattern, m.group(0))), None)
         if m:
-            return _trim(m.group(0))
+            return re.sub(r"(?:\s+(?:và|của|cho|về|-))+$", "", _trim(m.group(0)))  # not "tổ chức A và"
     if _WHICH_BODY.search(q.folded):
         organisations = find_organisations(sentence)
         if organisations:

@@ -27,6 +27,9 @@ GENERIC_CONCEPTS = frozenset({
     "pcpnn", "ngo", "national", "aid", "organisation", "project", "programme", "province", "how_many",
     "who", "million", "billion", "thousand", "usd", "vnd", "total", "year", "operating", "new",
     "district", "commune", "country", "conference", "online", "period",
+    # what happened at an event (who attended, reviewed, spoke, signed): words for a "who" clause,
+    # not the topic of a figure
+    "attended", "reviewed", "achievement", "channelled", "spoke", "signed",
 })  # fmt: skip
 
 WEIGHTS = {

@@ -50,7 +50,7 @@ _ENGLISH_WORDS = frozenset(
     "aid province provinces disbursement disbursed total value projects programmes organisations "
     "organizations compare".split()
 )  # fmt: skip
-_ENTITY = re.compile(r"\b(ai|la ai|who|whom|nao|gi|la gi|what|which|ten)\b")
+_ENTITY = re.compile(r"\b(ai(?![-‐]|\s+cap\b)|la ai|who|whom|nao|gi|la gi|what|which|ten)\b")
 _DATE = re.compile(r"\b(khi nao|bao gio|ngay nao|luc nao|thoi gian nao|thoi han nao|when|what date|which date|what day|nam nao)\b")
 _COMPARE = re.compile(
     r"\b(so sanh|compare|comparison|compared|versus|vs|nao\b[^?.;]{0,40}\b(?:lon|cao|nhieu|nho|thap|it) hon|"
@@ -580,6 +580,12 @@ def _kind(
     return "open"
 
 
+_ASKS_WHO_OR_WHICH = re.compile(
+    r"\b(?:who|ai(?![-‐]|\s+cap\b)|which|(?:nhung|cac) \w+ nao|o dau|where|(?:thong|chuyen) qua (?:dau|kenh nao)|"
+    r"(?:to chuc|co quan|don vi|lanh dao|nguoi|huyen|xa|dia phuong|dia ban|nha tai tro|quy) nao)\b"
+)
+
+
 def _entity_clause(text: str, folded: str, clauses: list[tuple[int, int]], asks: list[Ask]) -> str | None:
     """A "who ..."/"which ..."/"ở những địa bàn nào" clause beside the quantities asked."""
     if not asks:
@@ -588,7 +594,7 @@ def _entity_clause(text: str, folded: str, clauses: list[tuple[int, int]], asks:
     for start, end in clauses:
         if (start, end) in asked:
             continue
-        if re.search(r"\b(who|ai|which|nhung \w+ nao|cac \w+ nao|o dau|where|thong qua dau)\b", folded[start:end]):
+        if _ASKS_WHO_OR_WHICH.search(folded[start:end]):
             return text[start:end]
     return None
 

@@ -56,6 +56,7 @@ class Sources:
         self._instructions: dict[str, str | None] = {}
         self._passages: dict[str, list[Passage]] = {}
         self._districts: dict[str, frozenset[str]] = {}
+        self._doc_facts: dict[str, list[Fact]] = {}
 
     def refresh(self) -> None:
         """Drop every cached read when the catalog has changed since they were made."""
@@ -63,7 +64,7 @@ class Sources:
         with self._lock:
             if generation != self._generation:
                 self._facts, self._texts, self._words, self._instructions, self._passages = {}, {}, {}, {}, {}
-                self._districts = {}
+                self._districts, self._doc_facts = {}, {}
                 self._documents = {d.doc_id: d for d in self.store.documents()}
                 self._generation = generation
 
@@ -203,14 +204,33 @@ class Sources:
         )
 
     def fact_citations(self, facts: list[Fact]) -> list[Citation]:
-        """The sentence of each figure, and the earlier sentences its subject or period came from."""
+        """The sentence of each figure, the earlier sentences its subject or period came from, and
+        the other sentences of its document that state the same figure (see ``restatements``)."""
         citations: list[Citation] = []
         for fact in facts:
-            for span in [*fact.context, fact.sentence]:
-                citation = self.citation(fact.doc_id, span, fact.passage_id)
+            spans = [(span, fact.passage_id) for span in [*fact.context, fact.sentence]]
+            spans += [(other.sentence, other.passage_id) for other in self.restatements(fact)]
+            for span, passage_id in spans:
+                citation = self.citation(fact.doc_id, span, passage_id)
                 if citation not in citations:
                     citations.append(citation)
         return citations
+
+    def restatements(self, fact: Fact, limit: int = 2) -> list[Fact]:
+        """Other sentences of the figure's document that state the same figure of the same scope: a
+        news report gives its key figure in the lede and again in the body, and a reader checking
+        the answer may look for either. Each is cited; the answer quotes only the figure's own."""
+        found = self._doc_facts.get(fact.doc_id)
+        if found is None:
+            found = self.store.catalog.facts(doc_ids=[fact.doc_id])
+            self._doc_facts[fact.doc_id] = found
+        same = [
+            f for f in found
+            if f.sentence != fact.sentence and f.unit == fact.unit and f.value == fact.value and not f.change
+            and (f.place, f.district, f.organization, f.part_of_total) == (fact.place, fact.district, fact.organization, fact.part_of_total)
+            and (f.period.label if f.period else None) == (fact.period.label if fact.period else None)
+        ]  # fmt: skip
+        return list({f.sentence: f for f in same}.values())[:limit]
 
     def fact_ref(self, fact: Fact) -> FactRef:
         return FactRef(

@@ -339,14 +339,15 @@ def reciprocal_rank(lists: list[list[str]], weights: list[float] | None = None) 
 
 
 def refined(
-    results: SearchResults, lists: list[list[str]], catalog: Catalog, docs: dict[str, DocumentInfo], top_k: int
-) -> SearchResults:
+    results: SearchResults, lists: list[list[str]], catalog: Catalog, docs: dict[str, DocumentInfo], top_k: int,
+    weight: float = 1.0,
+) -> SearchResults:  # fmt: skip
     """The search's passages fused with other ranked lists of passage IDs (say, the passages that
-    state the figures best matching a question), each list one vote as in the search itself.
+    state the figures best matching a question), each list ``weight`` votes to the search's one.
     Passages a list adds are read from the catalog; IDs it no longer holds are dropped."""
     if not any(lists):
         return results
-    fused = reciprocal_rank([[h.passage.passage_id for h in results.hits], *lists])
+    fused = reciprocal_rank([[h.passage.passage_id for h in results.hits], *lists], [1.0] + [weight] * len(lists))
     known = {h.passage.passage_id: h for h in results.hits}
     missing = [key for key, _ in fused if key not in known]
     passages = catalog.passages(missing) if missing else {}

@@ -20,7 +20,7 @@ import threading
 from pathlib import Path
 
 from index.lexicon import Lexicon
-from vntext.glossary import find_concepts
+from vntext.glossary import find_concepts, fingerprint
 from vntext.vietnamese import fold, normalize_text
 
 import bm25s
@@ -124,7 +124,7 @@ class KeywordIndex:
                 self._bm25.save(str(tmp), corpus=self._bm25.corpus, show_progress=False)
             self.lexicon.save(tmp / _LEXICON_FILE)
             (tmp / _GENERATION_FILE).write_text(
-                json.dumps({"generation": self.generation, "empty": self._bm25 is None})
+                json.dumps({"generation": self.generation, "empty": self._bm25 is None, "glossary": fingerprint()})
             )
             old = folder.parent / f".keyword-old-{os.getpid()}"
             if folder.exists():
@@ -136,9 +136,12 @@ class KeywordIndex:
 
     @classmethod
     def load(cls, folder: Path) -> KeywordIndex | None:
-        """The saved index, or None when there is none or it cannot be read (it is rebuilt)."""
+        """The saved index, or None when there is none, it cannot be read or it was built with
+        another glossary (it is rebuilt)."""
         try:
             meta = json.loads((folder / _GENERATION_FILE).read_text())
+            if meta.get("glossary") != fingerprint():
+                return None  # its concept tokens were made with another glossary
             lexicon = Lexicon.load(folder / _LEXICON_FILE)
             if meta.get("empty"):
                 return cls(None, lexicon, int(meta["generation"]))

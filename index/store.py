@@ -163,9 +163,9 @@ class IndexStore:
             query, self.catalog, self.vectors, self.keywords(), top_k, self.candidates, self._documents_by_id()
         )
 
-    def refine(self, results: SearchResults, lists: list[list[str]], top_k: int) -> SearchResults:
+    def refine(self, results: SearchResults, lists: list[list[str]], top_k: int, weight: float = 1.0) -> SearchResults:
         """A search's passages fused with other ranked lists of passage IDs (see :func:`index.hybrid.refined`)."""
-        return refined(results, lists, self.catalog, self._documents_by_id(), top_k)
+        return refined(results, lists, self.catalog, self._documents_by_id(), top_k, weight)
 
     def _documents_by_id(self) -> dict[str, DocumentInfo]:
         """The catalog's documents, read again only when the catalog changes: with thousands of

@@ -454,10 +454,24 @@ def _remember(carry: _Carry, facts: list[Fact], sentence: str, span: Span, found
         carry.organization = (found.organisations[-1][1], span)
     # the period in a quoted title ("Hội nghị “Xúc tiến ... giai đoạn 2011-2015”") is the event's,
     # not the period of the figures the next sentences give
-    stated = [(p, s) for pos, p, s, kind in found.periods if kind != "document" and not any(a <= pos < b for a, b in found.quoted)]
+    stated = [
+        (p, s) for pos, p, s, kind in found.periods
+        if kind != "document" and not any(a <= pos < b for a, b in found.quoted) and not _narrowing(sentence, pos)
+    ]  # fmt: skip
     if stated:
         period, cited = stated[-1]
         carry.period = (period, cited or span)
+
+
+# "…, riêng năm 2010 đã đạt 279 triệu USD": a year singled out inside a sentence about something
+# wider ("vài năm gần đây"); the sentences after it are not about that year. At the start of a
+# sentence ("Riêng năm 2023, tỉnh …") it frames what follows and is carried as usual.
+_NARROWING = re.compile(r"(?:\briêng|\btrong đó|\bof which|\bincluding)\s+(?:(?:trong|in)\s+)?(?:(?:năm|the year)\s+)?$", re.IGNORECASE)
+
+
+def _narrowing(sentence: str, pos: int) -> bool:
+    m = _NARROWING.search(sentence, 0, pos)
+    return m is not None and bool(sentence[: m.start()].strip(" ,;:-–"))
 
 
 def _subject_place(sentence: str, quantity: Quantity, mentions: list[tuple[int, str]]) -> str | None:

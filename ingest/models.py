@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 
 # Bumped whenever cleaning or segmentation changes what a file turns into, so that re-ingesting an
 # unchanged file still reprocesses it once after an upgrade.
-PIPELINE_VERSION = 11
+PIPELINE_VERSION = 12
 
 
 class IngestError(Exception):

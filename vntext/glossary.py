@@ -48,6 +48,15 @@ def _glossary() -> _Glossary:
     return _Glossary(_alternation(exact_terms), _alternation(folded_terms), concept_of, short)
 
 
+@lru_cache(maxsize=1)
+def fingerprint() -> str:
+    """A short digest of the glossary: an index whose concept tokens were made with another
+    glossary is stale."""
+    import hashlib
+
+    return hashlib.sha256(resources.files("vntext").joinpath("data/glossary.json").read_bytes()).hexdigest()[:16]
+
+
 def _key(term: str) -> str:
     """A term as looked up: "viet nam" and "vietnam" are one spelling."""
     return term.replace("viet nam", "vietnam")

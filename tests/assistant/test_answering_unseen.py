@@ -111,3 +111,34 @@ def test_a_question_about_a_yearly_amount_gets_the_figure_stated_per_year(answer
     answer = answerer.ask("How much does Plan International contribute each year to the socio-economic development project in Quang Ngai?")
     assert answer.answer.split("The report says")[0].count("14 billion VND") >= 1
     assert "21 billion" not in answer.answer.split("The report says")[0] and _grounded(answer)
+
+
+def test_who_did_what_is_found_by_what_they_did_said_in_other_words(answerer):
+    # "điểm lại thành tựu" in the question, "nhìn lại những kết quả nổi bật" in the report; another
+    # sentence of the same report names the same person as merely attending
+    answer = answerer.ask("Ai đã điểm lại kết quả nổi bật năm 2016 của thành phố Đà Nẵng?")
+    assert answer.answer.startswith("Phó Chủ tịch UBND thành phố Hồ Kỳ Minh")
+    assert "nhìn lại" in answer.citations[0].sentence
+
+
+def test_an_english_who_clause_beside_an_amount_is_answered_from_a_vietnamese_report(answerer):
+    answer = answerer.ask(
+        "Which leader attended the conference reviewing the 1996-2017 period, and how much non-refundable aid was disbursed over those years?"
+    )
+    assert answer.language == "en" and "4,3 tỷ USD" in answer.answer and "Thủ tướng Nguyễn Xuân Phúc" in answer.answer
+    assert any("Nguyễn Xuân Phúc đã đến dự hội nghị" in c.sentence for c in answer.citations) and _grounded(answer)
+
+
+def test_where_an_amount_went_is_read_from_the_sentence_that_goes_on_about_it(answerer):
+    answer = answerer.ask("Khoản hỗ trợ lũ lụt của Ai-len cho Quảng Bình là bao nhiêu và được chuyển qua tổ chức nào?")
+    assert "260,000 Euro" in answer.answer and "Plan International Việt Nam" in answer.answer
+    assert any(c.sentence.startswith("Khoản hỗ trợ này sẽ được chuyển qua") for c in answer.citations) and _grounded(answer)
+
+
+def test_a_figure_the_report_states_twice_cites_both_places(answerer):
+    # the lede and the body of one report both give the province's 50 projects worth 120 billion đồng
+    answer = answerer.ask("Cao Bằng có bao nhiêu dự án phi chính phủ?")
+    assert "50 dự án" in answer.answer
+    stating = [c for c in answer.citations if "50 dự án phi Chính phủ" in c.sentence]
+    assert len(stating) == 2 and len({c.doc for c in stating}) == 1
+    assert answer.answer.count("“") == 1  # one sentence quoted, both cited

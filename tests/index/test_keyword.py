@@ -96,3 +96,19 @@ def test_empty_index_and_unreadable_folder(tmp_path):
 
 def test_query_with_only_unknown_words_finds_nothing():
     assert _search(_index(TEXTS), "zxqv blorf") == []
+
+
+def test_index_built_with_another_glossary_is_rebuilt(tmp_path):
+    """Concept tokens depend on the glossary: an index saved with another one is not loaded, so the
+    store rebuilds it instead of matching new question concepts against old passage tokens."""
+    import json
+
+    _index(TEXTS).save(tmp_path / "kw")
+    assert KeywordIndex.load(tmp_path / "kw") is not None
+    meta_file = tmp_path / "kw" / "generation.json"
+    meta = json.loads(meta_file.read_text())
+    meta_file.write_text(json.dumps({**meta, "glossary": "another"}))
+    assert KeywordIndex.load(tmp_path / "kw") is None
+    del meta["glossary"]  # saved before the glossary was recorded
+    meta_file.write_text(json.dumps(meta))
+    assert KeywordIndex.load(tmp_path / "kw") is None

@@ -320,6 +320,23 @@ def test_subject_and_period_carry_within_a_paragraph_only():
     assert not any("Hòa Bình" in c.of(doc.text) for c in reset.context)
 
 
+def test_a_year_singled_out_inside_a_sentence_is_not_carried_to_the_next():
+    # the shape of a corpus2 report: a sentence about recent years nationwide singles out one year,
+    # the next gives the province's own figures, which that year does not date
+    doc = synthetic(
+        "Hội nghị năm 2017 của tỉnh Tuyên Quang đã diễn ra. Những năm gần đây, vốn giải ngân của các tổ chức phi chính phủ "
+        "nước ngoài cho Việt Nam tăng nhanh, riêng năm 2015 đã đạt 290 triệu USD. "
+        "Với riêng tỉnh Tuyên Quang, 40 dự án phi chính phủ có tổng giá trị 90 tỷ đồng.",
+        "Riêng năm 2016, tỉnh tiếp nhận 8 dự án mới. Tổng giá trị các dự án này đạt 12 tỷ đồng.",
+    )
+    assert label(fact(doc, "290 triệu USD").period) == "2015"
+    province = fact(doc, "90 tỷ đồng")
+    assert province.place == "Tuyên Quang"
+    assert label(province.period) == "2017"  # the paragraph's own year, not the one singled out
+    # at the head of its sentence the year frames what follows, and carries
+    assert label(fact(doc, "12 tỷ đồng").period) == "2016"
+
+
 def test_a_new_province_switches_the_subject():
     doc = synthetic(
         "Năm 2022, tỉnh Quảng Trị tiếp nhận 20 dự án của các tổ chức phi chính phủ nước ngoài. "

@@ -60,6 +60,17 @@ def conflicting(fact: Fact, others: Iterable[Fact]) -> list[Fact]:
     return list(found.values())
 
 
+def corroborating(fact: Fact, others: Iterable[Fact]) -> list[Fact]:
+    """Figures of other documents that state the same value for the same thing, one per document."""
+    found: dict[str, Fact] = {}
+    for other in others:
+        if other.doc_id == fact.doc_id or other.doc_id in found:
+            continue
+        if other.unit == fact.unit and other.value == fact.value and same_scope(fact, other):
+            found[other.doc_id] = other
+    return list(found.values())
+
+
 RIVAL_WINDOW = 3.0  # a candidate scoring this close to the chosen figure may be named as disagreeing with it
 
 

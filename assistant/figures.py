@@ -138,7 +138,7 @@ class Figures:
             sources = [m.group(1)] if m else []
         if not sources:
             return None
-        wanted = [set(fold(s.lower()).split()) for s in sources]
+        wanted = [_source_words(s) for s in sources]
         signatures: dict[str, str] = {}
 
         def bonus(fact: Fact) -> float:
@@ -151,8 +151,9 @@ class Figures:
                 parts += [frame.source_url, frame.masthead] if frame else []
                 signature = fold(" ".join(filter(None, [*parts, head])).lower())
                 signatures[fact.doc_id] = signature
-            here = signature + " " + self.sources.words(fact).folded_sentence
-            return 1.0 if any(words and sum(w in here for w in words) / len(words) >= 0.6 for words in wanted) else 0.0
+            words = self.sources.words(fact)
+            here = signature + " " + words.folded_sentence
+            return 1.0 if any(_names_source(named, years, here, words.published_year) for named, years in wanted) else 0.0
 
         return bonus
 
@@ -229,3 +230,33 @@ def _partner(lead: Fact, candidates: list[Scored], taken: list[Fact]) -> tuple[S
         if best is None or s.score + bonus > best[1]:
             best = (s, s.score + bonus)
     return best
+
+
+# Words of a named source that name no one: "theo hội nghị năm 2020", "according to the 2018 report"
+# are told apart by their year; "năm", "hội nghị" and "báo cáo" are in every report.
+_GENERIC_SOURCE_WORDS = frozenset(
+    "nam hoi nghi thao le buoi bao cao tong ket so the of a an year report conference meeting event".split()
+)
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
+def _source_words(source: str) -> tuple[frozenset[str], frozenset[int]]:
+    """(the words that name a source, the years it names), folded."""
+    words = re.findall(r"[\w&]+", fold(source.lower()))
+    years = frozenset(int(w) for w in words if _YEAR.fullmatch(w))
+    return frozenset(w for w in words if w not in _GENERIC_SOURCE_WORDS and not _YEAR.fullmatch(w)), years
+
+
+def _names_source(named: frozenset[str], years: frozenset[int], here: str, published: int | None) -> bool:
+    """A document (its name, address, title, masthead, head and the figure's sentence, folded in
+    ``here``) is the source named: its years agree and most of its naming words are there, whole
+    (a short word inside another, "nam" in "viet nam", does not count) or, when long, inside an
+    address ("vietnamtimes")."""
+    present = set(re.findall(r"[\w&]+", here))
+    if years and not (published in years or {str(y) for y in years} <= present):
+        return False
+    if not named:
+        return bool(years)
+    found = sum(1 for w in named if w in present or (len(w) >= 4 and w in here))
+    return found / len(named) >= 0.6
+

@@ -12,6 +12,7 @@ import threading
 from dataclasses import dataclass, replace
 from urllib.parse import urlsplit
 
+from assistant import conflicts
 from assistant.models import Citation, FactRef
 from assistant.question import content_words, metrics_in
 from index.catalog import DocumentInfo
@@ -57,6 +58,7 @@ class Sources:
         self._passages: dict[str, list[Passage]] = {}
         self._districts: dict[str, frozenset[str]] = {}
         self._doc_facts: dict[str, list[Fact]] = {}
+        self._agreeing: dict[str, list[Fact]] = {}
 
     def refresh(self) -> None:
         """Drop every cached read when the catalog has changed since they were made."""
@@ -64,7 +66,7 @@ class Sources:
         with self._lock:
             if generation != self._generation:
                 self._facts, self._texts, self._words, self._instructions, self._passages = {}, {}, {}, {}, {}
-                self._districts, self._doc_facts = {}, {}
+                self._districts, self._doc_facts, self._agreeing = {}, {}, {}
                 self._documents = {d.doc_id: d for d in self.store.documents()}
                 self._generation = generation
 
@@ -204,17 +206,30 @@ class Sources:
         )
 
     def fact_citations(self, facts: list[Fact]) -> list[Citation]:
-        """The sentence of each figure, the earlier sentences its subject or period came from, and
-        the other sentences of its document that state the same figure (see ``restatements``)."""
+        """The sentence of each figure, the earlier sentences its subject or period came from, the
+        other sentences of its document that state the same figure (see ``restatements``) and the
+        sentences of other documents that agree with it (see ``corroborating``)."""
         citations: list[Citation] = []
         for fact in facts:
-            spans = [(span, fact.passage_id) for span in [*fact.context, fact.sentence]]
-            spans += [(other.sentence, other.passage_id) for other in self.restatements(fact)]
-            for span, passage_id in spans:
-                citation = self.citation(fact.doc_id, span, passage_id)
+            spans = [(fact.doc_id, span, fact.passage_id) for span in [*fact.context, fact.sentence]]
+            spans += [(fact.doc_id, other.sentence, other.passage_id) for other in self.restatements(fact)]
+            spans += [(other.doc_id, other.sentence, other.passage_id) for other in self.corroborating(fact)]
+            for doc_id, span, passage_id in spans:
+                citation = self.citation(doc_id, span, passage_id)
                 if citation not in citations:
                     citations.append(citation)
         return citations
+
+    def corroborating(self, fact: Fact, limit: int = 2) -> list[Fact]:
+        """Other documents stating the very same figure for the same place, period and measure: the
+        national total of a year is often reported by several outlets, and the reader sees that the
+        figure does not rest on one of them. Cited, not quoted; documents set aside are left out."""
+        found = self._agreeing.get(fact.fact_id)
+        if found is None:
+            same = self.store.catalog.facts_stating(fact.unit, fact.place, fact.value)
+            found = conflicts.corroborating(fact, [f for f in same if self.instruction(f.doc_id) is None])[:limit]
+            self._agreeing[fact.fact_id] = found
+        return found
 
     def restatements(self, fact: Fact, limit: int = 2) -> list[Fact]:
         """Other sentences of the figure's document that state the same figure of the same scope: a

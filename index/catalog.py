@@ -357,6 +357,14 @@ class Catalog:
             rows = conn.execute(f"SELECT * FROM facts {where} ORDER BY rowid", params).fetchall()
         return [_fact(r) for r in rows]
 
+    def facts_stating(self, unit: str, place: str | None, value: float) -> list[Fact]:
+        """Facts of one unit and place that state exactly this value (by the unit-and-place index)."""
+        with self._connect() as conn:
+            rows = conn.execute(
+                "SELECT * FROM facts WHERE unit = ? AND place IS ? AND value = ? ORDER BY rowid", (unit, place, value)
+            ).fetchall()
+        return [_fact(r) for r in rows]
+
     def passage_texts(self, doc_ids: Iterable[str] | None = None) -> dict[str, str]:
         """passage_id -> text, of every passage or of some documents' passages."""
         with self._connect() as conn:

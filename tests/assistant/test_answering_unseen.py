@@ -142,3 +142,12 @@ def test_a_figure_the_report_states_twice_cites_both_places(answerer):
     stating = [c for c in answer.citations if "50 dự án phi Chính phủ" in c.sentence]
     assert len(stating) == 2 and len({c.doc for c in stating}) == 1
     assert answer.answer.count("“") == 1  # one sentence quoted, both cited
+
+
+def test_another_report_stating_the_same_figure_is_cited_beside_it(answerer):
+    answer = answerer.ask("Ước tính năm 2024 cả nước giải ngân bao nhiêu vốn viện trợ phi chính phủ nước ngoài?")
+    assert "230 triệu USD" in answer.answer
+    stating = {c.doc for c in answer.citations if re.search(r"230 triệu USD|US\$230 million", c.sentence)}
+    assert len(stating) >= 2  # a Vietnamese and an English report agree on it
+    assert "US$230 million" not in answer.answer  # cited, not quoted again
+    assert _grounded(answer)

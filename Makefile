@@ -12,7 +12,7 @@ export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 export GRADIO_ANALYTICS_ENABLED := False
 
-.PHONY: install run test clean browser
+.PHONY: install run test test-fast clean browser
 
 install: $(STAMP)
 
@@ -42,6 +42,11 @@ browser:
 TEST_WORKERS ?= 2
 test: install browser
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
+
+# For the edit-test loop: everything but the tests marked slow (the real model over the shared
+# corpora, crash and load tests), the browser and external servers; 2.5 min on a 2-core machine.
+test-fast: install
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile -m "not slow and not browser and not server"
 
 clean:
 	rm -rf $(VENV) data .pytest_cache test-artifacts

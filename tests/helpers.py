@@ -25,6 +25,34 @@ def ingest_folder(store, folder: Path) -> None:
 
 
 
+def invoke_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run ``ngoaid`` in this process (``assistant.cli.main``) with its output captured: the same
+    commands, exit codes and messages as :func:`run_cli` without starting Python, torch and the
+    embedding model again for every call (a child process costs about 8 s). ``env`` is set for the
+    call only."""
+    import contextlib
+    import io
+
+    from assistant.cli import main
+
+    saved = {k: os.environ.get(k) for k in (env or {})}
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        os.environ.update(env or {})
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = main(list(args))
+            except SystemExit as exc:  # argparse: usage errors and --help
+                code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    return subprocess.CompletedProcess(["ngoaid", *args], code, out.getvalue(), err.getvalue())
+
+
 def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 300) -> subprocess.CompletedProcess[str]:
     """Run ``ngoaid`` in a child process, as a user would."""
     full_env = {**os.environ, **(env or {})}

@@ -11,7 +11,7 @@ from assistant.drafting import Drafter, DraftError, parse_years, render_docx, re
 from assistant.grounding import numbers_in
 from assistant.llm import LLMPhraser
 from tests.assistant.fake_llm import FakeLLM
-from tests.helpers import free_port, run_cli
+from tests.helpers import SAMPLES, free_port, invoke_cli
 
 pytestmark = pytest.mark.slow
 
@@ -93,12 +93,12 @@ def test_model_opening_is_checked(corpus_store):
 
 def test_cli_draft_to_word(tmp_path):
     data = tmp_path / "data"
-    assert run_cli("ingest", "samples", "--data-dir", str(data)).returncode == 0
+    assert invoke_cli("ingest", str(SAMPLES), "--data-dir", str(data)).returncode == 0
     out = tmp_path / "draft.docx"
-    done = run_cli("draft", "viện trợ PCPNN", "--province", "Quảng Trị", "--format", "docx", "--output", str(out), "--data-dir", str(data))
+    done = invoke_cli("draft", "viện trợ PCPNN", "--province", "Quảng Trị", "--format", "docx", "--output", str(out), "--data-dir", str(data))
     assert done.returncode == 0, done.stderr
     assert docx.Document(str(out)).tables[0].rows[1].cells[1].text
-    missing = run_cli("draft", "x", "--format", "docx", "--data-dir", str(data))
+    missing = invoke_cli("draft", "x", "--format", "docx", "--data-dir", str(data))
     assert missing.returncode == 2 and "--output" in missing.stderr
 
 

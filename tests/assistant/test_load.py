@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from eval.bench_load import render, run_load
-from tests.helpers import SAMPLES, run_cli
+from tests.helpers import SAMPLES, invoke_cli
 
 pytestmark = pytest.mark.slow
 
@@ -18,7 +18,7 @@ GROWTH_BOUND_MB = 300  # the model and index are loaded before the run; caches a
 
 def test_questions_under_load_while_uploading(tmp_path):
     data_dir = tmp_path / "data"
-    assert run_cli("ingest", str(SAMPLES), "--data-dir", str(data_dir)).returncode == 0
+    assert invoke_cli("ingest", str(SAMPLES), "--data-dir", str(data_dir)).returncode == 0
     questions = [
         "Quảng Trị giải ngân bao nhiêu năm 2023?",
         "hoa binh giai ngan bao nhieu nam 2020",

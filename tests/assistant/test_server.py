@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from eval.measure import stop_process
-from tests.helpers import SAMPLES, run_cli, start_server_process
+from tests.helpers import SAMPLES, invoke_cli, start_server_process
 
 pytestmark = pytest.mark.slow
 TOKEN = "s3cret-token-for-tests"
@@ -36,7 +36,7 @@ def stop(proc: subprocess.Popen) -> str:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("server-data")
-    assert run_cli("ingest", str(SAMPLES), "--data-dir", str(data_dir)).returncode == 0
+    assert invoke_cli("ingest", str(SAMPLES), "--data-dir", str(data_dir)).returncode == 0
     proc, base = start_server(data_dir)
     yield base
     stop(proc)
@@ -46,7 +46,7 @@ def server(tmp_path_factory):
 def guarded(tmp_path_factory):
     """A server with an API token and small limits."""
     data_dir = tmp_path_factory.mktemp("guarded-data")
-    assert run_cli("ingest", str(SAMPLES / "quang-tri-vien-tro-pcpnn.txt"), "--data-dir", str(data_dir)).returncode == 0
+    assert invoke_cli("ingest", str(SAMPLES / "quang-tri-vien-tro-pcpnn.txt"), "--data-dir", str(data_dir)).returncode == 0
     proc, base = start_server(
         data_dir, {"NGOAID_API_TOKEN": TOKEN, "NGOAID_MAX_FILE_MB": "0.05", "NGOAID_MAX_UPLOAD_FILES": "3"}
     )
@@ -251,7 +251,7 @@ def test_questions_are_answered_while_an_upload_is_ingested(server):
 def strict(tmp_path_factory):
     """A server with low, configured limits on request rate, question length and top_k."""
     data_dir = tmp_path_factory.mktemp("strict-data")
-    assert run_cli("ingest", str(SAMPLES / "quang-tri-vien-tro-pcpnn.txt"), "--data-dir", str(data_dir)).returncode == 0
+    assert invoke_cli("ingest", str(SAMPLES / "quang-tri-vien-tro-pcpnn.txt"), "--data-dir", str(data_dir)).returncode == 0
     proc, base = start_server(
         data_dir, {"NGOAID_RATE_LIMIT": "6/minute", "NGOAID_MAX_QUESTION_CHARS": "120", "NGOAID_MAX_TOP_K": "8"}
     )

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from ingest import loaders
-from tests.helpers import run_cli
+from tests.helpers import invoke_cli
 from tests.ingest.fixtures_files import (
     encode_cp1258,
     encode_vni,
@@ -73,7 +73,7 @@ def test_mixed_batch_indexes_the_good_and_names_every_bad_file(tmp_path, corpus_
     data_dir = tmp_path / "data"
 
     start = time.monotonic()
-    done = run_cli("ingest", str(tmp_path / "lo-ho-so"), "--data-dir", str(data_dir), timeout=600)
+    done = invoke_cli("ingest", str(tmp_path / "lo-ho-so"), "--data-dir", str(data_dir))
     elapsed = time.monotonic() - start
 
     assert done.returncode == 1, done.stdout + done.stderr  # some files failed
@@ -86,7 +86,7 @@ def test_mixed_batch_indexes_the_good_and_names_every_bad_file(tmp_path, corpus_
     assert f"{len(EXPECTED_FAILURES)} failed" in done.stdout
     assert "Traceback" not in done.stderr
 
-    listed = json.loads(run_cli("docs", "list", "--json", "--data-dir", str(data_dir)).stdout)
+    listed = json.loads(invoke_cli("docs", "list", "--json", "--data-dir", str(data_dir)).stdout)
     by_name = {doc["name"]: doc for doc in listed}
     assert set(by_name) == set(good) | set(DECODABLE), sorted(by_name)
     for name, (title, _) in DECODABLE.items():  # decoded right: the title reads as written

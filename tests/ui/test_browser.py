@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.assistant.test_server import start_server, stop
-from tests.helpers import ROOT, run_cli
+from tests.helpers import ROOT, invoke_cli
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 CHROMIUM = Path(shutil.which("chromium") or "/usr/bin/chromium")
@@ -24,7 +24,7 @@ ARTIFACTS = ROOT / "test-artifacts"
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory, corpus_dir):
     data_dir = tmp_path_factory.mktemp("ui-data")
-    assert run_cli("ingest", str(corpus_dir), "--data-dir", str(data_dir)).returncode == 0
+    assert invoke_cli("ingest", str(corpus_dir), "--data-dir", str(data_dir)).returncode == 0
     proc, base = start_server(data_dir)
     yield base
     stop(proc)

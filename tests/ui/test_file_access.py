@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from tests.assistant.test_server import start_server, stop
-from tests.helpers import ROOT, SAMPLES, run_cli
+from tests.helpers import ROOT, SAMPLES, invoke_cli
 
 pytestmark = pytest.mark.slow
 
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("file-access-data")
-    assert run_cli("ingest", str(SAMPLES / "quang-tri-vien-tro-pcpnn.txt"), "--data-dir", str(data_dir)).returncode == 0
+    assert invoke_cli("ingest", str(SAMPLES / "quang-tri-vien-tro-pcpnn.txt"), "--data-dir", str(data_dir)).returncode == 0
     proc, base = start_server(data_dir)
     yield base, data_dir
     stop(proc)

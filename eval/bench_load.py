@@ -111,7 +111,7 @@ def upload_batches(base: str, token: str, folder: Path, batch: int, failures: li
 def ingest_folder(folder: Path, data_dir: Path) -> None:
     """A fresh index of ``folder``, made by the real command line."""
     done = subprocess.run(
-        [sys.executable, "-m", "assistant.cli", "ingest", str(folder), "--data-dir", str(data_dir)],
+        [sys.executable, "-m", "ngoaid.cli", "ingest", str(folder), "--data-dir", str(data_dir)],
         cwd=ROOT, capture_output=True, text=True,
     )  # fmt: skip
     if done.returncode != 0:

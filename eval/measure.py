@@ -92,7 +92,7 @@ def start_server(
     port = free_port()
     with open(log_path, "ab") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "assistant.cli", "serve", "--port", str(port), "--data-dir", str(data_dir)],
+            [sys.executable, "-m", "ngoaid.cli", "serve", "--port", str(port), "--data-dir", str(data_dir)],
             cwd=ROOT,
             env={**os.environ, **(env or {})},
             stdout=subprocess.DEVNULL,

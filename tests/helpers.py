@@ -26,14 +26,14 @@ def ingest_folder(store, folder: Path) -> None:
 
 
 def invoke_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """Run ``ngoaid`` in this process (``assistant.cli.main``) with its output captured: the same
+    """Run ``ngoaid`` in this process (``ngoaid.cli.main``) with its output captured: the same
     commands, exit codes and messages as :func:`run_cli` without starting Python, torch and the
     embedding model again for every call (a child process costs about 8 s). ``env`` is set for the
     call only."""
     import contextlib
     import io
 
-    from assistant.cli import main
+    from ngoaid.cli import main
 
     saved = {k: os.environ.get(k) for k in (env or {})}
     out, err = io.StringIO(), io.StringIO()
@@ -57,7 +57,7 @@ def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 300)
     """Run ``ngoaid`` in a child process, as a user would."""
     full_env = {**os.environ, **(env or {})}
     return subprocess.run(
-        [sys.executable, "-m", "assistant.cli", *args],
+        [sys.executable, "-m", "ngoaid.cli", *args],
         cwd=ROOT,
         env=full_env,
         capture_output=True,
@@ -90,7 +90,7 @@ def run_cli_with_file_size_limit(limit_bytes: int, *args: str, timeout: float = 
         resource.setrlimit(resource.RLIMIT_FSIZE, (limit_bytes, resource.RLIM_INFINITY))
 
     return subprocess.run(
-        [sys.executable, "-m", "assistant.cli", *args],
+        [sys.executable, "-m", "ngoaid.cli", *args],
         cwd=ROOT,
         env=dict(os.environ),
         capture_output=True,

@@ -51,7 +51,7 @@ WRITES = {("POST", "/documents"), ("DELETE", "/documents/{doc_id}")}
 
 
 def build_app(data_dir: Path, embedder, **limits):
-    from assistant.server import create_app
+    from ngoaid.server import create_app
     from assistant.service import Services
     from assistant.settings import Settings
     from index.store import IndexStore

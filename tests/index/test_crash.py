@@ -67,7 +67,7 @@ def test_failure_between_vector_and_catalog_writes_leaves_no_trace(tmp_path, emb
 
 def _start_ingest(folder: Path, data_dir: Path) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "assistant.cli", "ingest", str(folder), "--data-dir", str(data_dir)],
+        [sys.executable, "-m", "ngoaid.cli", "ingest", str(folder), "--data-dir", str(data_dir)],
         cwd=ROOT,
         env=os.environ.copy(),
         stdout=subprocess.PIPE,
@@ -159,7 +159,7 @@ from index.catalog import Catalog
 def die(*args, **kwargs):
     os.kill(os.getpid(), signal.SIGKILL)  # the vectors are in Chroma, the catalog write not begun
 Catalog.put_document = die
-from assistant.cli import main
+from ngoaid.cli import main
 sys.exit(main(sys.argv[1:]))
 """
 

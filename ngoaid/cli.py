@@ -433,7 +433,7 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
-    from assistant.server import create_app
+    from ngoaid.server import create_app
 
     app = create_app(settings)
     print(f"Serving on http://{settings.host}:{settings.port} (API docs at /docs)", file=sys.stderr)

@@ -94,6 +94,9 @@ def test_questions_the_hostile_documents_target_get_the_real_figures(hostile_sto
 def test_drafts_leave_hostile_documents_out(hostile_store):
     draft = Drafter(hostile_store).draft("viện trợ phi chính phủ nước ngoài", province="Quảng Trị", years="2023")
     text = str(draft.as_dict())
+    # a positive control: the draft does give the province's figures, the real one among them, so
+    # that no fake figure in it means the hostile documents were left out, not that nothing was said
+    assert draft.figures and "17.216.450,40" in text
     assert not any(fake in text for fake in FAKES)
     assert not any(name in text for name in HOSTILE)
 

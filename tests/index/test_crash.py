@@ -106,6 +106,10 @@ def test_kill_9_during_batch_ingest_then_resume(tmp_path, corpus_dir):
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=30)
         recorded, stored = _catalog_state(data_dir)
+        # the kill landed in the batch: the ingest was still running and had not added every file,
+        # else this round would check a finished ingest and prove nothing about a crash
+        assert proc.returncode == -signal.SIGKILL, f"round {round_number}: the ingest ended before the kill"
+        assert len(recorded) < len(paths), f"round {round_number}: every document was in before the kill"
         assert set(stored) <= set(recorded), "passages without their document"
         assert all(stored.get(doc_id, 0) == n for doc_id, n in recorded.items()), "a document is only partly in"
         listed = json.loads(run_cli("docs", "list", "--json", "--data-dir", str(data_dir)).stdout)

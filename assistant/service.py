@@ -19,7 +19,7 @@ from assistant.runtime import build_answerer, build_drafter, open_store
 from assistant.settings import Settings
 from index.catalog import DocumentInfo
 from index.diskspace import DiskFull, disk_full_as_error
-from index.store import IndexBusy, IndexStore, ReconcileReport
+from index.store import BatchItem, IndexBusy, IndexStore, ReconcileReport
 from ingest.loaders import SUPPORTED_TYPES
 from ingest.models import IngestError
 from ingest.pipeline import PassageOptions, prepare_document
@@ -125,28 +125,23 @@ class Services:
                 raise ServiceError(
                     413, f"{safe_name(name)} is {len(data) / 2**20:.1f} MB; the limit is {self.settings.max_file_mb:g} MB per file"
                 )
-        report = UploadReport()
         options = PassageOptions(self.settings.passage_max_chars, self.settings.passage_max_sentences)
-        with self.store.writing():
-            for name, data in files:
-                shown = safe_name(name)
-                try:
-                    doc = prepare_document(
-                        data, shown, source=f"upload:{shown}", options=options, time_limit=self.settings.read_time_limit
-                    )
-                    with disk_full_as_error(self.settings.data_dir):
-                        self._keep_original(doc.doc_id, shown, data)
-                    outcome = self.store.add_document(doc)
-                    report.results.append(UploadResult(shown, outcome.status, outcome.doc_id, outcome.n_passages))
-                except IngestError as exc:
-                    report.results.append(UploadResult(shown, "failed", reason=exc.reason))
-                except DiskFull as exc:
-                    raise ServiceError(507, _disk_full_message(exc, shown, report)) from exc
-                except Exception as exc:  # noqa: BLE001 - one file's failure must not lose the rest of the batch
-                    log.exception("could not ingest the uploaded file %s", shown)
-                    reason = f"it could not be processed ({exc.__class__.__name__}); the server log has the details"
-                    report.results.append(UploadResult(shown, "failed", reason=reason))
-            self.store.refresh_keywords()
+
+        def prepared(shown: str, data: bytes):
+            doc = prepare_document(data, shown, source=f"upload:{shown}", options=options, time_limit=self.settings.read_time_limit)
+            with disk_full_as_error(self.settings.data_dir):
+                self._keep_original(doc.doc_id, shown, data)
+            return doc
+
+        shown_names = [safe_name(name) for name, _ in files]
+        batch = self.store.add_documents(
+            [(shown, lambda shown=shown, data=data: prepared(shown, data)) for shown, (_, data) in zip(shown_names, files, strict=True)]
+        )
+        report = UploadReport([_upload_result(item) for item in batch.items])
+        if isinstance(batch.stopped_by, DiskFull):
+            raise ServiceError(507, _disk_full_message(batch.stopped_by, batch.stopped_at or "", report)) from batch.stopped_by
+        if batch.stopped_by is not None:
+            raise batch.stopped_by
         return report
 
     def _keep_original(self, doc_id: str, name: str, data: bytes) -> None:
@@ -171,6 +166,16 @@ class Services:
         for path in self.uploads_dir.glob(f"{doc_id}*") if self.uploads_dir.exists() else []:
             path.unlink(missing_ok=True)
         return info
+
+
+def _upload_result(item: BatchItem) -> UploadResult:
+    if item.outcome is not None:
+        return UploadResult(item.key, item.outcome.status, item.outcome.doc_id, item.outcome.n_passages)
+    if isinstance(item.error, IngestError):
+        return UploadResult(item.key, "failed", reason=item.error.reason)
+    # the store logged the error with its traceback
+    reason = f"it could not be processed ({item.error.__class__.__name__}); the server log has the details"
+    return UploadResult(item.key, "failed", reason=reason)
 
 
 def _disk_full_message(exc: DiskFull, failed_name: str, report: UploadReport) -> str:

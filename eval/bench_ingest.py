@@ -56,40 +56,44 @@ class IngestStats:
 def ingest(
     store, items: Iterable[tuple[str, Callable[[], object]]], total_passages: int | None, desc: str
 ) -> IngestStats:
-    """Prepare and add documents to ``store``, then rebuild its keyword index once.
+    """Prepare and add documents to ``store`` with its one batch operation (``add_documents``: one
+    write lock, the keyword index rebuilt once at the end), timing the pipeline apart from the index.
 
-    ``items`` are (name, prepare) pairs; ``prepare()`` returns an ``ingest.models.Document``, so the
-    pipeline's time is measured apart from the index's. Everything runs under one write lock, and
-    the keyword index is refreshed only at the end: ``add_document`` leaves it stale on purpose, so a
-    batch costs one rebuild instead of one per document.
+    ``items`` are (name, prepare) pairs; ``prepare()`` returns an ``ingest.models.Document``.
     """
     from tqdm import tqdm
 
-    from ingest.models import IngestError
-
     stats = IngestStats()
-    with store.writing():
-        with tqdm(total=total_passages, unit="passage", desc=desc, file=sys.stderr, disable=None) as bar:
-            for name, prepare in items:
-                started = time.perf_counter()
-                try:
-                    doc = prepare()
-                except IngestError as exc:
-                    stats.failed.append(f"{name}: {exc.reason}")
-                    continue
-                prepared = time.perf_counter()
-                outcome = store.add_document(doc)
-                stats.prepare_s += prepared - started
-                stats.index_s += time.perf_counter() - prepared
-                if outcome.status in ("added", "replaced"):
-                    stats.documents += 1
-                    stats.passages += outcome.n_passages
-                else:
-                    stats.unchanged += 1
-                bar.update(outcome.n_passages)
-        started = time.perf_counter()
-        store.refresh_keywords()
-        stats.keywords_s = time.perf_counter() - started
+    last = [time.perf_counter()]  # when the last file's preparation (then its indexing) ended
+
+    def timed(prepare: Callable[[], object]) -> Callable[[], object]:
+        def run():
+            started = time.perf_counter()
+            doc = prepare()
+            last[0] = time.perf_counter()
+            stats.prepare_s += last[0] - started
+            return doc
+
+        return run
+
+    with tqdm(total=total_passages, unit="passage", desc=desc, file=sys.stderr, disable=None) as bar:
+
+        def on_item(item) -> None:
+            if item.outcome is None:
+                stats.failed.append(f"{item.key}: {getattr(item.error, 'reason', item.error)}")
+                return
+            now = time.perf_counter()
+            stats.index_s += now - last[0]
+            last[0] = now
+            if item.outcome.status in ("added", "replaced"):
+                stats.documents += 1
+                stats.passages += item.outcome.n_passages
+            else:
+                stats.unchanged += 1
+            bar.update(item.outcome.n_passages)
+
+        store.add_documents([(name, timed(prepare)) for name, prepare in items], on_item=on_item)
+    stats.keywords_s = time.perf_counter() - last[0]  # the rebuild after the last file
     return stats
 
 

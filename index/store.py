@@ -6,7 +6,11 @@ before that document or with the document wholly in:
 1. embed the passages (nothing written yet);
 2. upsert the vectors into Chroma (invisible: search only returns catalog passages);
 3. one SQLite transaction inserts the document and its passages and deletes the version it replaces;
-4. delete the replaced version's vectors; rebuild the keyword index from the catalog.
+4. delete the replaced version's vectors.
+
+The keyword index follows the catalog: :meth:`IndexStore.add_documents` (the one batch operation,
+used by the command line, the HTTP API, the chat page and the ingest benchmark) rebuilds it once at
+the end of a batch, and a search after a lone :meth:`IndexStore.add_document` rebuilds it first.
 
 After a crash between 2 and 4, :meth:`IndexStore.reconcile` deletes vectors the catalog does not
 know and embeds catalog passages whose vectors are missing. A write that fails (rather than being
@@ -24,7 +28,7 @@ import os
 import shutil
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,6 +60,30 @@ class AddOutcome:
     n_passages: int
     replaced: list[str] = field(default_factory=list)
     duplicate_of: str | None = None  # name of the document that already has this content
+
+
+@dataclass
+class BatchItem:
+    """One file of a batch: what became of it, or why it did not go in."""
+
+    key: str  # how the caller names it (a path, an uploaded file's name)
+    outcome: AddOutcome | None = None
+    error: Exception | None = None  # an IngestError, or an unexpected error in this file alone
+
+
+@dataclass
+class BatchReport:
+    items: list[BatchItem] = field(default_factory=list)
+    stopped_at: str | None = None  # the key of the file the batch stopped at, not added, nor those after it
+    stopped_by: BaseException | None = None  # KeyboardInterrupt (Ctrl-C) or DiskFull
+
+    @property
+    def added(self) -> list[BatchItem]:
+        return [i for i in self.items if i.outcome is not None]
+
+    @property
+    def failed(self) -> list[BatchItem]:
+        return [i for i in self.items if i.error is not None]
 
 
 @dataclass
@@ -239,6 +267,40 @@ class IndexStore:
             self._delete_vectors_quietly(stale_ids - {p.passage_id for p in doc.passages})
             status = "replaced" if replaced or existing is not None else "added"
             return AddOutcome(status, doc.doc_id, doc.name, len(doc.passages), replaced=replaced)
+
+    def add_documents(
+        self, items: Iterable[tuple[str, Callable[[], Document]]], on_item: Callable[[BatchItem], None] | None = None
+    ) -> BatchReport:
+        """Prepare and add a batch of documents under one write lock, then rebuild the keyword
+        index once. ``items`` are (key, prepare) pairs; ``prepare()`` returns the document (reading
+        and cleaning the file happens there, so its errors are the file's). One bad file never stops
+        the batch: an :class:`IngestError` or an unexpected error is reported for that file and the
+        rest go in. Ctrl-C or a full disk stops it at that file (every later file would fail the
+        same way), and what went in before stays in, searchable. ``on_item`` is called after each
+        file (a progress bar)."""
+        from ingest.models import IngestError
+
+        report = BatchReport()
+        with self.writing():
+            try:
+                for key, prepare in items:
+                    item = BatchItem(key)
+                    try:
+                        item.outcome = self.add_document(prepare())
+                    except IngestError as exc:
+                        item.error = exc
+                    except (KeyboardInterrupt, DiskFull) as exc:
+                        report.stopped_at, report.stopped_by = key, exc
+                        break
+                    except Exception as exc:  # noqa: BLE001 - one bad file must not stop the batch
+                        log.exception("could not add %s", key)
+                        item.error = exc
+                    report.items.append(item)
+                    if on_item is not None:
+                        on_item(item)
+            finally:
+                self.refresh_keywords()
+        return report
 
     def _discard_uncatalogued(self, passage_ids: set[str]) -> None:
         """After a failed write: delete those of ``passage_ids`` the catalog does not hold."""

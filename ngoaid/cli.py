@@ -121,7 +121,6 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings, store=None) -> int:
 
     selection = collect_files(args.paths)
     failures: list[IngestError] = list(selection.errors)
-    outcomes = []
     if not selection.files:
         for e in failures:
             _err(f"{e.source}: {e.reason}")
@@ -130,8 +129,11 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings, store=None) -> int:
         return EXIT_FAILURES
     store = store or open_store(settings)
     options = PassageOptions(settings.passage_max_chars, settings.passage_max_sentences)
-    interrupted: Path | None = None
-    disk_full: DiskFull | None = None
+    by_key = {str(path): path for path in selection.files}
+    items = [
+        (key, lambda path=path: prepare_file(path, settings.max_file_bytes, options, time_limit=settings.read_time_limit))
+        for key, path in by_key.items()
+    ]
     with store.writing():
         repaired = store.reconcile()
         if repaired.changed and not args.json:
@@ -140,24 +142,16 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings, store=None) -> int:
                 f"stray vectors, restored {repaired.missing_vectors_added}.",
                 file=sys.stderr,
             )
-        bar = tqdm(selection.files, unit="file", file=sys.stderr, disable=None, desc="Ingesting")
-        for path in bar:
-            bar.set_postfix_str(path.name[-40:])
-            try:
-                doc = prepare_file(path, settings.max_file_bytes, options, time_limit=settings.read_time_limit)
-                outcomes.append(store.add_document(doc))
-            except IngestError as exc:
-                failures.append(exc)
-            except KeyboardInterrupt:
-                interrupted = path
-                break
-            except DiskFull as exc:  # every later file would fail the same way: stop here
-                disk_full, interrupted = exc, path
-                break
-            except Exception as exc:  # noqa: BLE001 - one bad file must not stop the batch
-                failures.append(IngestError(path, f"unexpected error ({exc.__class__.__name__}: {exc})"))
-        bar.close()
-        store.refresh_keywords()
+        with tqdm(total=len(items), unit="file", file=sys.stderr, disable=None, desc="Ingesting") as bar:
+            batch = store.add_documents(items, on_item=lambda item: (bar.update(1), bar.set_postfix_str(by_key[item.key].name[-40:])))
+    outcomes = [i.outcome for i in batch.added]
+    failures += [
+        i.error if isinstance(i.error, IngestError)
+        else IngestError(by_key[i.key], f"unexpected error ({i.error.__class__.__name__}: {i.error})")
+        for i in batch.failed
+    ]  # fmt: skip
+    interrupted = by_key[batch.stopped_at] if batch.stopped_at else None
+    disk_full = batch.stopped_by if isinstance(batch.stopped_by, DiskFull) else None
     docs, passages = store.catalog.counts()
 
     if args.json:
@@ -173,24 +167,7 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings, store=None) -> int:
             }
         )
     else:
-        for o in outcomes:
-            detail = {
-                "added": f"added ({o.n_passages} passages)",
-                "replaced": f"replaced its earlier version ({o.n_passages} passages)",
-                "unchanged": "unchanged, already indexed",
-                "duplicate": f"same content as {o.duplicate_of}, not added again",
-            }[o.status]
-            print(f"  {o.name}: {detail}")
-        for e in selection.skipped:
-            print(f"  skipped {e.source}: {e.reason}")
-        for e in failures:
-            print(f"  FAILED {e.source}: {e.reason}")
-        counts = {s: sum(o.status == s for o in outcomes) for s in ("added", "replaced", "unchanged", "duplicate")}
-        print(
-            f"{counts['added']} added, {counts['replaced']} replaced, {counts['unchanged']} unchanged, "
-            f"{counts['duplicate']} duplicates, {len(failures)} failed. "
-            f"The index holds {docs} documents, {passages} passages."
-        )
+        _print_ingest_lines(outcomes, selection.skipped, failures, docs, passages)
     if disk_full is not None:
         _err(f"stopped at {interrupted}: {disk_full} That file and the ones after it were not added.")
         return EXIT_FAILURES
@@ -198,6 +175,28 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings, store=None) -> int:
         _err(f"interrupted while ingesting {interrupted}; that file and the ones after it were not added")
         return EXIT_INTERRUPTED
     return EXIT_FAILURES if failures else EXIT_OK
+
+
+def _print_ingest_lines(outcomes, skipped, failures, docs: int, passages: int) -> None:
+    """What ``ngoaid ingest`` says of each file, then the totals."""
+    for o in outcomes:
+        detail = {
+            "added": f"added ({o.n_passages} passages)",
+            "replaced": f"replaced its earlier version ({o.n_passages} passages)",
+            "unchanged": "unchanged, already indexed",
+            "duplicate": f"same content as {o.duplicate_of}, not added again",
+        }[o.status]
+        print(f"  {o.name}: {detail}")
+    for e in skipped:
+        print(f"  skipped {e.source}: {e.reason}")
+    for e in failures:
+        print(f"  FAILED {e.source}: {e.reason}")
+    counts = {s: sum(o.status == s for o in outcomes) for s in ("added", "replaced", "unchanged", "duplicate")}
+    print(
+        f"{counts['added']} added, {counts['replaced']} replaced, {counts['unchanged']} unchanged, "
+        f"{counts['duplicate']} duplicates, {len(failures)} failed. "
+        f"The index holds {docs} documents, {passages} passages."
+    )
 
 
 def cmd_search(args: argparse.Namespace, settings: Settings) -> int:

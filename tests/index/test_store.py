@@ -200,3 +200,38 @@ def test_a_reader_sees_documents_another_writer_adds_and_removes(tmp_path, embed
 
     writer.remove_documents([added.doc_id])
     assert "ha-giang.txt" not in {h.doc_name for h in reader.search("Hà Giang giải ngân").hits}
+
+
+def test_a_batch_reports_each_file_goes_on_past_bad_ones_and_stops_at_ctrl_c(tmp_path, embedder):
+    from ingest.models import IngestError
+
+    store = IndexStore(tmp_path / "data", embedder)
+    files = sorted(p for p in SAMPLES.iterdir() if p.suffix in (".txt", ".md"))[:3]
+
+    def broken():
+        raise IngestError(tmp_path / "broken.pdf", "not a readable PDF")
+
+    def crashing():
+        raise RuntimeError("a bug in one file's processing")
+
+    def ctrl_c():
+        raise KeyboardInterrupt
+
+    seen = []
+    items = [
+        (files[0].name, lambda: prepare_file(files[0], 2**20)),
+        ("broken.pdf", broken),
+        ("crashing.txt", crashing),
+        (files[1].name, lambda: prepare_file(files[1], 2**20)),
+        ("stopped.txt", ctrl_c),
+        (files[2].name, lambda: prepare_file(files[2], 2**20)),
+    ]
+    report = store.add_documents(items, on_item=seen.append)
+    assert [i.key for i in report.items] == [files[0].name, "broken.pdf", "crashing.txt", files[1].name] == [i.key for i in seen]
+    assert [i.outcome.status for i in report.added] == ["added", "added"]
+    assert isinstance(report.failed[0].error, IngestError) and isinstance(report.failed[1].error, RuntimeError)
+    assert report.stopped_at == "stopped.txt" and isinstance(report.stopped_by, KeyboardInterrupt)
+    assert len(store.documents()) == 2  # what went in before the stop stays in; the file after it did not go in
+    # the keyword side was rebuilt when the batch ended: it covers exactly the catalog's passages
+    assert store.keywords().generation == store.catalog.generation()
+    assert store.keywords().passage_ids() == store.catalog.passage_ids()

@@ -13,7 +13,7 @@ import time
 from contextlib import asynccontextmanager
 from typing import Literal
 
-from fastapi import Depends, FastAPI, File, Request, UploadFile
+from fastapi import APIRouter, Depends, FastAPI, File, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
@@ -164,6 +164,9 @@ def _bearer(request: Request) -> str | None:
 
 
 def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
+    """The API (one small router per resource over :class:`Services`), its error mapping, body and
+    rate limits, and the chat page mounted at ``/``."""
+
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         if getattr(app.state, "services", None) is None:
@@ -184,15 +187,30 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
         },
     )
     app.state.services = services
-    AskRequest, SearchRequest = request_models(settings)
+    _map_errors(app)
+    for router in (service_router(), questions_router(settings), drafts_router(), documents_router()):
+        app.include_router(router)
+    _limit_bodies(app, settings)
+    _limit_rates(app, settings)
+    from ui.app import mount_ui
 
-    def svc(request: Request) -> Services:
-        return request.app.state.services
+    mount_ui(app, settings)
+    return app
 
-    def writer(request: Request) -> Services:
-        services = svc(request)
-        services.check_token(_bearer(request))
-        return services
+
+def svc(request: Request) -> Services:
+    return request.app.state.services
+
+
+def writer(request: Request) -> Services:
+    """The services, for a request that changes the index: only with the token, when one is set."""
+    services = svc(request)
+    services.check_token(_bearer(request))
+    return services
+
+
+def _map_errors(app: FastAPI) -> None:
+    """Every error a person can act on, as JSON ``{"error": ...}`` with its status; nothing else."""
 
     @app.exception_handler(ServiceError)
     async def service_error(request: Request, exc: ServiceError) -> JSONResponse:
@@ -225,7 +243,11 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
         log.exception("unexpected error on %s %s", request.method, request.url.path)
         return JSONResponse({"error": "internal error; the server log has the details"}, status_code=500)
 
-    @app.get("/health", response_model=Health, tags=["service"])
+
+def service_router() -> APIRouter:
+    router = APIRouter(tags=["service"])
+
+    @router.get("/health", response_model=Health)
     def health(request: Request) -> Health:
         services = svc(request)
         stats = services.store.stats()
@@ -239,7 +261,14 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
             token_required=services.token_required,
         )
 
-    @app.post("/ask", response_model=AnswerOut, tags=["questions"])
+    return router
+
+
+def questions_router(settings: Settings) -> APIRouter:
+    router = APIRouter(tags=["questions"])
+    AskRequest, SearchRequest = request_models(settings)
+
+    @router.post("/ask", response_model=AnswerOut)
     def ask(body: AskRequest, request: Request) -> dict:
         try:
             answer = svc(request).answerer.ask(body.question, top_k=body.top_k or settings.top_k)
@@ -247,18 +276,23 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
             raise ServiceError(422, str(exc)) from exc
         return answer.as_dict()
 
-    @app.post("/search", response_model=SearchResponse, tags=["questions"])
+    @router.post("/search", response_model=SearchResponse)
     def search(body: SearchRequest, request: Request) -> dict:
         query = body.query.strip()
         if not query:
             raise ServiceError(422, "the query is empty")
         return svc(request).store.search(query, top_k=body.top_k or settings.top_k).as_dict()
 
-    @app.post(
-        "/draft",
-        tags=["drafts"],
-        responses={200: {"content": {"application/json": {}, "text/markdown": {}, "application/vnd.openxmlformats-officedocument.wordprocessingml.document": {}}}},
-    )
+    return router
+
+
+_DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def drafts_router() -> APIRouter:
+    router = APIRouter(tags=["drafts"])
+
+    @router.post("/draft", responses={200: {"content": {"application/json": {}, "text/markdown": {}, _DOCX: {}}}})
     def draft(body: DraftRequest, request: Request) -> Response:
         try:
             result = svc(request).drafter.draft(body.topic, province=body.province, years=body.years)
@@ -267,19 +301,27 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
         if body.format == "docx":
             filename = re.sub(r"[^A-Za-z0-9_-]+", "-", result.topic.encode("ascii", "ignore").decode()).strip("-") or "draft"
             return Response(
-                render_docx(result),
-                media_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                render_docx(result), media_type=_DOCX,
                 headers={"Content-Disposition": f'attachment; filename="du-thao-{filename[:60]}.docx"'},
-            )
+            )  # fmt: skip
         if body.format == "md":
             return Response(render_markdown(result), media_type="text/markdown; charset=utf-8")
         return JSONResponse(result.as_dict())
 
-    @app.get("/documents", response_model=list[DocumentOut], tags=["documents"])
+    return router
+
+
+_WRITE_ERRORS = {401: {"model": ErrorOut}, 507: {"model": ErrorOut, "description": "the disk is full"}}
+
+
+def documents_router() -> APIRouter:
+    router = APIRouter(tags=["documents"])
+
+    @router.get("/documents", response_model=list[DocumentOut])
     def documents(request: Request) -> list[dict]:
         return [d.as_dict() for d in svc(request).documents()]
 
-    @app.post("/documents", response_model=UploadOut, tags=["documents"], responses={400: {"model": ErrorOut}, 401: {"model": ErrorOut}, 413: {"model": ErrorOut}, 507: {"model": ErrorOut, "description": "the disk is full"}})
+    @router.post("/documents", response_model=UploadOut, responses={400: {"model": ErrorOut}, 413: {"model": ErrorOut}, **_WRITE_ERRORS})
     def upload(files: list[UploadFile] = File(..., description="one or more report files"), services: Services = Depends(writer)) -> dict:
         limit = services.settings.max_file_bytes
         if len(files) > services.settings.max_upload_files:
@@ -297,12 +339,16 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
         docs, passages = services.store.catalog.counts()
         return {"results": [r.__dict__ for r in report.results], "documents": docs, "passages": passages}
 
-    @app.delete("/documents/{doc_id}", response_model=DocumentOut, tags=["documents"], responses={401: {"model": ErrorOut}, 404: {"model": ErrorOut}, 507: {"model": ErrorOut, "description": "the disk is full"}})
+    @router.delete("/documents/{doc_id}", response_model=DocumentOut, responses={404: {"model": ErrorOut}, **_WRITE_ERRORS})
     def remove(doc_id: str, services: Services = Depends(writer)) -> dict:
         if not re.fullmatch(r"[0-9a-f]{6,64}", doc_id):
             raise ServiceError(404, f"no document with ID {doc_id}")
         return services.remove(doc_id).as_dict()
 
+    return router
+
+
+def _limit_bodies(app: FastAPI, settings: Settings) -> None:
     @app.middleware("http")
     async def refuse_huge_bodies(request: Request, call_next):
         # a request body larger than the most an upload may carry is refused before it is read
@@ -312,6 +358,8 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
             return JSONResponse({"error": f"the request is {int(length) / 2**20:.0f} MB, over the upload limit"}, status_code=413)
         return await call_next(request)
 
+
+def _limit_rates(app: FastAPI, settings: Settings) -> None:
     limits = settings.rate_limits()
     # a moving window per client from the `limits` package: its in-memory store is what one process needs
     limiter = strategies.MovingWindowRateLimiter(storage.MemoryStorage())
@@ -332,8 +380,3 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
                         headers={"Retry-After": str(wait)},
                     )
         return await call_next(request)
-
-    from ui.app import mount_ui
-
-    mount_ui(app, settings)
-    return app

@@ -13,7 +13,7 @@ import math
 import re
 from dataclasses import dataclass, field
 
-from assistant.question import Question, content_words
+from assistant.question import WHO_WORD, Question, content_words
 from assistant.sources import Sources
 from index.hybrid import SearchResults
 from ingest.facts import FRAME_PLACE_CONFIDENCE  # the same bar a figure's place is held to
@@ -105,9 +105,8 @@ def _one_place_asked(folded: str) -> bool:
 
 _PLACE_ANY = re.compile(f"{_PLACE_LIST.pattern}|{_PLACE_ONE.pattern}")
 
-# "Ai-len" (Ireland) and "Ai Cập" (Egypt) are places, not "who"
 _WHO = re.compile(
-    r"\b(ai(?![-‐]|\s+cap\b)|who|whom|which (?:leader|official|person|minister|representative)s?|"
+    rf"\b({WHO_WORD}|who|whom|which (?:leader|official|person|minister|representative)s?|"
     r"(?:lanh dao|nguoi|vi|quan chuc) nao)\b"
 )
 _WHICH_BODY = re.compile(

@@ -50,7 +50,9 @@ _ENGLISH_WORDS = frozenset(
     "aid province provinces disbursement disbursed total value projects programmes organisations "
     "organizations compare".split()
 )  # fmt: skip
-_ENTITY = re.compile(r"\b(ai(?![-‐]|\s+cap\b)|la ai|who|whom|nao|gi|la gi|what|which|ten)\b")
+# "ai" (who), not the first syllable of "Ai-len" (Ireland) or "Ai Cập" (Egypt)
+WHO_WORD = r"ai(?![-‐]|\s+cap\b)"
+_ENTITY = re.compile(rf"\b({WHO_WORD}|la ai|who|whom|nao|gi|la gi|what|which|ten)\b")
 _DATE = re.compile(r"\b(khi nao|bao gio|ngay nao|luc nao|thoi gian nao|thoi han nao|when|what date|which date|what day|nam nao)\b")
 _COMPARE = re.compile(
     r"\b(so sanh|compare|comparison|compared|versus|vs|nao\b[^?.;]{0,40}\b(?:lon|cao|nhieu|nho|thap|it) hon|"
@@ -581,7 +583,7 @@ def _kind(
 
 
 _ASKS_WHO_OR_WHICH = re.compile(
-    r"\b(?:who|ai(?![-‐]|\s+cap\b)|which|(?:nhung|cac) \w+ nao|o dau|where|(?:thong|chuyen) qua (?:dau|kenh nao)|"
+    rf"\b(?:who|{WHO_WORD}|which|(?:nhung|cac) \w+ nao|o dau|where|(?:thong|chuyen) qua (?:dau|kenh nao)|"
     r"(?:to chuc|co quan|don vi|lanh dao|nguoi|huyen|xa|dia phuong|dia ban|nha tai tro|quy) nao)\b"
 )
 

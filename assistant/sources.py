@@ -57,8 +57,7 @@ class Sources:
         self._instructions: dict[str, str | None] = {}
         self._passages: dict[str, list[Passage]] = {}
         self._districts: dict[str, frozenset[str]] = {}
-        self._doc_facts: dict[str, list[Fact]] = {}
-        self._agreeing: dict[str, list[Fact]] = {}
+        self._stating: dict[str, list[Fact]] = {}
 
     def refresh(self) -> None:
         """Drop every cached read when the catalog has changed since they were made."""
@@ -66,7 +65,7 @@ class Sources:
         with self._lock:
             if generation != self._generation:
                 self._facts, self._texts, self._words, self._instructions, self._passages = {}, {}, {}, {}, {}
-                self._districts, self._doc_facts, self._agreeing = {}, {}, {}
+                self._districts, self._stating = {}, {}
                 self._documents = {d.doc_id: d for d in self.store.documents()}
                 self._generation = generation
 
@@ -224,28 +223,29 @@ class Sources:
         """Other documents stating the very same figure for the same place, period and measure: the
         national total of a year is often reported by several outlets, and the reader sees that the
         figure does not rest on one of them. Cited, not quoted; documents set aside are left out."""
-        found = self._agreeing.get(fact.fact_id)
-        if found is None:
-            same = self.store.catalog.facts_stating(fact.unit, fact.place, fact.value)
-            found = conflicts.corroborating(fact, [f for f in same if self.instruction(f.doc_id) is None])[:limit]
-            self._agreeing[fact.fact_id] = found
-        return found
+        usable = [f for f in self._same_value(fact) if self.instruction(f.doc_id) is None]
+        return conflicts.corroborating(fact, usable)[:limit]
 
     def restatements(self, fact: Fact, limit: int = 2) -> list[Fact]:
         """Other sentences of the figure's document that state the same figure of the same scope: a
         news report gives its key figure in the lede and again in the body, and a reader checking
         the answer may look for either. Each is cited; the answer quotes only the figure's own."""
-        found = self._doc_facts.get(fact.doc_id)
-        if found is None:
-            found = self.store.catalog.facts(doc_ids=[fact.doc_id])
-            self._doc_facts[fact.doc_id] = found
         same = [
-            f for f in found
-            if f.sentence != fact.sentence and f.unit == fact.unit and f.value == fact.value and not f.change
-            and (f.place, f.district, f.organization, f.part_of_total) == (fact.place, fact.district, fact.organization, fact.part_of_total)
+            f for f in self._same_value(fact)
+            if f.doc_id == fact.doc_id and f.sentence != fact.sentence and not f.change
+            and (f.district, f.organization, f.part_of_total) == (fact.district, fact.organization, fact.part_of_total)
             and (f.period.label if f.period else None) == (fact.period.label if fact.period else None)
         ]  # fmt: skip
         return list({f.sentence: f for f in same}.values())[:limit]
+
+    def _same_value(self, fact: Fact) -> list[Fact]:
+        """Facts of any document stating this figure's value in its unit for its place (one indexed
+        query, kept until the catalog changes)."""
+        found = self._stating.get(fact.fact_id)
+        if found is None:
+            found = self.store.catalog.facts_stating(fact.unit, fact.place, fact.value)
+            self._stating[fact.fact_id] = found
+        return found
 
     def fact_ref(self, fact: Fact) -> FactRef:
         return FactRef(

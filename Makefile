@@ -11,6 +11,9 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 export GRADIO_ANALYTICS_ENABLED := False
+# Idle OpenMP threads sleep instead of spinning (see THREAD_ENV in assistant/runtime.py): two test
+# workers or a server beside an ingest no longer starve each other on two cores.
+export OMP_WAIT_POLICY := PASSIVE
 
 .PHONY: install run test test-fast clean browser
 

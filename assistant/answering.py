@@ -20,7 +20,7 @@ from assistant import comparing, extract, phrasing
 from assistant.figures import Choice, Figures, units_of
 from assistant.grounding import numbers_in, ungrounded_numbers
 from assistant.llm import LLMPhraser, LLMUnavailable, SourcePassage, check_phrasing
-from assistant.models import Answer, Citation
+from assistant.models import Answer, Citation, Generator, QuestionKind
 from assistant.question import Ask, Question, analyze, word_clauses
 from assistant.retrieval import evidence_search
 from assistant.settings import MAX_QUESTION_CHARS
@@ -104,9 +104,9 @@ class Answerer:
 
     def _answer(self, q: Question, search: SearchResults, rank_of: dict[str, int]) -> Answer:
         """``rank_of``: each passage's rank in the search (before the evidence lists)."""
-        if q.kind == "derived" and q.asks:
+        if q.kind is QuestionKind.DERIVED and q.asks:
             return self._derived(q, rank_of, search)
-        if q.kind == "comparison" and q.asks:
+        if q.kind is QuestionKind.COMPARISON and q.asks:
             return self._comparison(q, rank_of, search)
         if q.asks:
             return self._quantity(q, rank_of, search)
@@ -362,7 +362,7 @@ class Answerer:
             answer.notes.append(f"the language model's answer was not used: {'; '.join(problems)}")
             return answer
         answer.answer = phrasing_.text
-        answer.generator = "llm"
+        answer.generator = Generator.LLM
         used = numbers_in(re.sub(r"\[\d{1,2}\]", " ", phrasing_.text))
         for n in phrasing_.cited:
             passage = ordered[n - 1]

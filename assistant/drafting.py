@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import io
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
+
+from pydantic_core import to_jsonable_python
 
 from assistant.grounding import numbers_in, ungrounded_numbers
 from assistant.llm import LLMPhraser, LLMUnavailable, draft_opening
-from assistant.models import Citation, FactRef
+from assistant.models import Citation, FactRef, Generator
 from assistant.phrasing import period_vi, statement_vi, undated
 from assistant.question import content_words
 from index.store import IndexStore
@@ -78,10 +80,10 @@ class Draft:
     directions: list[DraftPoint] = field(default_factory=list)
     closing: str = ""
     notes: list[str] = field(default_factory=list)
-    generator: str = "template"
+    generator: Generator = Generator.TEMPLATE
 
     def as_dict(self) -> dict[str, object]:
-        return asdict(self)
+        return to_jsonable_python(self)
 
 
 def parse_years(text: str | None) -> Period | None:
@@ -201,7 +203,7 @@ class Drafter:
             f"Hôm nay, chúng ta cùng nhìn lại {topic}{where}{when}, ghi nhận những đóng góp của các tổ chức "
             "phi chính phủ nước ngoài và bàn định hướng hợp tác trong thời gian tới."
         )
-        generator = "template"
+        generator = Generator.TEMPLATE
         if self.llm is not None and figures:
             opening, generator = self._phrased_opening(topic, figures, period, opening, notes)
         return Draft(
@@ -225,7 +227,7 @@ class Drafter:
 
     def _phrased_opening(
         self, topic: str, figures: list[DraftFigure], period: Period | None, fallback: str, notes: list[str]
-    ) -> tuple[str, str]:
+    ) -> tuple[str, Generator]:
         """The model's opening, kept only if every number in it is in a cited sentence."""
         assert self.llm is not None
         statements = [f.statement for f in figures]
@@ -233,13 +235,13 @@ class Drafter:
             text = draft_opening(self.llm, topic, statements)
         except LLMUnavailable as exc:
             notes.append(f"the language model was not used ({exc}); the opening is the template")
-            return fallback, "template"
+            return fallback, Generator.TEMPLATE
         allowed = numbers_in(topic) + (numbers_in(period.label) if period else [])
         missing = ungrounded_numbers(text, [f.citation.sentence for f in figures] + statements, allowed)
         if missing:
             notes.append(f"the language model's opening was not used: numbers not in the sources: {', '.join(missing)}")
-            return fallback, "template"
-        return text, "llm"
+            return fallback, Generator.TEMPLATE
+        return text, Generator.LLM
 
 
 def _passage_in_scope(provinces: list[str], title: str | None, place: str | None) -> bool:

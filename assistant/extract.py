@@ -13,6 +13,7 @@ import math
 import re
 from dataclasses import dataclass, field
 
+from assistant.models import QuestionKind
 from assistant.question import WHO_WORD, Question, content_words
 from assistant.sources import Sources
 from index.hybrid import SearchResults
@@ -129,7 +130,7 @@ def cues(q: Question) -> list[tuple[re.Pattern[str], float]]:
         cues += [(_PERSON, 1.5), (_TITLED, 1.5), (_ENGLISH_PERSON, 1.5)]
     if _WHICH_BODY.search(folded):
         cues += [(_BODY, 1.5), (_ENGLISH_BODY, 1.0)]
-    if (_WHICH_PLACES.search(folded) or q.kind == "list") and not _one_place_asked(folded):
+    if (_WHICH_PLACES.search(folded) or q.kind is QuestionKind.LIST) and not _one_place_asked(folded):
         cues += [(_PLACE_LIST, 2.5), (_PLACE_ONE, 0.5)]
     elif _WHICH_PLACES.search(folded):
         cues.append((_PLACE_ANY, 1.5))  # "ở huyện nào": one place answers as well as a list
@@ -137,7 +138,7 @@ def cues(q: Question) -> list[tuple[re.Pattern[str], float]]:
         cues.append((_DECREE, 1.5))
     if _WHAT_IS.search(folded):
         cues.append((_QUOTED, 1.0))
-    if q.kind == "date":
+    if q.kind is QuestionKind.DATE:
         cues.append((_DATE_IN, 1.5))
     return cues
 

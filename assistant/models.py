@@ -2,7 +2,31 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from pydantic_core import to_jsonable_python
+
+
+class QuestionKind(StrEnum):
+    """What a question asks for; it decides how the answer is found and worded."""
+
+    QUANTITY = "quantity"
+    COMPARISON = "comparison"
+    DERIVED = "derived"  # a value computed from cited figures (a change, a difference, a sum)
+    ENTITY = "entity"  # who, which organisation, which place
+    DATE = "date"
+    LIST = "list"
+    OPEN = "open"
+
+
+class Generator(StrEnum):
+    """What wrote an answer's text."""
+
+    EXTRACTIVE = "extractive"  # the sources' own sentences and figures, put together by rules
+    LLM = "llm"  # a language model rephrased it; its numbers were checked against the sources
+    TEMPLATE = "template"  # a draft: fixed forms filled with cited figures
+    BASELINE = "baseline"  # the evaluation's naive pipeline: its top passage
 
 
 @dataclass(frozen=True)
@@ -40,11 +64,11 @@ class Answer:
     facts: list[FactRef] = field(default_factory=list)
     timings_ms: dict[str, float] = field(default_factory=dict)
     language: str = "vi"
-    kind: str = "open"
+    kind: QuestionKind = QuestionKind.OPEN
     interpreted: str | None = None  # the question with diacritics restored, if typed without them
     calculation: str | None = None  # shown when the answer computes a figure from cited ones
-    generator: str = "extractive"  # "extractive", or "llm" when a language model phrased it
+    generator: Generator = Generator.EXTRACTIVE
     notes: list[str] = field(default_factory=list)  # e.g. why the language model's text was not used
 
     def as_dict(self) -> dict[str, object]:
-        return asdict(self)
+        return to_jsonable_python(self)

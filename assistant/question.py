@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
+from assistant.models import QuestionKind
 from index.lexicon import Lexicon
 from vntext.entities import NATIONAL, find_districts, find_organisations, places_in
 from vntext.gazetteer import find_district_mentions, get_districts
@@ -26,7 +27,7 @@ from vntext.vietnamese import fold, has_diacritics, normalize_text
 
 MONEY = "money"  # an ask satisfied by USD, VND or EUR figures
 MONEY_UNITS = ("USD", "VND", "EUR")
-KINDS = ("quantity", "comparison", "derived", "entity", "date", "list", "open")
+KINDS = tuple(QuestionKind)
 
 # Cues that ask for a quantity. "what was the total value" and its kin are matched separately
 # (_WHAT_QUANTITY) because the noun that makes them a quantity comes a few words later.
@@ -154,7 +155,7 @@ class Question:
     text: str  # normalised, with diacritics restored when they were missing
     language: str  # "vi" or "en"
     typed_without_diacritics: bool
-    kind: str  # one of KINDS
+    kind: QuestionKind
     places: list[str] = field(default_factory=list)  # canonical provinces, "Việt Nam" for nationwide
     districts: list[str] = field(default_factory=list)
     organizations: list[str] = field(default_factory=list)
@@ -182,7 +183,7 @@ class Question:
         about words, that clause read with the whole question (itself when it has no such clause)."""
         if not self.entity_clause:
             return self
-        return replace(self, kind="entity", asks=[], text=f"{self.entity_clause} {self.text}")
+        return replace(self, kind=QuestionKind.ENTITY, asks=[], text=f"{self.entity_clause} {self.text}")
 
     def narrowed(self, side: Side) -> Question:
         """The question as it applies to one side: that side's scope wins over the whole question's."""
@@ -566,20 +567,20 @@ def _operation(folded: str, periods: list[Period]) -> str | None:
 
 def _kind(
     folded: str, asks: list[Ask], given_change, operation, compare: bool, sides: list[Side], conflict: bool, document_number: bool
-) -> str:  # fmt: skip
+) -> QuestionKind:  # fmt: skip
     if given_change is not None or (operation == "difference" and asks):
-        return "derived"
+        return QuestionKind.DERIVED
     if asks and (compare or conflict or len(sides) > 1):
-        return "comparison"
+        return QuestionKind.COMPARISON
     if asks:
-        return "quantity"
+        return QuestionKind.QUANTITY
     if _DATE.search(folded):
-        return "date"
+        return QuestionKind.DATE
     if _LIST.search(folded) or _LIST_WHICH.search(folded):
-        return "list"
+        return QuestionKind.LIST
     if _ENTITY.search(folded) or document_number:
-        return "entity"
-    return "open"
+        return QuestionKind.ENTITY
+    return QuestionKind.OPEN
 
 
 _ASKS_WHO_OR_WHICH = re.compile(

@@ -12,6 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from assistant.answering import Answerer
 from assistant.drafting import Drafter
@@ -19,7 +20,7 @@ from assistant.runtime import build_answerer, build_drafter, open_store
 from assistant.settings import Settings
 from index.catalog import DocumentInfo
 from index.diskspace import DiskFull, disk_full_as_error
-from index.store import BatchItem, IndexBusy, IndexStore, ReconcileReport
+from index.store import AddStatus, BatchItem, IndexBusy, IndexStore, ReconcileReport
 from ingest.loaders import SUPPORTED_TYPES
 from ingest.models import IngestError
 from ingest.pipeline import PassageOptions, prepare_document
@@ -40,7 +41,7 @@ class ServiceError(Exception):
 @dataclass
 class UploadResult:
     name: str
-    status: str  # "added", "replaced", "unchanged", "duplicate" or "failed"
+    status: AddStatus
     doc_id: str | None = None
     passages: int = 0
     reason: str | None = None
@@ -52,7 +53,7 @@ class UploadReport:
 
     @property
     def failed(self) -> list[UploadResult]:
-        return [r for r in self.results if r.status == "failed"]
+        return [r for r in self.results if r.status is AddStatus.FAILED]
 
 
 def safe_name(name: str | None) -> str:
@@ -113,18 +114,21 @@ class Services:
     def documents(self) -> list[DocumentInfo]:
         return self.store.documents()
 
-    def upload(self, files: list[tuple[str | None, bytes]]) -> UploadReport:
-        """Ingest uploaded files. Bad files are reported one by one; the others go in."""
+    def upload(self, files: list[tuple[str | None, BinaryIO]]) -> UploadReport:
+        """Ingest uploaded files, given as (name, open binary file). Bad files are reported one by
+        one; the others go in. Every upload limit is checked here, for the API and the chat page alike;
+        no file is read past its limit."""
         if not files:
             raise ServiceError(400, "no file was uploaded")
         if len(files) > self.settings.max_upload_files:
             raise ServiceError(400, f"{len(files)} files in one upload; the limit is {self.settings.max_upload_files}")
         limit = self.settings.max_file_bytes
-        for name, data in files:
+        read: list[tuple[str | None, bytes]] = []
+        for name, handle in files:
+            data = handle.read(limit + 1)  # never more than the limit plus one byte
             if len(data) > limit:
-                raise ServiceError(
-                    413, f"{safe_name(name)} is {len(data) / 2**20:.1f} MB; the limit is {self.settings.max_file_mb:g} MB per file"
-                )
+                raise ServiceError(413, f"{safe_name(name)} is over the {self.settings.max_file_mb:g} MB limit per file")
+            read.append((name, data))
         options = PassageOptions(self.settings.passage_max_chars, self.settings.passage_max_sentences)
 
         def prepared(shown: str, data: bytes):
@@ -133,9 +137,9 @@ class Services:
                 self._keep_original(doc.doc_id, shown, data)
             return doc
 
-        shown_names = [safe_name(name) for name, _ in files]
+        shown_names = [safe_name(name) for name, _ in read]
         batch = self.store.add_documents(
-            [(shown, lambda shown=shown, data=data: prepared(shown, data)) for shown, (_, data) in zip(shown_names, files, strict=True)]
+            [(shown, lambda shown=shown, data=data: prepared(shown, data)) for shown, (_, data) in zip(shown_names, read, strict=True)]
         )
         report = UploadReport([_upload_result(item) for item in batch.items])
         if isinstance(batch.stopped_by, DiskFull):
@@ -172,14 +176,14 @@ def _upload_result(item: BatchItem) -> UploadResult:
     if item.outcome is not None:
         return UploadResult(item.key, item.outcome.status, item.outcome.doc_id, item.outcome.n_passages)
     if isinstance(item.error, IngestError):
-        return UploadResult(item.key, "failed", reason=item.error.reason)
+        return UploadResult(item.key, AddStatus.FAILED, reason=item.error.reason)
     # the store logged the error with its traceback
     reason = f"it could not be processed ({item.error.__class__.__name__}); the server log has the details"
-    return UploadResult(item.key, "failed", reason=reason)
+    return UploadResult(item.key, AddStatus.FAILED, reason=reason)
 
 
 def _disk_full_message(exc: DiskFull, failed_name: str, report: UploadReport) -> str:
     """Say what went in before the disk filled up, so the uploader knows what to send again."""
-    done = [r.name for r in report.results if r.status != "failed"]
+    done = [r.name for r in report.results if r.status is not AddStatus.FAILED]
     before = f"{len(done)} file(s) before it were indexed ({', '.join(done)}); " if done else ""
     return f"{exc} {before}{failed_name} and the files after it were not added."

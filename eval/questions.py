@@ -14,11 +14,22 @@ import io
 import json
 import re
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 
 from vntext.numbers import parse_number
 
-KINDS = ("number", "entity", "multi", "derived", "abstain")
+class GoldKind(StrEnum):
+    """What a question of a set expects, which decides how its answer is scored."""
+
+    NUMBER = "number"
+    ENTITY = "entity"
+    MULTI = "multi"  # more than one figure
+    DERIVED = "derived"  # a value computed from stated ones
+    ABSTAIN = "abstain"  # the documents do not hold the answer
+
+
+KINDS = tuple(GoldKind)
 
 
 class QuestionSetError(ValueError):
@@ -36,25 +47,28 @@ class Evidence:
 
 
 @dataclass(frozen=True)
-class Question:
+class GoldQuestion:
+    """A question of a set with its expected answer (not to be confused with
+    :class:`assistant.question.Question`, what the answerer reads from any question)."""
+
     id: str
     question: str
     answer: str
-    kind: str
+    kind: GoldKind
     answer_value: float | None = None
     unit: str | None = None
     evidence: tuple[Evidence, ...] = field(default_factory=tuple)
 
 
-def _parse_row(row: object) -> Question:
+def _parse_row(row: object) -> GoldQuestion:
     if not isinstance(row, dict):
         raise ValueError("each line must be a JSON object")
     missing = [k for k in ("id", "question", "answer", "kind") if not row.get(k) and row.get(k) != 0]
     if missing:
         raise ValueError(f"missing {', '.join(missing)}")
-    kind = str(row["kind"])
-    if kind not in KINDS:
-        raise ValueError(f"kind {kind!r} is not one of {', '.join(KINDS)}")
+    if str(row["kind"]) not in KINDS:
+        raise ValueError(f"kind {row['kind']!r} is not one of {', '.join(KINDS)}")
+    kind = GoldKind(str(row["kind"]))
     value = row.get("answer_value")
     if value is not None and not isinstance(value, int | float):
         raise ValueError("answer_value must be a number or null")
@@ -63,9 +77,9 @@ def _parse_row(row: object) -> Question:
         if not isinstance(item, dict) or not item.get("doc") or not item.get("text"):
             raise ValueError("each evidence item needs doc and text")
         evidence.append(Evidence(str(item["doc"]), str(item["text"])))
-    if kind != "abstain" and not evidence:
+    if kind is not GoldKind.ABSTAIN and not evidence:
         raise ValueError("a question that is not 'abstain' needs evidence")
-    return Question(
+    return GoldQuestion(
         id=str(row["id"]),
         question=str(row["question"]),
         answer=str(row["answer"]),
@@ -143,7 +157,7 @@ def _csv_rows(text: str) -> list[tuple[int, object]]:
     return rows
 
 
-def load_questions(path: Path) -> list[Question]:
+def load_questions(path: Path) -> list[GoldQuestion]:
     """Read a question set (JSON Lines, or CSV when the file name ends in .csv); raise
     :class:`QuestionSetError` naming every bad row by its line number."""
     try:
@@ -151,7 +165,7 @@ def load_questions(path: Path) -> list[Question]:
     except UnicodeDecodeError as exc:
         raise QuestionSetError(path, [f"not UTF-8 text (byte {exc.start}); save the file as UTF-8"]) from exc
     rows = _csv_rows(text) if path.suffix.lower() == ".csv" else _json_rows(text)
-    questions: list[Question] = []
+    questions: list[GoldQuestion] = []
     problems: list[str] = []
     seen: set[str] = set()
     for number, row in rows:

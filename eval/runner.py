@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass, field
 from tqdm import tqdm
 
 from eval.measure import percentile
-from eval.questions import Question
+from eval.questions import GoldQuestion
 from eval.scoring import (
     FALSE_ABSTENTION,
     MISSED_ABSTENTION,
@@ -69,7 +69,7 @@ class QuestionResult:
         return cls(**data)
 
 
-def evaluate_question(system: System, question: Question) -> QuestionResult:
+def evaluate_question(system: System, question: GoldQuestion) -> QuestionResult:
     started = time.perf_counter()
     try:
         answer = system.ask(question.question)
@@ -104,7 +104,7 @@ def evaluate_question(system: System, question: Question) -> QuestionResult:
     )
 
 
-def run_questions(system: System, questions: Sequence[Question], progress: bool = True) -> list[QuestionResult]:
+def run_questions(system: System, questions: Sequence[GoldQuestion], progress: bool = True) -> list[QuestionResult]:
     bar = tqdm(questions, desc=f"Evaluating {system.name}", unit="q", file=sys.stderr, disable=not progress or None)
     return [evaluate_question(system, q) for q in bar]
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from llama_index.core.evaluation.retrieval.metrics import MRR, HitRate
 
 from assistant.grounding import numbers_in, ungrounded_numbers
-from eval.questions import Evidence, Question
+from eval.questions import Evidence, GoldQuestion
 from vntext.numbers import find_values
 from vntext.vietnamese import comparable
 
@@ -81,7 +81,7 @@ def states_value(answer: str, gold: float) -> bool:
     return any(same_value(v, gold) for v in find_values(answer))
 
 
-def gold_figures(question: Question) -> list[float]:
+def gold_figures(question: GoldQuestion) -> list[float]:
     """The figures a correct answer must state: the gold value, or every figure of a "multi" answer
     ("2019: hơn 262 triệu USD; 2020: 220 triệu USD" -> the figure after each label)."""
     if question.kind in ("number", "derived") and question.answer_value is not None:
@@ -95,7 +95,7 @@ def gold_figures(question: Question) -> list[float]:
     return figures
 
 
-def answer_is_correct(question: Question, answer: str, abstained: bool) -> bool:
+def answer_is_correct(question: GoldQuestion, answer: str, abstained: bool) -> bool:
     if question.kind == "abstain":
         return abstained
     if abstained:
@@ -124,7 +124,7 @@ def holds(evidence_text: str, text: str) -> bool:
     return bool(have) and (wanted in have or have in wanted)
 
 
-def citation_is_correct(question: Question, citations: Sequence[Cited]) -> bool | None:
+def citation_is_correct(question: GoldQuestion, citations: Sequence[Cited]) -> bool | None:
     """None for a question without evidence (nothing to cite)."""
     if not question.evidence:
         return None

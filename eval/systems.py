@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from assistant.models import Answer
+from assistant.models import Answer, Generator
 from eval.scoring import Unit
 from index.store import IndexStore
 
@@ -63,5 +63,5 @@ class NgoaidSystem:
             "documents": documents,
             "passages": passages,
             "top_k": self.top_k,
-            "generator": "llm" if getattr(self.answerer, "llm", None) is not None else "extractive",
+            "generator": Generator.LLM if getattr(self.answerer, "llm", None) is not None else Generator.EXTRACTIVE,
         }

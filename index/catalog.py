@@ -9,11 +9,13 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+
+from pydantic_core import to_jsonable_python
 
 from ingest.frame import DocumentFrame
 from ingest.models import Document, Fact, Passage, Span
@@ -132,9 +134,7 @@ class DocumentInfo:
         return int(published[:4]) if published and published[:4].isdigit() else None
 
     def as_dict(self) -> dict[str, object]:
-        out = dict(self.__dict__)
-        out["frame"] = self.frame.as_dict() if self.frame else None
-        return out
+        return to_jsonable_python(self)
 
 
 _INFO_COLUMNS = (
@@ -177,9 +177,17 @@ def _passage(row: sqlite3.Row) -> Passage:
     )
 
 
-def _add_missing_columns(conn: sqlite3.Connection) -> None:
-    """Bring a catalog made by an earlier version up to the current columns. Its documents keep
-    their old pipeline version and are reprocessed the next time they are ingested."""
+class CatalogTooNew(RuntimeError):
+    """The catalog was written by a newer version of ngoaid than this one."""
+
+
+def _v1_schema(conn: sqlite3.Connection) -> None:
+    """The schema as it stood when migrations were first numbered. A catalog from before then has
+    the tables already, perhaps without the columns added over versions: those are added (its
+    documents keep their old pipeline version and are reprocessed the next time they are ingested)."""
+    for statement in _SCHEMA.split(";"):  # not executescript: it would commit the migration's transaction
+        if statement.strip():
+            conn.execute(statement)
     expected = re.findall(r"CREATE TABLE IF NOT EXISTS (\w+) \((.*?)\n\);", _SCHEMA, re.S)
     for table, body in expected:
         have = {row[1] for row in conn.execute(f"PRAGMA table_info({table})")}
@@ -188,6 +196,38 @@ def _add_missing_columns(conn: sqlite3.Connection) -> None:
             if column not in have and column.isidentifier():
                 definition = line.strip().replace("NOT NULL", "").rstrip(",")
                 conn.execute(f"ALTER TABLE {table} ADD COLUMN {definition}")
+
+
+# Numbered migrations: migration n takes a catalog from version n-1 (SQLite's user_version) to n.
+# One that has shipped is never edited; a change to the schema is a new function appended here,
+# written as the SQL that changes the previous version (ALTER TABLE ..., CREATE INDEX ...).
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_v1_schema,)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Apply the migrations the catalog has not had, each in a transaction of its own (a crash leaves
+    the catalog at the last version reached; two processes opening it at once apply each migration
+    once). Returns the version reached."""
+    while True:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                path = conn.execute("PRAGMA database_list").fetchone()[2]
+                raise CatalogTooNew(
+                    f"the index in {Path(path).parent} was made by a newer version of ngoaid (catalog version "
+                    f"{version}; this one reads up to {SCHEMA_VERSION}): upgrade ngoaid to open it"
+                )
+            if version < SCHEMA_VERSION:
+                MIGRATIONS[version](conn)
+                conn.execute(f"PRAGMA user_version = {version + 1}")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+        if version >= SCHEMA_VERSION:
+            return version
 
 
 def _insert(conn: sqlite3.Connection, table: str, row: dict[str, object]) -> None:
@@ -243,8 +283,7 @@ class Catalog:
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
         with self._connect() as conn:
-            conn.executescript(_SCHEMA)
-            _add_missing_columns(conn)
+            migrate(conn)
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
@@ -448,17 +487,13 @@ class Catalog:
                 "ingested_at": now, "reference_year": doc.reference_year,
                 "frame": json.dumps(doc.frame.as_dict(), ensure_ascii=False) if doc.frame else None,
             })  # fmt: skip
-            conn.executemany(
-                "INSERT INTO passages VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                [
-                    (
-                        p.passage_id, p.doc_id, p.ordinal, p.start, p.end, p.text,
-                        json.dumps([[s.start, s.end] for s in p.sentences]),
-                        json.dumps(p.provinces, ensure_ascii=False), json.dumps(p.years), p.context, toks,
-                    )
-                    for p, toks in zip(doc.passages, tokens, strict=True)
-                ],
-            )  # fmt: skip
+            for p, toks in zip(doc.passages, tokens, strict=True):
+                _insert(conn, "passages", {
+                    "passage_id": p.passage_id, "doc_id": p.doc_id, "ordinal": p.ordinal, "start_char": p.start,
+                    "end_char": p.end, "text": p.text, "sentences": json.dumps([[s.start, s.end] for s in p.sentences]),
+                    "provinces": json.dumps(p.provinces, ensure_ascii=False), "years": json.dumps(p.years),
+                    "context": p.context, "tokens": toks,
+                })  # fmt: skip
             for f in doc.facts:
                 _insert(conn, "facts", {
                     "fact_id": f.fact_id, "doc_id": f.doc_id, "passage_id": f.passage_id,

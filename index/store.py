@@ -31,6 +31,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from enum import StrEnum
 from pathlib import Path
 
 from index.catalog import Catalog, DocumentInfo
@@ -52,9 +53,19 @@ class IndexBusy(RuntimeError):
     """Another process is writing to the same data folder."""
 
 
+class AddStatus(StrEnum):
+    """What became of a file given to the index."""
+
+    ADDED = "added"
+    REPLACED = "replaced"  # an earlier version of the same file was taken out
+    UNCHANGED = "unchanged"  # already indexed from the same place
+    DUPLICATE = "duplicate"  # the same content is indexed under another name
+    FAILED = "failed"  # it could not be read (in reports of a batch; never an AddOutcome's)
+
+
 @dataclass
 class AddOutcome:
-    status: str  # "added", "replaced", "unchanged" or "duplicate"
+    status: AddStatus
     doc_id: str
     name: str
     n_passages: int
@@ -244,10 +255,10 @@ class IndexStore:
             if existing is not None and existing.pipeline_version == PIPELINE_VERSION:
                 if replaced:  # the file now holds content the index already has under another name
                     self.remove_documents(replaced)
-                status = "unchanged" if existing.source == doc.source else "duplicate"
+                status = AddStatus.UNCHANGED if existing.source == doc.source else AddStatus.DUPLICATE
                 return AddOutcome(
                     status, existing.doc_id, existing.name, existing.n_passages, replaced=replaced,
-                    duplicate_of=existing.name if status == "duplicate" else None,
+                    duplicate_of=existing.name if status is AddStatus.DUPLICATE else None,
                 )  # fmt: skip
             stale_ids = {p.passage_id for old in replaced for p in self.catalog.passages_of(old)}
             if existing is not None:
@@ -265,7 +276,7 @@ class IndexStore:
                 self._discard_uncatalogued({p.passage_id for p in doc.passages})
                 raise
             self._delete_vectors_quietly(stale_ids - {p.passage_id for p in doc.passages})
-            status = "replaced" if replaced or existing is not None else "added"
+            status = AddStatus.REPLACED if replaced or existing is not None else AddStatus.ADDED
             return AddOutcome(status, doc.doc_id, doc.name, len(doc.passages), replaced=replaced)
 
     def add_documents(

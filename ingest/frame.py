@@ -15,9 +15,11 @@ import math
 import re
 import unicodedata
 from collections import defaultdict
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import date
 from urllib.parse import unquote, urlsplit
+
+from pydantic_core import to_jsonable_python
 
 from ingest.cleaning import is_navigation, is_prose, strip_markup
 from vntext.dates import find_dateline, parse_dateline
@@ -69,10 +71,7 @@ class DocumentFrame:
 
     def as_dict(self) -> dict:
         """A JSON-safe dict (lists, strings, numbers, None)."""
-        out = asdict(self)
-        out["places"] = [{**p, "evidence": list(p["evidence"])} for p in out["places"]]
-        out["periods"] = [dict(p) for p in out["periods"]]
-        return out
+        return to_jsonable_python(self)
 
     @classmethod
     def from_dict(cls, data: dict) -> DocumentFrame:

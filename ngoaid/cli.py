@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -117,6 +118,8 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings, store=None) -> int:
     from assistant.runtime import open_store
     from index.diskspace import DiskFull
     from ingest.models import IngestError
+    from pydantic_core import to_jsonable_python
+
     from ingest.pipeline import PassageOptions, collect_files, prepare_file
 
     selection = collect_files(args.paths)
@@ -157,7 +160,7 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings, store=None) -> int:
     if args.json:
         _print_json(
             {
-                "results": [o.__dict__ for o in outcomes],
+                "results": to_jsonable_python(outcomes),
                 "failed": [{"file": e.source, "reason": e.reason} for e in failures],
                 "skipped": [{"file": e.source, "reason": e.reason} for e in selection.skipped],
                 "interrupted_at": str(interrupted) if interrupted else None,
@@ -191,7 +194,7 @@ def _print_ingest_lines(outcomes, skipped, failures, docs: int, passages: int) -
         print(f"  skipped {e.source}: {e.reason}")
     for e in failures:
         print(f"  FAILED {e.source}: {e.reason}")
-    counts = {s: sum(o.status == s for o in outcomes) for s in ("added", "replaced", "unchanged", "duplicate")}
+    counts = Counter(o.status for o in outcomes)
     print(
         f"{counts['added']} added, {counts['replaced']} replaced, {counts['unchanged']} unchanged, "
         f"{counts['duplicate']} duplicates, {len(failures)} failed. "
@@ -465,12 +468,13 @@ def main(argv: list[str] | None = None) -> int:
         _err("interrupted")
         return EXIT_INTERRUPTED
     except Exception as exc:  # noqa: BLE001 - known operational errors get one clean line
+        from index.catalog import CatalogTooNew
         from index.diskspace import DiskFull, disk_full_detail
         from index.embeddings import EmbeddingModelError
         from index.store import IndexBusy
         from index.vectors import ChromaUnavailable
 
-        if isinstance(exc, EmbeddingModelError | IndexBusy | ChromaUnavailable | DiskFull):
+        if isinstance(exc, EmbeddingModelError | IndexBusy | ChromaUnavailable | DiskFull | CatalogTooNew):
             _err(str(exc))
             return EXIT_FAILURES
         detail = disk_full_detail(exc)  # e.g. writing a draft or report to a full disk

@@ -18,51 +18,18 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from limits import storage, strategies
-from pydantic import BaseModel, Field, create_model
+from pydantic import BaseModel, ConfigDict, Field, create_model
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from assistant.answering import QuestionError
 from assistant.drafting import DraftError, render_docx, render_markdown
-from assistant.service import ServiceError, Services
+from assistant.models import Answer
+from assistant.service import ServiceError, Services, UploadResult
 from assistant.settings import Settings
+from index.catalog import DocumentInfo
 from index.diskspace import DiskFull
 
 log = logging.getLogger("ngoaid.server")
-
-
-class CitationOut(BaseModel):
-    doc: str
-    doc_id: str
-    passage_id: str
-    sentence: str
-    start: int
-    end: int
-
-
-class FactOut(BaseModel):
-    value: float
-    unit: str
-    qualifier: str | None
-    text: str
-    subject: str | None
-    period: str | None
-    doc: str
-    metric: str | None = None
-
-
-class AnswerOut(BaseModel):
-    question: str
-    answer: str
-    abstained: bool
-    citations: list[CitationOut]
-    facts: list[FactOut]
-    timings_ms: dict[str, float]
-    language: str
-    kind: str
-    interpreted: str | None
-    calculation: str | None
-    generator: str
-    notes: list[str]
 
 
 class SearchResult(BaseModel):
@@ -93,6 +60,10 @@ class DraftRequest(BaseModel):
 
 
 class DocumentOut(BaseModel):
+    """The API's view of a catalog row: what a listing shows, not where the file came from."""
+
+    model_config = ConfigDict(from_attributes=True)
+
     doc_id: str
     name: str
     title: str | None
@@ -105,16 +76,8 @@ class DocumentOut(BaseModel):
     ingested_at: str
 
 
-class UploadResultOut(BaseModel):
-    name: str
-    status: str
-    doc_id: str | None
-    passages: int
-    reason: str | None
-
-
 class UploadOut(BaseModel):
-    results: list[UploadResultOut]
+    results: list[UploadResult]
     documents: int
     passages: int
 
@@ -268,13 +231,13 @@ def questions_router(settings: Settings) -> APIRouter:
     router = APIRouter(tags=["questions"])
     AskRequest, SearchRequest = request_models(settings)
 
-    @router.post("/ask", response_model=AnswerOut)
-    def ask(body: AskRequest, request: Request) -> dict:
+    @router.post("/ask", response_model=Answer)
+    def ask(body: AskRequest, request: Request) -> Answer:
         try:
             answer = svc(request).answerer.ask(body.question, top_k=body.top_k or settings.top_k)
         except QuestionError as exc:
             raise ServiceError(422, str(exc)) from exc
-        return answer.as_dict()
+        return answer
 
     @router.post("/search", response_model=SearchResponse)
     def search(body: SearchRequest, request: Request) -> dict:
@@ -318,32 +281,23 @@ def documents_router() -> APIRouter:
     router = APIRouter(tags=["documents"])
 
     @router.get("/documents", response_model=list[DocumentOut])
-    def documents(request: Request) -> list[dict]:
-        return [d.as_dict() for d in svc(request).documents()]
+    def documents(request: Request) -> list[DocumentInfo]:
+        return svc(request).documents()
 
     @router.post("/documents", response_model=UploadOut, responses={400: {"model": ErrorOut}, 413: {"model": ErrorOut}, **_WRITE_ERRORS})
-    def upload(files: list[UploadFile] = File(..., description="one or more report files"), services: Services = Depends(writer)) -> dict:
-        limit = services.settings.max_file_bytes
-        if len(files) > services.settings.max_upload_files:
-            raise ServiceError(400, f"{len(files)} files in one upload; the limit is {services.settings.max_upload_files}")
-        read = []
-        for item in files:
-            data = item.file.read(limit + 1)  # never more than the limit plus one byte
-            if len(data) > limit:
-                raise ServiceError(413, f"{item.filename} is over the {services.settings.max_file_mb:g} MB limit per file")
-            read.append((item.filename, data))
-        report = services.upload(read)
+    def upload(files: list[UploadFile] = File(..., description="one or more report files"), services: Services = Depends(writer)) -> UploadOut:
+        report = services.upload([(item.filename, item.file) for item in files])
         if report.results and len(report.failed) == len(report.results):
             reasons = "; ".join(f"{r.name}: {r.reason}" for r in report.failed)
             raise ServiceError(400, f"no file could be added: {reasons}")
         docs, passages = services.store.catalog.counts()
-        return {"results": [r.__dict__ for r in report.results], "documents": docs, "passages": passages}
+        return UploadOut(results=report.results, documents=docs, passages=passages)
 
     @router.delete("/documents/{doc_id}", response_model=DocumentOut, responses={404: {"model": ErrorOut}, **_WRITE_ERRORS})
-    def remove(doc_id: str, services: Services = Depends(writer)) -> dict:
+    def remove(doc_id: str, services: Services = Depends(writer)) -> DocumentInfo:
         if not re.fullmatch(r"[0-9a-f]{6,64}", doc_id):
             raise ServiceError(404, f"no document with ID {doc_id}")
-        return services.remove(doc_id).as_dict()
+        return services.remove(doc_id)
 
     return router
 

@@ -8,14 +8,13 @@ from pathlib import Path
 import pytest
 from hypothesis import settings as hypothesis_settings
 
-from assistant.runtime import OFFLINE_ENV
+from assistant.runtime import use_offline_environment
 from tests.helpers import CORPUS, DEV_QUESTIONS, SAMPLES, SHARED, ingest_folder
 
 CORPUS2 = SHARED / "eval" / "corpus2"
 DEV2_QUESTIONS = SHARED / "eval" / "dev2_questions.jsonl"
 
-for _key, _value in OFFLINE_ENV.items():
-    os.environ.setdefault(_key, _value)
+use_offline_environment()
 
 # The suite gives the same verdict on every run: property tests draw their examples from a fixed seed.
 # To hunt for new failures, run with HYPOTHESIS_PROFILE=explore (fresh random examples each run).

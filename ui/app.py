@@ -11,9 +11,11 @@ from __future__ import annotations
 import html
 import tempfile
 from collections.abc import Callable
+from contextlib import ExitStack
 from pathlib import Path
 
 import gradio as gr
+from pydantic_core import to_jsonable_python
 from fastapi import FastAPI
 
 from assistant.answering import QuestionError
@@ -137,7 +139,7 @@ def build_ui(get_services: Callable[[], Services], settings: Settings) -> gr.Blo
             except QuestionError as exc:
                 raise gr.Error(f"Câu hỏi không hợp lệ: {exc}") from exc
             history = [*history, {"role": "user", "content": text}, {"role": "assistant", "content": render_answer(answer)}]
-            cited = [c.__dict__ for c in answer.citations]
+            cited = to_jsonable_python(answer.citations)  # gradio state holds plain data
             labels = [citation_label(n, c["doc"], c["sentence"]) for n, c in enumerate(cited, 1)]
             first = labels[0] if labels else None
             view = source_html(services, cited[0]) if cited else ""
@@ -161,7 +163,8 @@ def build_ui(get_services: Callable[[], Services], settings: Settings) -> gr.Blo
                 raise gr.Error("Chưa chọn tệp nào.")
             try:
                 services.check_token(given_token)
-                report = services.upload([(Path(p).name, Path(p).read_bytes()) for p in paths])
+                with ExitStack() as files:
+                    report = services.upload([(Path(p).name, files.enter_context(open(p, "rb"))) for p in paths])
             except ServiceError as exc:
                 raise gr.Error(_vietnamese_error(exc)) from exc
             labels = {"added": "đã thêm", "replaced": "đã thay bản cũ", "unchanged": "không đổi, đã có",

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from eval.questions import Evidence, Question, QuestionSetError, load_questions
+from eval.questions import Evidence, GoldQuestion, QuestionSetError, load_questions
 
 
 def test_dev_set_loads(dev_questions_path):
@@ -229,6 +229,6 @@ def test_jsonl_and_csv_of_the_same_questions_load_equal(tmp_path):
             evidence = "\n".join(f"{e['doc']}|{e['text']}" for e in r.get("evidence", []))
             writer.writerow([r["id"], r["question"], r["answer"], value, r.get("unit", ""), r["kind"], evidence])
     from_jsonl, from_csv = load_questions(jsonl), load_questions(tmp_path / "set.csv")
-    assert all(isinstance(q, Question) for q in from_csv)
+    assert all(isinstance(q, GoldQuestion) for q in from_csv)
     assert from_csv == from_jsonl
     assert len(from_csv) == 4 and from_csv[1].evidence[1].text == "Giá trị giải ngân cả năm là 220 triệu USD"

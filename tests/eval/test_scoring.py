@@ -6,7 +6,7 @@ import unicodedata
 
 import pytest
 
-from eval.questions import Evidence, Question
+from eval.questions import Evidence, GoldQuestion
 from eval.scoring import (
     CORRECT,
     ERROR,
@@ -27,10 +27,10 @@ from eval.scoring import (
 DOC = "tong-quan.md"
 
 
-def question(kind: str, answer: str, value: float | None = None, evidence: tuple[Evidence, ...] = ()) -> Question:
+def question(kind: str, answer: str, value: float | None = None, evidence: tuple[Evidence, ...] = ()) -> GoldQuestion:
     if kind != "abstain" and not evidence:
         evidence = (Evidence(DOC, "một đoạn văn"),)
-    return Question(id="q", question="Câu hỏi?", answer=answer, kind=kind, answer_value=value, evidence=evidence)
+    return GoldQuestion(id="q", question="Câu hỏi?", answer=answer, kind=kind, answer_value=value, evidence=evidence)
 
 
 def nfd(text: str) -> str:

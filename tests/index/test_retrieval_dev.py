@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from eval.questions import Question, load_questions
+from eval.questions import GoldQuestion, load_questions
 from vntext.vietnamese import comparable, fold
 from tests.helpers import DEV_QUESTIONS
 
@@ -16,7 +16,7 @@ QUESTIONS = load_questions(DEV_QUESTIONS) if DEV_QUESTIONS.is_file() else []
 WITH_EVIDENCE = [q for q in QUESTIONS if q.evidence]
 
 
-def _rank_of_evidence(store, query: str, question: Question, top_k: int) -> dict[str, int | None]:
+def _rank_of_evidence(store, query: str, question: GoldQuestion, top_k: int) -> dict[str, int | None]:
     hits = store.search(query, top_k=top_k).hits
     ranks: dict[str, int | None] = {}
     for evidence in question.evidence:

@@ -49,11 +49,11 @@ def chroma_client(data_dir: Path, chroma_url: str | None = None, fresh: bool = F
     path = data_dir / "chroma"
     path.mkdir(parents=True, exist_ok=True)
     if fresh:
-        _forget_cached_client(str(path))
+        forget_cached_client(str(path))
     return chromadb.PersistentClient(path=str(path), settings=settings)
 
 
-def _forget_cached_client(path: str) -> None:
+def forget_cached_client(path: str) -> None:
     # chromadb keeps one system per folder for the whole process; dropping our folder's entry (not
     # stopping it: stopping a wedged system can block) makes the next PersistentClient a new one.
     # Private API, hence the guards: without it a reopen just returns the cached client.

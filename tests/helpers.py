@@ -29,14 +29,18 @@ def invoke_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.Comp
     """Run ``ngoaid`` in this process (``ngoaid.cli.main``) with its output captured: the same
     commands, exit codes and messages as :func:`run_cli` without starting Python, torch and the
     embedding model again for every call (a child process costs about 8 s). ``env`` is set for the
-    call only."""
+    call only. It may follow or precede other processes writing to the same data folder."""
     import contextlib
     import io
 
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    from index.vectors import forget_cached_client
     from ngoaid.cli import main
 
     saved = {k: os.environ.get(k) for k in (env or {})}
     out, err = io.StringIO(), io.StringIO()
+    chroma_before = set(getattr(SharedSystemClient, "_identifier_to_system", {}))
     try:
         os.environ.update(env or {})
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
@@ -45,6 +49,10 @@ def invoke_cli(*args: str, env: dict[str, str] | None = None) -> subprocess.Comp
             except SystemExit as exc:  # argparse: usage errors and --help
                 code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
     finally:
+        # The command's process would end here: the Chroma clients it opened are forgotten, so the
+        # next call reads what other processes wrote since, as a new process would.
+        for path in set(getattr(SharedSystemClient, "_identifier_to_system", {})) - chroma_before:
+            forget_cached_client(path)
         for key, value in saved.items():
             if value is None:
                 os.environ.pop(key, None)

@@ -26,9 +26,9 @@ def test_questions_under_load_while_uploading(tmp_path):
         "Có bao nhiêu tổ chức PCPNN hoạt động tại Quảng Trị?",
         "Thủ đô của Pháp là gì?",  # answered by an abstention, which is a valid answer too
     ]
-    report = run_load(data_dir, questions, requests=120, clients=8, upload_passages=60, upload_batch=4)
+    report = run_load(data_dir, questions, requests=64, clients=8, upload_passages=32, upload_batch=4)
     print(render(report))
-    assert report.requests == 120 and report.failed == 0, report.failures
+    assert report.requests == 64 and report.failed == 0, report.failures
     assert report.upload_failed == [] and report.uploaded_files > 1
     assert report.documents_after == report.documents_before + report.uploaded_files
     assert report.rss_mb["growth"] <= GROWTH_BOUND_MB

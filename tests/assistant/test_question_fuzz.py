@@ -124,6 +124,7 @@ TIME_BOUND_S = 30.0
 
 
 @pytest.mark.parametrize("text", list(BIG_QUESTIONS.values()), ids=list(BIG_QUESTIONS))
+@pytest.mark.slow
 def test_analyze_a_100_kb_question_in_bounded_time(text: str) -> None:
     started = time.perf_counter()
     check_question(analyze(text), text)

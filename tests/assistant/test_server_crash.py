@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.helpers import make_reports, run_cli, start_server_process
+from tests.helpers import invoke_cli, make_reports, start_server_process
 
 pytestmark = pytest.mark.slow
 SEED = int(os.environ.get("NGOAID_CRASH_SEED", "7"))
@@ -76,9 +76,9 @@ def test_kill_9_server_during_upload_then_restart(tmp_path, corpus_dir):
     proc, base = start_server_process(data_dir, log)  # the restart repairs what the kill left
     try:
         served = {d["doc_id"]: d["n_passages"] for d in httpx.get(f"{base}/documents", timeout=30).json()}
-        listed = json.loads(run_cli("docs", "list", "--json", "--data-dir", str(data_dir)).stdout)
+        listed = json.loads(invoke_cli("docs", "list", "--json", "--data-dir", str(data_dir)).stdout)
         assert served == {d["doc_id"]: d["n_passages"] for d in listed} == _catalog(data_dir) == at_kill
-        checked = run_cli("docs", "check", "--json", "--data-dir", str(data_dir))
+        checked = invoke_cli("docs", "check", "--json", "--data-dir", str(data_dir))
         report = json.loads(checked.stdout)
         assert checked.returncode == 0 and report["consistent"], report["problems"]
         assert report["documents"] == len(at_kill) and report["vectors"] == report["passages"]
@@ -98,7 +98,7 @@ def test_kill_9_server_during_upload_then_restart(tmp_path, corpus_dir):
     finally:
         proc.terminate()
         proc.wait(timeout=60)
-    final = json.loads(run_cli("docs", "check", "--json", "--data-dir", str(data_dir)).stdout)
+    final = json.loads(invoke_cli("docs", "check", "--json", "--data-dir", str(data_dir)).stdout)
     assert final["consistent"] and final["documents"] == len(paths), final["problems"]
     repaired = [line for line in log.read_text(errors="replace").splitlines() if "repaired the index" in line]
     print(f"seed {SEED}: killed at '{point}' (delay drawn {delay:.2f}s), {len(at_kill)} documents in; "

@@ -132,7 +132,7 @@ def test_generated_questions_have_the_figure_every_document_states():
 
 @pytest.mark.slow
 def test_bench_query_smoke(tmp_path, capsys, embedder):
-    """The query benchmark end to end on a tiny setup: one sample report and 200 synthetic passages."""
+    """The query benchmark end to end on a tiny setup: one sample report and 60 synthetic passages."""
     from eval import bench_query
 
     corpus = tmp_path / "corpus"
@@ -148,20 +148,20 @@ def test_bench_query_smoke(tmp_path, capsys, embedder):
     out = tmp_path / "figures.json"
 
     argv = [
-        "--corpus", str(corpus), "--questions", str(questions), "--synthetic", "200", "--synthetic-questions", "2",
+        "--corpus", str(corpus), "--questions", str(questions), "--synthetic", "60", "--synthetic-questions", "2",
         "--rounds", "1", "--work-dir", str(tmp_path / "work"), "--json", str(out),
     ]  # fmt: skip
     assert bench_query.main(argv) == 0
     printed = capsys.readouterr().out
-    assert "== corpus + 200 synthetic passages ==" in printed
+    assert "== corpus + 60 synthetic passages ==" in printed
     assert printed.count("search, all: p50") == 2 and printed.count("ask, all: p50") == 2
     assert "p95" in printed and "RSS after load" in printed and "MB on disk" in printed
 
     figures = json.loads(out.read_text(encoding="utf-8"))
     shared, synthetic = figures["setups"]
-    assert synthetic["passages"] == shared["passages"] + 200
+    assert synthetic["passages"] == shared["passages"] + 60
     assert synthetic["ask_ms"]["synthetic"]["n"] == 4  # two questions, as written and folded
     assert synthetic["first_round_ask_ms"]["n"] == 6  # one round: the dev question and the two synthetic, both forms
     assert "ask, first round only: p50" in printed
     assert shared["holds_expected_figure"]["dev"] == [2, 2]
-    assert (tmp_path / "work" / "synthetic-200-seed0" / "bench_manifest.json").exists()
+    assert (tmp_path / "work" / "synthetic-60-seed0" / "bench_manifest.json").exists()

@@ -15,7 +15,7 @@ from index.diskspace import DiskFull, disk_full_as_error, disk_full_detail
 from index.keyword import KeywordIndex
 from index.store import IndexStore
 from ingest.pipeline import prepare_file
-from tests.helpers import make_reports, run_cli
+from tests.helpers import invoke_cli, make_reports
 
 MAX = 50 * 2**20
 
@@ -128,10 +128,10 @@ def test_removal_leaves_no_facts_and_the_cli_reports_damage(store):
     kept = store.documents()[0]
     store.vectors.delete_ids([store.catalog.passages_of(kept.doc_id)[0].passage_id])
     data_dir = str(store.data_dir)
-    broken = run_cli("docs", "check", "--data-dir", data_dir)
+    broken = invoke_cli("docs", "check", "--data-dir", data_dir)
     assert broken.returncode == 1
     assert "INCONSISTENT" in broken.stdout and "no vector" in broken.stdout and kept.doc_id in broken.stdout
-    fixed = run_cli("docs", "check", "--repair", "--json", "--data-dir", data_dir)
+    fixed = invoke_cli("docs", "check", "--repair", "--json", "--data-dir", data_dir)
     assert fixed.returncode == 0, fixed.stdout + fixed.stderr
     body = json.loads(fixed.stdout)
     assert body["consistent"] and body["repaired"]["missing_vectors_added"] == 1

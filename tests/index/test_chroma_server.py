@@ -48,6 +48,7 @@ def chroma_server(tmp_path_factory):
     proc.wait(timeout=30)
 
 
+@pytest.mark.server
 def test_ingest_and_search_through_a_chroma_server(tmp_path, embedder, chroma_server):
     url, client = chroma_server
     store = IndexStore(tmp_path / "data", embedder, chroma_url=url)
@@ -63,6 +64,7 @@ def test_ingest_and_search_through_a_chroma_server(tmp_path, embedder, chroma_se
     assert server_side.count() == 0
 
 
+@pytest.mark.server
 def test_cli_uses_the_server_from_the_environment(tmp_path, chroma_server):
     url, _ = chroma_server
     env = {"NGOAID_CHROMA_URL": url}

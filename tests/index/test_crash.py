@@ -18,7 +18,7 @@ from index.embeddings import load_embedder
 from index.store import IndexStore
 from ingest.models import doc_id_of_passage
 from ingest.pipeline import prepare_file
-from tests.helpers import ROOT, make_reports, run_cli
+from tests.helpers import ROOT, invoke_cli, make_reports
 
 MAX = 50 * 2**20
 
@@ -112,11 +112,11 @@ def test_kill_9_during_batch_ingest_then_resume(tmp_path, corpus_dir):
         assert len(recorded) < len(paths), f"round {round_number}: every document was in before the kill"
         assert set(stored) <= set(recorded), "passages without their document"
         assert all(stored.get(doc_id, 0) == n for doc_id, n in recorded.items()), "a document is only partly in"
-        listed = json.loads(run_cli("docs", "list", "--json", "--data-dir", str(data_dir)).stdout)
+        listed = json.loads(invoke_cli("docs", "list", "--json", "--data-dir", str(data_dir)).stdout)
         assert {d["doc_id"]: d["n_passages"] for d in listed} == recorded
         # Before any repair, the only trace a kill may leave is vectors of a document the catalog
         # never received (invisible to search); everything else already holds.
-        checked = json.loads(run_cli("docs", "check", "--json", "--data-dir", str(data_dir)).stdout)
+        checked = json.loads(invoke_cli("docs", "check", "--json", "--data-dir", str(data_dir)).stdout)
         assert {doc_id_of_passage(pid) for pid in checked["stray_vectors"]}.isdisjoint(recorded)
         assert checked["sqlite"] == "ok" and not checked["vectors_unreadable"]
         for key in ("partial_documents", "passages_without_document", "missing_vectors", "stale_vectors",
@@ -124,7 +124,7 @@ def test_kill_9_during_batch_ingest_then_resume(tmp_path, corpus_dir):
             assert not checked[key], (key, checked[key])
         strays_seen += len(checked["stray_vectors"])
 
-    done = run_cli("ingest", str(folder), "--json", "--data-dir", str(data_dir))
+    done = invoke_cli("ingest", str(folder), "--json", "--data-dir", str(data_dir))
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
     assert result["documents"] == len(paths)
@@ -173,7 +173,7 @@ def test_kill_9_between_vector_and_catalog_writes(tmp_path, corpus_dir, embedder
     """A real kill -9 at the one point a crash can leave a trace: vectors written, catalog not."""
     first, second = _make_reports(tmp_path / "in", corpus_dir, 2)
     data_dir = tmp_path / "data"
-    assert run_cli("ingest", str(first), "--data-dir", str(data_dir)).returncode == 0
+    assert invoke_cli("ingest", str(first), "--data-dir", str(data_dir)).returncode == 0
     killed = subprocess.run(
         [sys.executable, "-c", _KILL_IN_THE_WINDOW, "ingest", str(second), "--data-dir", str(data_dir)],
         cwd=ROOT, env=os.environ.copy(), capture_output=True, text=True, timeout=300,

@@ -18,7 +18,7 @@ import pytest
 
 from index.diskspace import RESERVE_BYTES
 from index.store import IndexStore
-from tests.helpers import make_reports, run_cli, run_cli_with_file_size_limit
+from tests.helpers import invoke_cli, make_reports, run_cli, run_cli_with_file_size_limit
 
 pytestmark = pytest.mark.slow
 
@@ -36,7 +36,7 @@ def _names(data_dir: Path) -> set[str]:
 
 
 def _assert_consistent(data_dir: Path) -> dict:
-    checked = run_cli("docs", "check", "--json", "--data-dir", str(data_dir))
+    checked = invoke_cli("docs", "check", "--json", "--data-dir", str(data_dir))
     report = json.loads(checked.stdout)
     assert checked.returncode == 0 and report["consistent"], report["problems"]
     return report
@@ -77,7 +77,7 @@ def test_file_size_limit_mid_ingest(tmp_path, corpus_dir, embedder):
     for p in paths[2:]:
         p.rename(rest / p.name)
     data_dir = tmp_path / "data"
-    assert run_cli("ingest", str(first), "--data-dir", str(data_dir)).returncode == 0
+    assert invoke_cli("ingest", str(first), "--data-dir", str(data_dir)).returncode == 0
     before = _names(data_dir)
 
     # Chroma's database grows about 9 KB per passage: 300 KB more lets a report or two in, then
@@ -88,7 +88,7 @@ def test_file_size_limit_mid_ingest(tmp_path, corpus_dir, embedder):
     after = _assert_full_disk_run(failed, before, data_dir, embedder)
     assert before < after < before | {p.name for p in paths}, "the limit should be reached mid-batch"
 
-    done = run_cli("ingest", str(rest), "--json", "--data-dir", str(data_dir))  # space is back
+    done = invoke_cli("ingest", str(rest), "--json", "--data-dir", str(data_dir))  # space is back
     assert done.returncode == 0, done.stderr[-2000:]
     assert _names(data_dir) == {p.name for p in paths}
     assert _assert_consistent(data_dir)["documents"] == len(paths)
@@ -113,7 +113,7 @@ def small_disk(tmp_path):
 def test_full_tmpfs(tmp_path, corpus_dir, small_disk, embedder):
     paths = make_reports(tmp_path / "in", corpus_dir, 5)
     data_dir = small_disk / "data"
-    assert run_cli("ingest", *map(str, paths[:2]), "--data-dir", str(data_dir)).returncode == 0
+    assert invoke_cli("ingest", *map(str, paths[:2]), "--data-dir", str(data_dir)).returncode == 0
     before = _names(data_dir)
     # Other files take the disk: what is left is the index's reserve and room for a report or so.
     left = RESERVE_BYTES + 600 * 1024
@@ -125,7 +125,7 @@ def test_full_tmpfs(tmp_path, corpus_dir, small_disk, embedder):
     _assert_full_disk_run(failed, before, data_dir, embedder)
 
     ballast.unlink()  # space is back
-    done = run_cli("ingest", *map(str, paths[2:]), "--data-dir", str(data_dir))
+    done = invoke_cli("ingest", *map(str, paths[2:]), "--data-dir", str(data_dir))
     assert done.returncode == 0, done.stderr[-2000:]
     assert _names(data_dir) == {p.name for p in paths}
     _assert_consistent(data_dir)

@@ -344,6 +344,7 @@ def test_sentences_cover_every_paragraph_of_the_ha_tinh_report(ha_tinh_segmented
     ],
     ids=["years and figures", "labels and figures", "one table", "pipe rows", "figures", "spaced figures", "pipes"],
 )
+@pytest.mark.slow
 def test_a_megabyte_of_table_like_text_in_bounded_time(text):
     # rows refused for want of a header were retried from each of their lines: the first input
     # did not finish in 20 minutes
@@ -352,6 +353,7 @@ def test_a_megabyte_of_table_like_text_in_bounded_time(text):
     assert time.perf_counter() - started < 60  # linear: a few seconds on a busy 2-core machine
 
 
+@pytest.mark.slow
 def test_a_large_table_goes_through_cleaning_and_segmentation_in_bounded_time():
     raw = "Số liệu theo năm:\nNăm\nSố dự án\n" + "2017\n5\n" * 100_000
     started = time.perf_counter()

@@ -404,6 +404,7 @@ PATHOLOGICAL = {
 
 
 @pytest.mark.parametrize("call", list(PATHOLOGICAL.values()), ids=list(PATHOLOGICAL))
+@pytest.mark.slow
 def test_pathological_input_in_bounded_time(call) -> None:
     function, text = call
     started = time.perf_counter()
@@ -416,6 +417,7 @@ def test_pathological_input_in_bounded_time(call) -> None:
 
 
 @pytest.mark.parametrize("raw", list(BIG_INPUTS.values()), ids=list(BIG_INPUTS))
+@pytest.mark.slow
 def test_big_input_goes_through_in_bounded_time(raw: str) -> None:
     started = time.perf_counter()
     run_text_pipeline(raw)

@@ -544,6 +544,7 @@ def test_english_report_figures_in_order():
         "$0" * 300_000,
     ],
 )
+@pytest.mark.slow
 def test_new_forms_stay_linear_on_long_input(text):
     started = time.perf_counter()
     find_quantities(text)

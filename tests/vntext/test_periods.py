@@ -450,6 +450,7 @@ def test_a_whole_english_report_paragraph():
     assert found[1].period.end == "2025-08-25"
 
 
+@pytest.mark.slow
 def test_periods_stay_linear_on_long_input():
     import time
 

@@ -123,6 +123,7 @@ def test_normalize_tones_rewrites_every_word_and_keeps_everything_else():
     assert normalize_tones(english) == english
 
 
+@pytest.mark.slow
 def test_agrees_with_the_underthesea_normalisation_table():
     """underthesea's own tone-placement table is an independent oracle.
 

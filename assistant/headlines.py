@@ -3,8 +3,8 @@
 A speech about a province (or the whole country) in a period opens with what people ask first: the
 money disbursed, committed and mobilised, then how many projects and organisations. A headline figure
 has exactly the draft's scope: the place itself (no district, organisation or sector figure, no part
-of a total, no stated change) and a year inside the period asked; the latest such year leads. The
-change from the year before is computed here from two headline figures of the same measure, so that
+of a total, no stated change) and a period inside the one asked; the latest period leads (a year
+before a span of years ending with it). The change from the year before is computed here from two headline figures of the same measure, so that
 every number of it traces to a cited figure.
 """
 
@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ingest.models import Fact
-from vntext.periods import Period
+from vntext.periods import OPEN_START, Period
 from vntext.vietnamese import fold
 
 MONEY = ("USD", "VND", "EUR")
@@ -51,9 +51,13 @@ class Change:
 
 @dataclass(frozen=True)
 class Headlines:
-    year: int | None  # the latest year with headline figures
+    period: Period | None  # the latest period with headline figures
     figures: tuple[Fact, ...]  # one per measure, as a speech states them (SPOKEN_ORDER)
     changes: tuple[Change, ...]
+
+    @property
+    def year(self) -> int | None:
+        return int(self.period.start[:4]) if self.period is not None and self.period.is_single_year else None
 
 
 def measure_of(fact: Fact) -> str | None:
@@ -63,27 +67,22 @@ def measure_of(fact: Fact) -> str | None:
     return fact.unit if fact.unit in ("projects", "organizations") else None
 
 
-# Counts of what is new in a year ("36 dự án mới", "newly registered") are a flow, not the number
-# at work: not a headline count, and not comparable with one.
+# Figures of what is new in a year ("36 dự án mới", "the commitment of the new projects", "newly
+# registered") are a flow, not the number at work or the year's total: not headline figures.
 _NEW = re.compile(r"\b(?:moi|new|newly)\b")
 
 
 def in_scope(fact: Fact, scope: Scope) -> bool:
-    """The figure is about the scope itself, for one year inside the period asked."""
+    """The figure is about the scope itself, for a period inside the one asked."""
     if fact.place != scope.place or fact.district or fact.organization or fact.sector:
         return False
     if fact.part_of_total or fact.change or fact.qualifier in ("less than", "at most"):
         return False
-    if fact.unit not in MONEY and _NEW.search(fold(f"{fact.descriptor} {fact.trailing}".lower())):
+    if _NEW.search(fold(f"{fact.descriptor} {fact.trailing}".lower())):
         return False
-    if fact.period is None or not fact.period.is_single_year:
+    if fact.period is None or fact.period.start == OPEN_START:
         return False
     return scope.period is None or scope.period.covers(fact.period)
-
-
-def _year(fact: Fact) -> int:
-    assert fact.period is not None
-    return int(fact.period.start[:4])
 
 
 def _preference(fact: Fact) -> tuple[int, int, float]:
@@ -101,24 +100,34 @@ def _best_by_measure(facts: Iterable[Fact]) -> dict[str, Fact]:
     return {m: min(candidates, key=_preference) for m, candidates in found.items()}
 
 
-def headlines(facts: Iterable[Fact], scope: Scope) -> Headlines:
-    """The headline figures of the latest year of ``scope`` that has any, and their changes from the
-    year before when the sources give that year's figure of the same measure and unit."""
+def headlines(facts: Iterable[Fact], scope: Scope, rank: int = 0) -> Headlines:
+    """The headline figures of the latest period of ``scope`` that has any (``rank`` 1: the one
+    before it, by end date), and, for a year, their changes from the year before when the sources give
+    that year's figure of the same measure and unit."""
     chosen = [f for f in facts if in_scope(f, scope) and measure_of(f) is not None]
     # a year stated with the figure outranks one taken from the report as a whole
     dated = [f for f in chosen if f.period_source != "document"]
-    by_year: dict[int, list[Fact]] = defaultdict(list)
+    by_dates: dict[tuple[str, str], list[Fact]] = defaultdict(list)
     for fact in dated or chosen:
-        by_year[_year(fact)].append(fact)
-    if not by_year:
+        assert fact.period is not None
+        # "từ 2019 đến nay" ends when its report was written, which a figure does not tell: such a
+        # period leads only where no closed one does
+        by_dates[(fact.period.end or "0000", fact.period.start)].append(fact)
+    ordered = sorted(by_dates, reverse=True)  # the latest end first; of two ending together, the shorter
+    if len(ordered) <= rank:
         return Headlines(None, (), ())
-    year = max(by_year)
-    latest = _best_by_measure(by_year[year])
-    before = _best_by_measure(by_year.get(year - 1, ()))
+    group = by_dates[ordered[rank]]
+    period = group[0].period
+    assert period is not None
+    latest = _best_by_measure(group)
+    before: dict[str, Fact] = {}
+    if period.is_single_year:
+        year_before = Period.year(int(period.start[:4]) - 1)
+        before = _best_by_measure(by_dates.get((year_before.end or "", year_before.start), ()))
     figures = tuple(latest[m] for m in SPOKEN_ORDER if m in latest)
     changes = tuple(
         Change(m, latest[m], before[m])
         for m in MEASURES
         if m in latest and m in before and latest[m].unit == before[m].unit and before[m].value > 0
     )
-    return Headlines(year, figures, changes)
+    return Headlines(period, figures, changes)

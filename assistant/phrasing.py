@@ -14,7 +14,7 @@ from vntext.metrics import metric_of
 from ingest.models import Fact
 from vntext.numbers import format_number_en, format_number_vi, writes_digits_in_english
 from vntext.periods import Period
-from vntext.vietnamese import fold
+from vntext.vietnamese import fold, has_diacritics
 
 METRIC_VI = {
     "disbursed": "giá trị giải ngân",
@@ -147,7 +147,10 @@ def statement_vi(fact: Fact) -> str:
     if fact.unit in ("USD", "VND", "EUR", "percent", "fraction") and fact.part_of_total and own_words:
         # a part of an earlier figure: say which part, in the source's words
         body = f"{who + ': ' if who else ''}{own_words} {as_written(fact)}"
-    elif fact.unit in ("USD", "VND", "EUR", "percent", "fraction") and own_metric(fact) is None and 0 < len(words) <= 8 and not _CONNECTIVES.fullmatch(fact.descriptor):
+    elif (
+        fact.unit in ("USD", "VND", "EUR", "percent", "fraction") and own_metric(fact) is None and 0 < len(words) <= 8
+        and not _CONNECTIVES.fullmatch(fact.descriptor) and fact.descriptor[:1].isalpha()
+    ):  # fmt: skip
         # no known metric: the source's own words say what the figure is ("Lĩnh vực y tế đạt")
         body = f"{fact.descriptor} {as_written(fact)}" + (f" ({who})" if who else "")
         if when and not body[:2].isupper():  # "GD&ĐT" keeps its capitals
@@ -157,7 +160,7 @@ def statement_vi(fact: Fact) -> str:
         body = f"{what} của {who} là {as_written(fact)}" if who else f"{what} là {as_written(fact)}"
     else:
         verb = COUNT_VERB_VI.get(fact.metric or "", "có")
-        counted = f"{as_written(fact)} {qualifying_words(fact)}".strip()
+        counted = counted_vi(fact)
         body = f"{who} {verb} {counted}" if who else f"có {counted}"
     return f"{_capitalise(when)}, {body}." if when else f"{_capitalise(body)}."
 
@@ -198,6 +201,45 @@ def statement_en(fact: Fact) -> str:
     else:
         body = f"{who} had {figure_en(fact)}" if who else f"there were {figure_en(fact)}"
     return f"{_capitalise(when)}, {body}." if when else f"{_capitalise(body)}."
+
+
+# what a count is of, when its own words do not say it in Vietnamese ("Hà Tĩnh có 12" in a table)
+COUNTED_VI = {"projects": "chương trình, dự án", "organizations": "tổ chức phi chính phủ nước ngoài", "people": "người",
+              "communes": "xã", "districts": "huyện", "provinces": "tỉnh, thành phố", "countries": "quốc gia"}  # fmt: skip
+
+
+def counted_vi(fact: Fact) -> str:
+    """A count with what it counts: the source's own Vietnamese words ("94 chương trình, dự án PCPNN
+    triển khai"), else, for a known unit, the figure and its Vietnamese name ("12 tổ chức ..." for a
+    table cell, "20 tổ chức ..." for "20 non-governmental organizations NGOs) for")."""
+    written, words, own = as_written(fact), qualifying_words(fact), own_noun(fact)
+    if _vietnamese(own) and (not words or _vietnamese(words)):
+        return f"{written} {words}".strip()
+    if not own and words and _vietnamese(words):
+        return f"{written} {words}"
+    if fact.unit not in COUNTED_VI:
+        return f"{written} {words}".strip()
+    return f"{count_number(fact)} {COUNTED_VI[fact.unit]}"
+
+
+def own_noun(fact: Fact) -> str:
+    """The words after the number inside the figure as written ("chương trình, dự án" of "94
+    chương trình, dự án"); empty for a bare number."""
+    return re.split(r"\d", re.sub(r"\(.*?\)", "", fact.text))[-1].strip() if re.search(r"\d", fact.text) else ""
+
+
+def count_number(fact: Fact) -> str:
+    """The number of a count as written, with its qualifier ("trên 50"), without its noun."""
+    leading = re.match(r"^(.*?\d[\d.,]*)", fact.text)
+    return leading.group(1) if leading else plain_number(fact.value)
+
+
+def is_vietnamese(words: str) -> bool:
+    return _vietnamese(words)
+
+
+def _vietnamese(words: str) -> bool:
+    return has_diacritics(words) or "PCPNN" in words
 
 
 def qualifying_words(fact: Fact, limit: int = 8) -> str:

@@ -12,15 +12,12 @@ import re
 from collections.abc import Callable
 
 from assistant.headlines import MONEY, Change, Headlines, measure_of
-from assistant.phrasing import as_written
+from assistant.phrasing import COUNTED_VI, as_written, count_number, is_vietnamese, own_noun, period_vi
 from ingest.models import Fact
 from vntext.entities import NATIONAL
 from vntext.gazetteer import get_province
 from vntext.numbers import format_number_vi
-from vntext.vietnamese import has_diacritics
 
-# what a count is of, when its own words do not say ("Hà Tĩnh có 12" in a table)
-_COUNTED_VI = {"projects": "chương trình, dự án", "organizations": "tổ chức phi chính phủ nước ngoài"}
 _MONEY_VI = {
     "disbursed": "giá trị giải ngân đạt",
     "committed": "tổng giá trị cam kết đạt",
@@ -45,14 +42,10 @@ def where_vi(place: str) -> str:
 
 
 def counted(fact: Fact) -> str:
-    """A count with what it counts: the source's words when they follow the figure and are
-    Vietnamese, else the figure and the Vietnamese name of what it counts."""
-    written = as_written(fact)
-    after = re.split(r"\d", re.sub(r"\(.*?\)", "", fact.text))[-1]
-    if re.search(r"[^\W\d_]", after) and (has_diacritics(after) or "PCPNN" in after):
-        return written
-    number = re.sub(r"(\d)[^\d]*$", r"\1", written) if re.search(r"\d", written) else written
-    return f"{number} {_COUNTED_VI.get(fact.unit, '')}".strip()
+    """A count and what it counts, without the words after it (the sentence has its own verb)."""
+    if is_vietnamese(own_noun(fact)):
+        return as_written(fact)
+    return f"{count_number(fact)} {COUNTED_VI.get(fact.unit, '')}".strip()
 
 
 def results_sentence(headlines: Headlines, place: str, note: Note) -> str | None:
@@ -71,7 +64,9 @@ def results_sentence(headlines: Headlines, place: str, note: Note) -> str | None
     body = ", ".join(counts)
     if money:
         body = f"{body}, với {' và '.join(money)}" if counts else ", ".join(money)
-    lead = f"Năm {headlines.year}, {where_vi(place)}"
+    assert headlines.period is not None
+    when = period_vi(headlines.period) or headlines.period.label
+    lead = f"{when[:1].upper()}{when[1:]}, {where_vi(place)}"
     return f"{lead} {body}." if counts else f"{lead}, {body}."
 
 

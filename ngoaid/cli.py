@@ -52,6 +52,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("topic")
     p.add_argument("--province", help="limit to one province or city")
     p.add_argument("--years", help="a year or a range: 2023 or 2023-2024")
+    p.add_argument(
+        "--occasion", choices=("tong-ket", "gap-mat", "tom-tat"), default="tong-ket",
+        help="a review conference (default), a meeting with the foreign NGOs, or a short brief",
+    )  # fmt: skip
     p.add_argument("--format", choices=("md", "docx", "json"), default="md")
     p.add_argument("--output", type=Path, help="write to this file (required for docx)")
     _common(p)
@@ -260,7 +264,9 @@ def cmd_draft(args: argparse.Namespace, settings: Settings) -> int:
         _err("--format docx needs --output FILE.docx")
         return EXIT_USAGE
     try:
-        draft = build_drafter(settings, open_store(settings)).draft(args.topic, province=args.province, years=args.years)
+        draft = build_drafter(settings, open_store(settings)).draft(
+            args.topic, province=args.province, years=args.years, occasion=args.occasion
+        )
     except DraftError as exc:
         _err(str(exc))
         return EXIT_USAGE
@@ -355,6 +361,31 @@ def _corpus_hint(question_set: Path, docs: set[str]) -> str:
     return ""
 
 
+def _eval_drafts(args: argparse.Namespace, settings: Settings) -> int:
+    """Draft every request of a drafts set and check each draft (see eval.drafts)."""
+    from assistant.runtime import build_drafter, open_store
+    from eval.drafts import load_drafts, render_checks, run_drafts
+
+    try:
+        cases = load_drafts(args.question_set)
+    except (OSError, ValueError) as exc:
+        _err(f"cannot use {args.question_set}: {exc}")
+        return EXIT_USAGE
+    store = open_store(settings)
+    if args.corpus is not None:
+        code = cmd_ingest(argparse.Namespace(paths=[args.corpus], json=False), settings, store=store)
+        if code not in (EXIT_OK, EXIT_FAILURES):
+            return code
+    checks = run_drafts(build_drafter(settings, store), cases)
+    if args.json:
+        from pydantic_core import to_jsonable_python
+
+        _print_json([{**to_jsonable_python(c), "passed": c.passed} for c in checks])
+    else:
+        print(render_checks(checks))
+    return EXIT_OK if all(c.passed for c in checks) else EXIT_FAILURES
+
+
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     from datetime import datetime
 
@@ -375,6 +406,10 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     if args.question_set is None:
         _err("give a question set (.jsonl or .csv), or --compare A/report.json B/report.json")
         return EXIT_USAGE
+    from eval.drafts import is_drafts_set
+
+    if is_drafts_set(args.question_set):
+        return _eval_drafts(args, settings)
     try:
         questions = load_questions(args.question_set)
     except OSError as exc:

@@ -123,6 +123,10 @@ def build_ui(get_services: Callable[[], Services], settings: Settings) -> gr.Blo
                 topic = gr.Textbox(label="Chủ đề", value="công tác viện trợ phi chính phủ nước ngoài", scale=4)
                 province = gr.Textbox(label="Tỉnh, thành phố (không bắt buộc)", scale=2)
                 years = gr.Textbox(label="Năm hoặc giai đoạn, ví dụ 2023-2024", scale=2)
+                occasion = gr.Dropdown(
+                    label="Dịp", scale=2, value="tong-ket",
+                    choices=[("Hội nghị tổng kết", "tong-ket"), ("Gặp mặt các tổ chức PCPNN", "gap-mat"), ("Báo cáo tóm tắt", "tom-tat")],
+                )  # fmt: skip
             draft_button = gr.Button("Soạn bài phát biểu", variant="primary")
             draft_view = gr.Markdown(elem_id="ngoaid-draft")
             draft_file = gr.File(label="Tải bản Word (.docx)")
@@ -188,9 +192,11 @@ def build_ui(get_services: Callable[[], Services], settings: Settings) -> gr.Blo
             rows, options = documents_view()
             return f"Đã xóa **{info.name}** ({info.n_passages} đoạn).", rows, options
 
-        def draft(topic_text: str, province_text: str, years_text: str):
+        def draft(topic_text: str, province_text: str, years_text: str, occasion_key: str | None):
             try:
-                result = get_services().drafter.draft(topic_text, province=province_text or None, years=years_text or None)
+                result = get_services().drafter.draft(
+                    topic_text, province=province_text or None, years=years_text or None, occasion=occasion_key
+                )
             except DraftError as exc:
                 raise gr.Error(f"Không soạn được: {exc}") from exc
             folder = Path(tempfile.mkdtemp(prefix="ngoaid-draft-"))
@@ -204,7 +210,7 @@ def build_ui(get_services: Callable[[], Services], settings: Settings) -> gr.Blo
         sources.change(show_source, [sources, citations_state], source_view)
         upload_button.click(upload, [files, token], [upload_result, table, doc_choice, files])
         remove_button.click(remove, [doc_choice, token], [remove_result, table, doc_choice])
-        draft_button.click(draft, [topic, province, years], [draft_view, draft_file])
+        draft_button.click(draft, [topic, province, years, occasion], [draft_view, draft_file])
         demo.load(documents_view, None, [table, doc_choice])
     return demo
 

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import io
+import re
+from typing import get_args
 
 import docx
 import pytest
 
-from assistant.drafting import Drafter, DraftError, parse_years, render_docx, render_markdown
+from assistant.drafting import (
+    OCCASIONS, Drafter, DraftError, Occasion, looks_ahead, parse_years, render_docx, render_markdown, states_difficulty,
+)
 from assistant.grounding import numbers_in
 from assistant.llm import LLMPhraser
 from tests.assistant.fake_llm import FakeLLM
@@ -23,7 +27,8 @@ def quang_tri(corpus_store):
 
 def test_draft_has_every_part(quang_tri):
     assert quang_tri.title.startswith("Dự thảo bài phát biểu") and "Quảng Trị" in quang_tri.title
-    assert quang_tri.opening and quang_tri.closing
+    assert quang_tri.address.startswith("Kính thưa") and quang_tri.opening and quang_tri.closing
+    assert "17.216.450,40 USD" in " ".join(quang_tri.results)  # the province's headline figures lead
     assert 3 <= len(quang_tri.figures) <= 8
     assert quang_tri.sectors and quang_tri.organisations and quang_tri.directions
     assert quang_tri.province == "Quảng Trị" and quang_tri.years == "2023-2024"
@@ -46,13 +51,18 @@ def test_every_figure_is_traceable(quang_tri, corpus_store):
     assert numbers_in(quang_tri.closing) == []
 
 
+SPEECH_ORDER = ["Kết quả nổi bật", "Các tổ chức và lĩnh vực", "Phương hướng, nhiệm vụ thời gian tới", "Lời cảm ơn", "Bảng số liệu và nguồn"]
+
+
 def test_markdown_and_word(quang_tri):
     text = render_markdown(quang_tri)
-    assert "## Những con số nổi bật" in text and "## Bảng số liệu và nguồn" in text
-    assert "17.216.450,40 USD" in text
+    assert [line[3:] for line in text.splitlines() if line.startswith("## ")] == SPEECH_ORDER
+    assert text.index("Kính thưa") < text.index("17.216.450,40 USD") < text.index("## Bảng số liệu và nguồn")
+    # every figure of the speech is in prose with its note number before the full stop
+    assert re.search(r"17\.216\.450,40 USD \[\d+\]", text)
     document = docx.Document(io.BytesIO(render_docx(quang_tri)))
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
-    assert "Bảng số liệu và nguồn" in headings and "Kết" in headings
+    assert headings == [quang_tri.title, *SPEECH_ORDER]
     table = document.tables[0]
     assert [c.text for c in table.rows[0].cells] == ["#", "Số liệu", "Đối tượng", "Thời gian", "Nguồn", "Câu trích"]
     assert len(table.rows) == len(quang_tri.figures) + 1
@@ -131,3 +141,36 @@ def test_a_figure_dated_only_by_its_report(tmp_path, embedder):
     figure = next(f for f in draft.figures if "2,6 triệu USD" in f.statement)
     assert "tổng trị giá 2,6 triệu USD" in figure.citation.sentence
     assert "2023" not in figure.statement  # the year is the report's, not the sentence's: not stated as fact
+
+
+def test_each_occasion_has_its_own_form(corpus_store):
+    assert set(get_args(Occasion)) == set(OCCASIONS)
+    drafter = Drafter(corpus_store)
+    meeting = drafter.draft("công tác viện trợ PCPNN", province="Quảng Trị", occasion="gap-mat")
+    assert "gặp mặt" in meeting.title and meeting.address.startswith("Kính thưa Quý vị đại diện")
+    brief = drafter.draft("công tác viện trợ PCPNN", province="Quảng Trị", occasion="tom-tat")
+    assert brief.title.startswith("Báo cáo tóm tắt") and brief.address == "" and brief.closing == ""
+    assert "## Lời cảm ơn" not in render_markdown(brief) and "17.216.450,40 USD" in " ".join(brief.results)
+    with pytest.raises(DraftError, match="occasion"):
+        drafter.draft("công tác viện trợ PCPNN", occasion="tiệc")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "ahead"),
+    [
+        ("Trong thời gian tới, tỉnh sẽ tăng cường vận động viện trợ cho y tế và giáo dục.", True),
+        ("Năm 2024, Sở tiếp tục đẩy mạnh công tác quản lý các chương trình, dự án.", True),
+        ("The province will prioritise clean water projects in the coming years.", True),
+        ("Hội nghị nhằm đánh giá công tác PCPNN năm 2023, phương hướng công tác năm 2024.", False),
+        ("Tại Hội nghị, các địa phương đã kiến nghị, đề xuất các nội dung phối hợp.", False),
+        ("Năm 2023, tỉnh đã tiếp nhận 94 chương trình, dự án.", False),
+    ],
+)
+def test_directions_look_ahead_and_do_not_recount_a_meeting(sentence, ahead):
+    assert looks_ahead(sentence) is ahead
+
+
+def test_difficulties_are_the_ones_the_sources_state():
+    assert states_difficulty("Công tác vận động viện trợ còn gặp nhiều khó khăn do nguồn vốn giảm.")
+    assert states_difficulty("Funding from donors remains a challenge.")
+    assert not states_difficulty("Năm 2023, tỉnh giải ngân 17.216.450,40 USD.")

@@ -115,8 +115,11 @@ def test_drafting_tab(page):
 
     page.get_by_role("tab", name="Soạn thảo").click()
     page.get_by_label("Tỉnh, thành phố (không bắt buộc)").fill("Quảng Trị")
+    page.get_by_label("Dịp").click()
+    page.get_by_role("option", name="Gặp mặt các tổ chức PCPNN").click()
     page.get_by_role("button", name="Soạn bài phát biểu").click()
     draft = page.locator("#ngoaid-draft")
-    expect(draft).to_contain_text("Những con số nổi bật", timeout=90_000)
-    expect(draft).to_contain_text("17.216.450,40 USD")
+    expect(draft).to_contain_text("Kết quả nổi bật", timeout=90_000)
+    expect(draft).to_contain_text("Kính thưa Quý vị đại diện các tổ chức phi chính phủ nước ngoài")  # the occasion chosen
+    expect(draft).to_contain_text(re.compile(r"trên địa bàn tỉnh Quảng Trị .*17\.216\.450,40 USD \[\d+\]"))
     expect(page.locator("a[href*=\"du-thao-bai-phat-bieu.docx\"]")).to_be_visible()

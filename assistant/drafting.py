@@ -24,6 +24,7 @@ from assistant.models import Citation, FactRef, Generator
 from assistant.phrasing import period_vi, statement_vi, undated
 from assistant.question import content_words
 from assistant.speech import change_sentence, results_sentence
+from assistant.wordnotes import Footnotes
 from index.store import IndexStore
 from vntext.entities import NATIONAL, find_organisations
 from vntext.gazetteer import get_province
@@ -435,18 +436,35 @@ def _xml_safe(text: str) -> str:
     return _NOT_IN_XML.sub("", text)
 
 
+def _paragraph_with_notes(paragraph, text: str, sources: dict[int, str], notes: Footnotes) -> None:
+    """The text, each "[n]" of a numbered figure becoming a Word footnote that quotes its source."""
+    at = 0
+    for mark in re.finditer(r" ?\[(\d+)\]", text):
+        source = sources.get(int(mark.group(1)))
+        if source is None:
+            continue
+        paragraph.add_run(text[at : mark.start()])
+        notes.add(paragraph, _xml_safe(source))
+        at = mark.end()
+    paragraph.add_run(text[at:])
+
+
 def render_docx(draft: Draft) -> bytes:
-    """The draft as a Word document staff can edit: the speech under real headings, then the sources."""
+    """The draft as a Word document staff can edit: the speech under real headings, each figure's
+    source in a footnote, then the sources table."""
     import docx
 
     document = docx.Document()
     document.core_properties.title = _xml_safe(draft.title)
     document.add_heading(_xml_safe(draft.title), level=1)
+    notes = Footnotes()
+    sources = {f.number: f"[{f.number}] {f.citation.doc}: «{f.citation.sentence}»" for f in draft.figures}
     for heading, paragraphs in speech_sections(draft):
         if heading:
             document.add_heading(heading, level=2)
-        for paragraph in paragraphs:
-            document.add_paragraph(_xml_safe(paragraph))
+        for text in paragraphs:
+            _paragraph_with_notes(document.add_paragraph(), _xml_safe(text), sources, notes)
+    notes.attach(document)
     document.add_heading(SOURCE_TABLE, level=2)
     table = document.add_table(rows=1, cols=len(SOURCE_COLUMNS))
     table.style = "Table Grid"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 from typing import get_args
 
 import docx
@@ -60,9 +61,19 @@ def test_markdown_and_word(quang_tri):
     assert text.index("Kính thưa") < text.index("17.216.450,40 USD") < text.index("## Bảng số liệu và nguồn")
     # every figure of the speech is in prose with its note number before the full stop
     assert re.search(r"17\.216\.450,40 USD \[\d+\]", text)
-    document = docx.Document(io.BytesIO(render_docx(quang_tri)))
+    word = render_docx(quang_tri)
+    document = docx.Document(io.BytesIO(word))
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
     assert headings == [quang_tri.title, *SPEECH_ORDER]
+    # each figure's note mark is a real footnote quoting its source sentence
+    with zipfile.ZipFile(io.BytesIO(word)) as package:
+        body = package.read("word/document.xml").decode()
+        notes = package.read("word/footnotes.xml").decode()
+        assert "footnotes+xml" in package.read("[Content_Types].xml").decode()
+    references = re.findall(r'<w:footnoteReference w:id="(\d+)"/>', body)
+    assert len(references) >= len(quang_tri.results) and len(set(references)) == len(references)
+    assert all(f'<w:footnote w:id="{n}">' in notes for n in references)
+    assert "17.216.450,40 USD" in notes and not re.search(r"\[\d+\]", " ".join(p.text for p in document.paragraphs))
     table = document.tables[0]
     assert [c.text for c in table.rows[0].cells] == ["#", "Số liệu", "Đối tượng", "Thời gian", "Nguồn", "Câu trích"]
     assert len(table.rows) == len(quang_tri.figures) + 1

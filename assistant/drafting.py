@@ -63,10 +63,21 @@ _DIFFICULTY = re.compile(
     r"\b(khó khăn|hạn chế|vướng mắc|bất cập|thách thức|difficult\w*|challeng\w*|obstacle\w*|shortcoming\w*)\b",
     re.IGNORECASE,
 )
-MAX_FIGURES = 8
-MAX_DIRECTIONS = 4
-MAX_DIFFICULTIES = 3
-MAX_ORGANISATIONS = 6
+
+
+@dataclass(frozen=True)
+class Length:
+    """How much a draft holds besides its headline figures, which are never cut."""
+
+    figures: int
+    directions: int
+    difficulties: int
+    organisations: int
+
+
+LENGTHS = {"day-du": Length(8, 4, 3, 6), "ngan": Length(3, 2, 1, 3)}  # full; short (a few minutes)
+DEFAULT_LENGTH = "day-du"
+LengthName = Literal["day-du", "ngan"]  # the keys of LENGTHS
 
 
 # What the draft is for: its title, how it addresses the room, its opening and its last words.
@@ -158,13 +169,19 @@ class Drafter:
         self.store = store
         self.llm = llm
 
-    def draft(self, topic: str, province: str | None = None, years: str | None = None, occasion: str | None = None) -> Draft:
+    def draft(
+        self, topic: str, province: str | None = None, years: str | None = None, occasion: str | None = None,
+        length: str | None = None,
+    ) -> Draft:  # fmt: skip
         topic = (topic or "").strip()
         if not topic:
             raise DraftError("the topic is empty")
         occasion = occasion or DEFAULT_OCCASION
         if occasion not in OCCASIONS:
             raise DraftError(f"occasion must be one of {', '.join(OCCASIONS)}, not {occasion!r}")
+        if (length or DEFAULT_LENGTH) not in LENGTHS:
+            raise DraftError(f"length must be one of {', '.join(LENGTHS)}, not {length!r}")
+        size = LENGTHS[length or DEFAULT_LENGTH]
         place = None
         if province:
             found = get_province(province)
@@ -209,9 +226,9 @@ class Drafter:
             heads.append(headlines(usable_facts, scope, rank=1))  # a reporting year: the calendar one too
         changes = [c for h in heads for c in h.changes]
         leading = [f for h in heads for f in h.figures] + [c.previous for c in changes]
-        topical = _topical_figures(usable_facts, place or NATIONAL, period, words, rank_of, sentence)
+        topical = _topical_figures(usable_facts, place or NATIONAL, period, words, rank_of, sentence, size.figures)
         chosen, numbers = _numbered(leading + topical)
-        cap = max(MAX_FIGURES, len(_numbered(leading)[0]))  # headline figures are never cut
+        cap = max(size.figures, len(_numbered(leading)[0]))  # headline figures are never cut
         chosen, numbers = chosen[:cap], {k: n for k, n in numbers.items() if n <= cap}
         figures = []
         for f in chosen:
@@ -230,7 +247,7 @@ class Drafter:
             scope_vi = "cả nước" if place is None else f"toàn {'thành phố' if _is_city(place) else 'tỉnh'} {place}"
             results = [f"Các tài liệu hiện có không nêu số liệu chung của {scope_vi}; các số liệu dưới đây là của "
                        "từng địa phương, tổ chức hoặc lĩnh vực, như nguồn ghi."]  # fmt: skip
-        organisations, sectors, directions, difficulties = _points(in_scope, words, sentence, citation)
+        organisations, sectors, directions, difficulties = _points(in_scope, words, sentence, citation, size)
         organisations = [f.organization for f in chosen if f.organization] + organisations
 
         where = f" tại {place}" if place and place != NATIONAL else ""
@@ -253,7 +270,7 @@ class Drafter:
             occasion=occasion,
             results=[r for r in results if r],
             figures=figures,
-            organisations=list(dict.fromkeys(organisations))[:MAX_ORGANISATIONS],
+            organisations=list(dict.fromkeys(organisations))[: size.organisations],
             sectors=list(dict.fromkeys(sectors)),
             directions=directions,
             difficulties=difficulties,
@@ -281,7 +298,9 @@ class Drafter:
         return text, Generator.LLM
 
 
-def _points(in_scope, words: set[str], sentence, citation) -> tuple[list[str], list[str], list[DraftPoint], list[DraftPoint]]:
+def _points(
+    in_scope, words: set[str], sentence, citation, size: Length
+) -> tuple[list[str], list[str], list[DraftPoint], list[DraftPoint]]:  # fmt: skip
     """The organisations, sectors, directions and difficulties the passages in scope name."""
     organisations: list[str] = []
     sectors: list[str] = []
@@ -297,9 +316,9 @@ def _points(in_scope, words: set[str], sentence, citation) -> tuple[list[str], l
         for span in hit.passage.sentences:
             said = sentence(hit.passage.doc_id, span)
             point = DraftPoint(said, citation(hit.passage.doc_id, hit.passage.passage_id, span))
-            if len(directions) < MAX_DIRECTIONS and looks_ahead(said) and words & content_words(said):
+            if len(directions) < size.directions and looks_ahead(said) and words & content_words(said):
                 directions += [point] if all(d.text != said for d in directions) else []
-            elif len(difficulties) < MAX_DIFFICULTIES and states_difficulty(said):
+            elif len(difficulties) < size.difficulties and states_difficulty(said):
                 difficulties += [point] if all(d.text != said for d in difficulties) else []
     return organisations, sectors, directions, difficulties
 
@@ -319,7 +338,7 @@ def states_difficulty(sentence: str) -> bool:
 
 
 def _topical_figures(
-    facts: list[Fact], place: str | None, period: Period | None, words: set[str], rank_of: dict[str, int], sentence
+    facts: list[Fact], place: str | None, period: Period | None, words: set[str], rank_of: dict[str, int], sentence, limit: int
 ) -> list[Fact]:  # fmt: skip
     """Figures of the place and period that the topic's words and the search point to, best first."""
     scored = []
@@ -333,7 +352,7 @@ def _topical_figures(
         if score > 0:
             scored.append((score, f))
     scored.sort(key=lambda item: item[0], reverse=True)
-    best = [f for _, f in scored[:MAX_FIGURES]]
+    best = [f for _, f in scored[:limit]]
     return sorted(best, key=lambda f: (f.period.start if f.period else "9999", f.place or ""))
 
 

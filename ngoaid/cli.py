@@ -56,6 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--occasion", choices=("tong-ket", "gap-mat", "tom-tat"), default="tong-ket",
         help="a review conference (default), a meeting with the foreign NGOs, or a short brief",
     )  # fmt: skip
+    p.add_argument("--length", choices=("day-du", "ngan"), default="day-du", help="full (default) or short")
     p.add_argument("--format", choices=("md", "docx", "json"), default="md")
     p.add_argument("--output", type=Path, help="write to this file (required for docx)")
     _common(p)
@@ -265,7 +266,7 @@ def cmd_draft(args: argparse.Namespace, settings: Settings) -> int:
         return EXIT_USAGE
     try:
         draft = build_drafter(settings, open_store(settings)).draft(
-            args.topic, province=args.province, years=args.years, occasion=args.occasion
+            args.topic, province=args.province, years=args.years, occasion=args.occasion, length=args.length
         )
     except DraftError as exc:
         _err(str(exc))

@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from assistant.answering import QuestionError
-from assistant.drafting import DraftError, Occasion, render_docx, render_markdown
+from assistant.drafting import DraftError, LengthName, Occasion, render_docx, render_markdown
 from assistant.models import Answer
 from assistant.service import ServiceError, Services, UploadResult
 from assistant.settings import Settings
@@ -38,6 +38,7 @@ class DraftRequest(BaseModel):
     province: str | None = Field(default=None, max_length=100)
     years: str | None = Field(default=None, max_length=20, description="2023 or 2023-2024")
     occasion: Occasion = Field(default="tong-ket", description="review conference, meeting with the NGOs, or brief")
+    length: LengthName = Field(default="day-du", description="full or short (ngan): the headline figures are always kept")
     format: Literal["json", "md", "docx"] = "json"
 
 
@@ -240,7 +241,9 @@ def drafts_router() -> APIRouter:
     @router.post("/draft", responses={200: {"content": {"application/json": {}, "text/markdown": {}, _DOCX: {}}}})
     def draft(body: DraftRequest, request: Request) -> Response:
         try:
-            result = svc(request).drafter.draft(body.topic, province=body.province, years=body.years, occasion=body.occasion)
+            result = svc(request).drafter.draft(
+                body.topic, province=body.province, years=body.years, occasion=body.occasion, length=body.length
+            )
         except DraftError as exc:
             raise ServiceError(422, str(exc)) from exc
         if body.format == "docx":

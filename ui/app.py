@@ -127,6 +127,7 @@ def build_ui(get_services: Callable[[], Services], settings: Settings) -> gr.Blo
                     label="Dịp", scale=2, value="tong-ket",
                     choices=[("Hội nghị tổng kết", "tong-ket"), ("Gặp mặt các tổ chức PCPNN", "gap-mat"), ("Báo cáo tóm tắt", "tom-tat")],
                 )  # fmt: skip
+                length = gr.Dropdown(label="Độ dài", scale=1, value="day-du", choices=[("Đầy đủ", "day-du"), ("Ngắn", "ngan")])
             draft_button = gr.Button("Soạn bài phát biểu", variant="primary")
             draft_view = gr.Markdown(elem_id="ngoaid-draft")
             draft_file = gr.File(label="Tải bản Word (.docx)")
@@ -192,10 +193,11 @@ def build_ui(get_services: Callable[[], Services], settings: Settings) -> gr.Blo
             rows, options = documents_view()
             return f"Đã xóa **{info.name}** ({info.n_passages} đoạn).", rows, options
 
-        def draft(topic_text: str, province_text: str, years_text: str, occasion_key: str | None):
+        def draft(topic_text: str, province_text: str, years_text: str, occasion_key: str | None, length_key: str | None):
             try:
                 result = get_services().drafter.draft(
-                    topic_text, province=province_text or None, years=years_text or None, occasion=occasion_key
+                    topic_text, province=province_text or None, years=years_text or None, occasion=occasion_key,
+                    length=length_key,
                 )
             except DraftError as exc:
                 raise gr.Error(f"Không soạn được: {exc}") from exc
@@ -210,7 +212,7 @@ def build_ui(get_services: Callable[[], Services], settings: Settings) -> gr.Blo
         sources.change(show_source, [sources, citations_state], source_view)
         upload_button.click(upload, [files, token], [upload_result, table, doc_choice, files])
         remove_button.click(remove, [doc_choice, token], [remove_result, table, doc_choice])
-        draft_button.click(draft, [topic, province, years, occasion], [draft_view, draft_file])
+        draft_button.click(draft, [topic, province, years, occasion, length], [draft_view, draft_file])
         demo.load(documents_view, None, [table, doc_choice])
     return demo
 

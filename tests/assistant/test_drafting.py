@@ -11,7 +11,8 @@ import docx
 import pytest
 
 from assistant.drafting import (
-    OCCASIONS, Drafter, DraftError, Occasion, looks_ahead, parse_years, render_docx, render_markdown, states_difficulty,
+    LENGTHS, OCCASIONS, Drafter, DraftError, LengthName, Occasion, looks_ahead, parse_years, render_docx, render_markdown,
+    states_difficulty,
 )
 from assistant.grounding import numbers_in
 from assistant.llm import LLMPhraser
@@ -152,6 +153,15 @@ def test_a_figure_dated_only_by_its_report(tmp_path, embedder):
     figure = next(f for f in draft.figures if "2,6 triệu USD" in f.statement)
     assert "tổng trị giá 2,6 triệu USD" in figure.citation.sentence
     assert "2023" not in figure.statement  # the year is the report's, not the sentence's: not stated as fact
+
+
+def test_a_short_draft_keeps_its_headline_figures(corpus_store, quang_tri):
+    assert set(get_args(LengthName)) == set(LENGTHS)
+    short = Drafter(corpus_store).draft("công tác viện trợ phi chính phủ nước ngoài", province="quang tri", years="2023-2024", length="ngan")
+    assert short.results == quang_tri.results  # the headline figures and changes are never cut
+    assert len(short.figures) < len(quang_tri.figures) and len(short.directions) <= LENGTHS["ngan"].directions
+    with pytest.raises(DraftError, match="length"):
+        Drafter(corpus_store).draft("công tác viện trợ PCPNN", length="dài")
 
 
 def test_each_occasion_has_its_own_form(corpus_store):

@@ -32,6 +32,7 @@ from vntext.glossary import concepts_in
 from ingest.instructions import instruction_in
 from ingest.models import Fact, Span
 from vntext.periods import Period
+from vntext.vietnamese import fold
 
 SECTORS_VI = {
     "health": "y tế", "education": "giáo dục và đào tạo", "clean_water": "nước sạch và vệ sinh môi trường",
@@ -308,8 +309,7 @@ def _points(
     difficulties: list[DraftPoint] = []
     for hit in in_scope:
         text = hit.passage.text
-        # a one-word "organisation" ("Hội") is the start of a name the text did not finish
-        organisations += [name for _, _, name in find_organisations(text) if len(name.split()) > 1 or name.isupper()]
+        organisations += [name for _, _, name in find_organisations(text) if _is_a_name(name)]
         concepts = concepts_in(text)
         organisations += [BODIES_VI[c] for c in concepts if c in BODIES_VI]
         sectors += [SECTORS_VI[c] for c in concepts if c in SECTORS_VI]
@@ -321,6 +321,17 @@ def _points(
             elif len(difficulties) < size.difficulties and states_difficulty(said):
                 difficulties += [point] if all(d.text != said for d in difficulties) else []
     return organisations, sectors, directions, difficulties
+
+
+# the words of the generic term "tổ chức phi chính phủ nước ngoài / quốc tế": "Phi Chính" written with
+# capitals is a piece of it, not an organisation's name
+_GENERIC_WORDS = frozenset("to chuc phi chinh phu nuoc ngoai quoc te".split())
+
+
+def _is_a_name(name: str) -> bool:
+    """An organisation's name, not a one-word start of one ("Hội") or a piece of the generic term."""
+    words = fold(name.lower()).split()
+    return (len(words) > 1 or name.isupper()) and not set(words) <= _GENERIC_WORDS
 
 
 def looks_ahead(sentence: str) -> bool:

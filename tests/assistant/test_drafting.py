@@ -14,6 +14,7 @@ from assistant.drafting import (
     LENGTHS, OCCASIONS, Drafter, DraftError, LengthName, Occasion, looks_ahead, parse_years, render_docx, render_markdown,
     states_difficulty,
 )
+from assistant.drafting import _is_a_name
 from assistant.grounding import numbers_in
 from assistant.llm import LLMPhraser
 from tests.assistant.fake_llm import FakeLLM
@@ -189,6 +190,11 @@ def test_each_occasion_has_its_own_form(corpus_store):
 )
 def test_directions_look_ahead_and_do_not_recount_a_meeting(sentence, ahead):
     assert looks_ahead(sentence) is ahead
+
+
+@pytest.mark.parametrize(("name", "kept"), [("ChildFund Việt Nam", True), ("PACCOM", True), ("Hội", False), ("Phi Chính", False), ("Phi Chính Phủ", False)])
+def test_only_real_organisation_names_are_named(name, kept):
+    assert _is_a_name(name) is kept
 
 
 def test_difficulties_are_the_ones_the_sources_state():

@@ -213,9 +213,9 @@ def counted_vi(fact: Fact) -> str:
     triển khai"), else, for a known unit, the figure and its Vietnamese name ("12 tổ chức ..." for a
     table cell, "20 tổ chức ..." for "20 non-governmental organizations NGOs) for")."""
     written, words, own = as_written(fact), qualifying_words(fact), own_noun(fact)
-    if _vietnamese(own) and (not words or _vietnamese(words)):
+    if is_vietnamese(own) and (not words or is_vietnamese(words)):
         return f"{written} {words}".strip()
-    if not own and words and _vietnamese(words):
+    if not own and words and is_vietnamese(words):
         return f"{written} {words}"
     if fact.unit not in COUNTED_VI:
         return f"{written} {words}".strip()
@@ -235,10 +235,6 @@ def count_number(fact: Fact) -> str:
 
 
 def is_vietnamese(words: str) -> bool:
-    return _vietnamese(words)
-
-
-def _vietnamese(words: str) -> bool:
     return has_diacritics(words) or "PCPNN" in words
 
 

@@ -362,9 +362,22 @@ def _corpus_hint(question_set: Path, docs: set[str]) -> str:
     return ""
 
 
+def _store_with_corpus(args: argparse.Namespace, settings: Settings):  # -> (IndexStore | None, exit code)
+    """The index, with ``--corpus`` ingested into it first when given; None and the exit code when
+    that ingest stopped (files that failed do not stop an evaluation)."""
+    from assistant.runtime import open_store
+
+    store = open_store(settings)
+    if args.corpus is not None:
+        code = cmd_ingest(argparse.Namespace(paths=[args.corpus], json=False), settings, store=store)
+        if code not in (EXIT_OK, EXIT_FAILURES):
+            return None, code
+    return store, EXIT_OK
+
+
 def _eval_drafts(args: argparse.Namespace, settings: Settings) -> int:
     """Draft every request of a drafts set and check each draft (see eval.drafts)."""
-    from assistant.runtime import build_drafter, open_store
+    from assistant.runtime import build_drafter
     from eval.drafts import load_drafts, render_checks, run_drafts
 
     try:
@@ -372,11 +385,9 @@ def _eval_drafts(args: argparse.Namespace, settings: Settings) -> int:
     except (OSError, ValueError) as exc:
         _err(f"cannot use {args.question_set}: {exc}")
         return EXIT_USAGE
-    store = open_store(settings)
-    if args.corpus is not None:
-        code = cmd_ingest(argparse.Namespace(paths=[args.corpus], json=False), settings, store=store)
-        if code not in (EXIT_OK, EXIT_FAILURES):
-            return code
+    store, code = _store_with_corpus(args, settings)
+    if store is None:
+        return code
     checks = run_drafts(build_drafter(settings, store), cases)
     if args.json:
         from pydantic_core import to_jsonable_python
@@ -422,16 +433,14 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
             print(f"  {problem}", file=sys.stderr)
         return EXIT_USAGE
 
-    from assistant.runtime import build_answerer, open_store
+    from assistant.runtime import build_answerer
     from eval.report import Report, SystemRun, environment_info, question_set_info, summary_table, write_report
     from eval.runner import run_questions
     from eval.systems import NgoaidSystem
 
-    store = open_store(settings)
-    if args.corpus is not None:
-        code = cmd_ingest(argparse.Namespace(paths=[args.corpus], json=False), settings, store=store)
-        if code not in (EXIT_OK, EXIT_FAILURES):
-            return code
+    store, code = _store_with_corpus(args, settings)
+    if store is None:
+        return code
     evidence_docs = {e.doc for q in questions for e in q.evidence}
     if not store.catalog.counts()[0]:
         _err(f"the index in {settings.data_dir} is empty: ingest the documents first (ngoaid ingest DIR, or --corpus DIR)"

@@ -18,53 +18,20 @@ from typing import Literal
 from pydantic_core import to_jsonable_python
 
 from assistant.grounding import numbers_in, ungrounded_numbers
-from assistant.headlines import Scope, headlines
+from assistant.headlines import MONEY, Scope, headlines, in_scope, measure_of
 from assistant.llm import LLMPhraser, LLMUnavailable, draft_opening
 from assistant.models import Citation, FactRef, Generator
-from assistant.phrasing import period_vi, statement_vi, undated
+from assistant.phrasing import period_vi, says_what_it_measures, statement_vi, undated
 from assistant.question import content_words
+from assistant.quotes import Limits, Quote, Setting, is_an_ngo, quotes
 from assistant.speech import change_sentence, results_sentence
 from assistant.wordnotes import Footnotes
 from index.store import IndexStore
-from vntext.entities import NATIONAL, find_organisations
+from vntext.entities import NATIONAL
 from vntext.gazetteer import get_province
-from vntext.glossary import concepts_in
 from ingest.instructions import instruction_in
 from ingest.models import Fact, Span
-from vntext.periods import Period
-from vntext.vietnamese import fold
-
-SECTORS_VI = {
-    "health": "y tế", "education": "giáo dục và đào tạo", "clean_water": "nước sạch và vệ sinh môi trường",
-    "uxo": "khắc phục hậu quả bom mìn", "poverty": "xóa đói giảm nghèo", "climate": "ứng phó biến đổi khí hậu",
-    "disability": "hỗ trợ người khuyết tật", "children": "bảo vệ trẻ em", "agent_orange": "hỗ trợ nạn nhân chất độc da cam",
-    "disaster": "phòng chống và khắc phục thiên tai", "covid": "phòng chống dịch bệnh", "socio_economic": "phát triển kinh tế - xã hội",
-}  # fmt: skip
-BODIES_VI = {
-    "vufo": "Liên hiệp các tổ chức hữu nghị Việt Nam (VUFO)",
-    "paccom": "Ban Điều phối viện trợ nhân dân (PACCOM)",
-    "comingo": "Ủy ban Công tác về các tổ chức phi chính phủ nước ngoài",
-    "dofa": "Sở Ngoại vụ",
-    "friendship_union": "Liên hiệp các tổ chức hữu nghị",
-}
-# Directions for the coming period: a sentence that looks ahead ("trong thời gian tới", "sẽ") or urges
-# ("phương hướng, nhiệm vụ", "tiếp tục", "tăng cường"), without recounting what was done or what a
-# meeting did ("đã", "hội nghị", "tham dự"): those are the occasion's agenda, not directions.
-_AHEAD = re.compile(r"\b(thời gian tới|năm tới|sắp tới|giai đoạn tới|sẽ|will|in the coming)\b", re.IGNORECASE)
-_URGES = re.compile(
-    r"\b(phương hướng|nhiệm vụ|định hướng|kiến nghị|đề nghị|đề xuất|tiếp tục|tăng cường|đẩy mạnh|ưu tiên|"
-    r"continue to|strengthen|plan to|plans to)\b",
-    re.IGNORECASE,
-)
-_RECOUNTS = re.compile(
-    r"\b(đã|hội nghị|tham dự|chủ trì|phát biểu|diễn ra|khai mạc|buổi làm việc|was|were|attended|held)\b", re.IGNORECASE
-)
-# Difficulties the sources state
-_DIFFICULTY = re.compile(
-    r"\b(khó khăn|hạn chế|vướng mắc|bất cập|thách thức|difficult\w*|challeng\w*|obstacle\w*|shortcoming\w*)\b",
-    re.IGNORECASE,
-)
-
+from vntext.periods import OPEN_START, Period
 
 @dataclass(frozen=True)
 class Length:
@@ -74,9 +41,10 @@ class Length:
     directions: int
     difficulties: int
     organisations: int
+    deeds: int
 
 
-LENGTHS = {"day-du": Length(8, 4, 3, 6), "ngan": Length(3, 2, 1, 3)}  # full; short (a few minutes)
+LENGTHS = {"day-du": Length(8, 4, 3, 6, 3), "ngan": Length(3, 2, 1, 3, 1)}  # full; short (a few minutes)
 DEFAULT_LENGTH = "day-du"
 LengthName = Literal["day-du", "ngan"]  # the keys of LENGTHS
 
@@ -123,11 +91,6 @@ class DraftFigure:
     citation: Citation
 
 
-@dataclass
-class DraftPoint:
-    text: str
-    citation: Citation
-
 
 @dataclass
 class Draft:
@@ -140,10 +103,12 @@ class Draft:
     occasion: str = DEFAULT_OCCASION
     results: list[str] = field(default_factory=list)  # the headline figures and their changes, as sentences
     figures: list[DraftFigure] = field(default_factory=list)
-    organisations: list[str] = field(default_factory=list)
+    organisations: list[str] = field(default_factory=list)  # non-governmental organisations named
+    bodies: list[str] = field(default_factory=list)  # Vietnamese and coordinating bodies named
     sectors: list[str] = field(default_factory=list)
-    directions: list[DraftPoint] = field(default_factory=list)
-    difficulties: list[DraftPoint] = field(default_factory=list)
+    deeds: list[Quote] = field(default_factory=list)  # what organisations that stood out did
+    directions: list[Quote] = field(default_factory=list)
+    difficulties: list[Quote] = field(default_factory=list)
     closing: str = ""
     notes: list[str] = field(default_factory=list)
     generator: Generator = Generator.TEMPLATE
@@ -191,7 +156,9 @@ class Drafter:
             place = found.name
         period = parse_years(years)
         query = " ".join(p for p in (topic, place, period.label if period else None) if p)
-        names = {d.doc_id: d.name for d in self.store.documents()}
+        documents = self.store.documents()
+        names = {d.doc_id: d.name for d in documents}
+        written = {d.doc_id: _year_written(d.published, d.reference_year) for d in documents}
         texts: dict[str, str] = {}
 
         def text_of(doc_id: str) -> str:
@@ -215,8 +182,8 @@ class Drafter:
         def citation(doc_id: str, passage_id: str, span: Span) -> Citation:
             return Citation(names.get(doc_id, doc_id), doc_id, passage_id, sentence(doc_id, span), span.start, span.end)
 
-        in_scope = [h for h in hits if _passage_in_scope(h.passage.provinces, h.doc_title, place)]
-        rank_of = {h.passage.passage_id: h.rank for h in in_scope}
+        passages = [h for h in hits if _passage_in_scope(h.passage.provinces, h.doc_title, place)]
+        rank_of = {h.passage.passage_id: h.rank for h in passages}
         words = content_words(topic)
 
         # key figures: the headline figures of the draft's own scope first, then those of the topic
@@ -225,9 +192,17 @@ class Drafter:
         heads = [headlines(usable_facts, scope)]
         if heads[0].period is not None and not heads[0].period.is_single_year:
             heads.append(headlines(usable_facts, scope, rank=1))  # a reporting year: the calendar one too
+        # without years asked, a draft is about its latest period: the year before it and after
+        since = _first_year(period, heads[0].period)
+        recent = period or (Period.years(since, 2100) if since else None)
+        limits = Limits(size.deeds, size.difficulties, size.directions)
+        found = quotes(passages, Setting(place or NATIONAL, since), words, citation, limits, written)
         changes = [c for h in heads for c in h.changes]
         leading = [f for h in heads for f in h.figures] + [c.previous for c in changes]
-        topical = _topical_figures(usable_facts, place or NATIONAL, period, words, rank_of, sentence, size.figures)
+        # a figure of a sentence quoted as an organisation's deed is told there
+        quoted = {d.citation.sentence for d in found.deeds}
+        candidates = [f for f in usable_facts if sentence(f.doc_id, f.sentence) not in quoted]
+        topical = _topical_figures(candidates, Scope(place or NATIONAL, recent), leading, words, rank_of, sentence, size.figures)
         chosen, numbers = _numbered(leading + topical)
         cap = max(size.figures, len(_numbered(leading)[0]))  # headline figures are never cut
         chosen, numbers = chosen[:cap], {k: n for k, n in numbers.items() if n <= cap}
@@ -248,8 +223,8 @@ class Drafter:
             scope_vi = "cả nước" if place is None else f"toàn {'thành phố' if _is_city(place) else 'tỉnh'} {place}"
             results = [f"Các tài liệu hiện có không nêu số liệu chung của {scope_vi}; các số liệu dưới đây là của "
                        "từng địa phương, tổ chức hoặc lĩnh vực, như nguồn ghi."]  # fmt: skip
-        organisations, sectors, directions, difficulties = _points(in_scope, words, sentence, citation, size)
-        organisations = [f.organization for f in chosen if f.organization] + organisations
+        organisations = [f.organization for f in chosen if f.organization and is_an_ngo(f.organization)]
+        organisations = list(dict.fromkeys(organisations + found.organisations))[: size.organisations]
 
         where = f" tại {place}" if place and place != NATIONAL else ""
         when = f" {period_vi(period)}" if period else ""
@@ -271,10 +246,12 @@ class Drafter:
             occasion=occasion,
             results=[r for r in results if r],
             figures=figures,
-            organisations=list(dict.fromkeys(organisations))[: size.organisations],
-            sectors=list(dict.fromkeys(sectors)),
-            directions=directions,
-            difficulties=difficulties,
+            organisations=organisations,
+            bodies=found.bodies,
+            sectors=found.sectors,
+            deeds=found.deeds,
+            directions=found.directions,
+            difficulties=found.difficulties,
             closing=closing,
             notes=notes,
             generator=generator,
@@ -299,62 +276,24 @@ class Drafter:
         return text, Generator.LLM
 
 
-def _points(
-    in_scope, words: set[str], sentence, citation, size: Length
-) -> tuple[list[str], list[str], list[DraftPoint], list[DraftPoint]]:  # fmt: skip
-    """The organisations, sectors, directions and difficulties the passages in scope name."""
-    organisations: list[str] = []
-    sectors: list[str] = []
-    directions: list[DraftPoint] = []
-    difficulties: list[DraftPoint] = []
-    for hit in in_scope:
-        text = hit.passage.text
-        organisations += [name for _, _, name in find_organisations(text) if _is_a_name(name)]
-        concepts = concepts_in(text)
-        organisations += [BODIES_VI[c] for c in concepts if c in BODIES_VI]
-        sectors += [SECTORS_VI[c] for c in concepts if c in SECTORS_VI]
-        for span in hit.passage.sentences:
-            said = sentence(hit.passage.doc_id, span)
-            point = DraftPoint(said, citation(hit.passage.doc_id, hit.passage.passage_id, span))
-            if len(directions) < size.directions and looks_ahead(said) and words & content_words(said):
-                directions += [point] if all(d.text != said for d in directions) else []
-            elif len(difficulties) < size.difficulties and states_difficulty(said):
-                difficulties += [point] if all(d.text != said for d in difficulties) else []
-    return organisations, sectors, directions, difficulties
-
-
-# the words of the generic term "tổ chức phi chính phủ nước ngoài / quốc tế": "Phi Chính" written with
-# capitals is a piece of it, not an organisation's name
-_GENERIC_WORDS = frozenset("to chuc phi chinh phu nuoc ngoai quoc te".split())
-
-
-def _is_a_name(name: str) -> bool:
-    """An organisation's name, not a one-word start of one ("Hội") or a piece of the generic term."""
-    words = fold(name.lower()).split()
-    return (len(words) > 1 or name.isupper()) and not set(words) <= _GENERIC_WORDS
-
-
-def looks_ahead(sentence: str) -> bool:
-    """A direction for the coming period, not a recounting of what was done or what a meeting did."""
-    return bool((_AHEAD.search(sentence) or _URGES.search(sentence)) and not _RECOUNTS.search(sentence))
-
-
 def _is_city(place: str) -> bool:
     province = get_province(place)
     return province is not None and province.kind == "city"
 
 
-def states_difficulty(sentence: str) -> bool:
-    return bool(_DIFFICULTY.search(sentence))
+# counts that say how long or how widely, not what was achieved ("10 năm", "có mặt tại 15 tỉnh")
+_NOT_RESULTS = frozenset({"years", "provinces", "countries", "districts"})
 
 
 def _topical_figures(
-    facts: list[Fact], place: str | None, period: Period | None, words: set[str], rank_of: dict[str, int], sentence, limit: int
+    facts: list[Fact], scope: Scope, leading: list[Fact], words: set[str], rank_of: dict[str, int], sentence, limit: int
 ) -> list[Fact]:  # fmt: skip
     """Figures of the place and period that the topic's words and the search point to, best first."""
     scored = []
     for f in facts:
-        if not _fact_in_scope(f, place, period) or f.unit == "years":  # a duration, not a result
+        if not _fact_in_scope(f, scope.place, scope.period) or f.unit in _NOT_RESULTS or f.organization:
+            continue  # an organisation's figure is told with what it did (the deeds), not as the place's
+        if _reads_as_headline(f, scope, leading) or not says_what_it_measures(f):
             continue
         score = 2.0 * len(words & content_words(sentence(f.doc_id, f.sentence))) / max(len(words), 1)
         if f.passage_id in rank_of:
@@ -365,6 +304,34 @@ def _topical_figures(
     scored.sort(key=lambda item: item[0], reverse=True)
     best = [f for _, f in scored[:limit]]
     return sorted(best, key=lambda f: (f.period.start if f.period else "9999", f.place or ""))
+
+
+def _reads_as_headline(fact: Fact, scope: Scope, leading: list[Fact]) -> bool:
+    """A sum of money stated as "the value of aid to <place>" that is not the place's headline figure:
+    the aid of new projects only, of one event, a part. Said in a draft's own words it would read as
+    the place's total (or contradict the total given for the same year), so it is left to the table."""
+    measure = measure_of(fact)
+    if fact.unit not in MONEY or measure is None:
+        return False
+    if not in_scope(fact, Scope(scope.place)):
+        return True
+    def dates(f: Fact) -> tuple[str, str | None] | None:
+        return (f.period.start, f.period.end) if f.period else None
+
+    return any(measure_of(h) == measure and dates(h) == dates(fact) and h.value != fact.value for h in leading)
+
+
+def _year_written(published: str | None, reference_year: int | None) -> int | None:
+    return int(published[:4]) if published and published[:4].isdigit() else reference_year
+
+
+def _first_year(asked: Period | None, latest: Period | None) -> int | None:
+    """The first year a draft speaks of: the one asked, else the year before its latest period ends."""
+    if asked is not None:
+        return int(asked.start[:4])
+    if latest is None or not latest.end:
+        return None
+    return int(latest.end[:4]) - 1
 
 
 def _numbered(facts: list[Fact]) -> tuple[list[Fact], dict[str, int]]:
@@ -393,6 +360,8 @@ def _fact_in_scope(fact: Fact, place: str | None, period: Period | None) -> bool
         return False
     if place is not None and fact.place != place:
         return False
+    if fact.period is not None and (fact.period.start == OPEN_START or not fact.period.end):
+        return False  # "so far", "since 1996": a running total, not the period's result
     if period is not None and (fact.period is None or not fact.period.overlaps(period)):
         return False
     return True
@@ -410,8 +379,25 @@ def _in_prose(statement: str) -> str:
     return re.sub(r"\.\s*(\[\d+\])$", r" \1.", statement)
 
 
-def _quoted(points: list[DraftPoint]) -> str:
+def _quoted(points: list[Quote]) -> str:
     return " ".join(f"«{p.text}» ({p.citation.doc})" for p in points)
+
+
+def _partners(draft: Draft) -> list[str]:
+    """Who took part: what the organisations that stood out did, the others named, the bodies that
+    coordinated, and the sectors."""
+    paragraphs = []
+    if draft.deeds:
+        paragraphs.append(f"Nhiều tổ chức đã có những đóng góp nổi bật, tiêu biểu như: {_quoted(draft.deeds)}")
+    others = [name for name in draft.organisations if name not in {d.who for d in draft.deeds}]
+    if others:
+        lead = "Cùng đồng hành còn có các tổ chức" if draft.deeds else "Các tổ chức phi chính phủ nước ngoài được các tài liệu nhắc đến gồm"
+        paragraphs.append(f"{lead}: {', '.join(others)}.")
+    if draft.bodies:
+        paragraphs.append(f"Công tác này có sự tham gia, phối hợp của: {', '.join(draft.bodies)}.")
+    if draft.sectors:
+        paragraphs.append(f"Các chương trình, dự án tập trung vào các lĩnh vực: {', '.join(draft.sectors)}.")
+    return paragraphs
 
 
 def speech_sections(draft: Draft) -> list[tuple[str | None, list[str]]]:
@@ -423,13 +409,9 @@ def speech_sections(draft: Draft) -> list[tuple[str | None, list[str]]]:
     if others:
         results.append(("Ngoài ra, theo các tài liệu: " if results else "") + " ".join(others))
     sections.append(("Kết quả nổi bật", results or draft.notes))
-    together = []
-    if draft.organisations:
-        together.append(f"Cùng với các tổ chức phi chính phủ nước ngoài, công tác này có sự tham gia, phối hợp của: {', '.join(draft.organisations)}.")
-    if draft.sectors:
-        together.append(f"Các chương trình, dự án tập trung vào các lĩnh vực: {', '.join(draft.sectors)}.")
-    if together:
-        sections.append(("Các tổ chức và lĩnh vực", together))
+    partners = _partners(draft)
+    if partners:
+        sections.append(("Các tổ chức và lĩnh vực", partners))
     if draft.difficulties:
         sections.append(("Khó khăn, hạn chế", [f"Bên cạnh những kết quả đạt được, các tài liệu nêu một số khó khăn: {_quoted(draft.difficulties)}"]))
     if draft.directions:

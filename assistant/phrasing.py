@@ -142,17 +142,13 @@ def statement_vi(fact: Fact) -> str:
         return f"Báo cáo nói về năm {year}, nhưng câu chứa số liệu không ghi năm: {plain[:1].lower()}{plain[1:]}"
     when = period_vi(fact.period)
     who = subject_vi(fact)
-    words = fact.descriptor.split()
     own_words = re.sub(r"^(trong đó|trong số đó|bao gồm)\s*:?\s*", "", fact.descriptor, flags=re.I).strip(" :,")
     if fact.unit in ("USD", "VND", "EUR", "percent", "fraction") and fact.part_of_total and own_words:
         # a part of an earlier figure: say which part, in the source's words
         body = f"{who + ': ' if who else ''}{own_words} {as_written(fact)}"
-    elif (
-        fact.unit in ("USD", "VND", "EUR", "percent", "fraction") and own_metric(fact) is None and 0 < len(words) <= 8
-        and not _CONNECTIVES.fullmatch(fact.descriptor) and fact.descriptor[:1].isalpha()
-    ):  # fmt: skip
+    elif fact.unit in ("USD", "VND", "EUR", "percent", "fraction") and _own_words_say_what(fact):
         # no known metric: the source's own words say what the figure is ("Lĩnh vực y tế đạt")
-        body = f"{fact.descriptor} {as_written(fact)}" + (f" ({who})" if who else "")
+        body = f"{fact.descriptor} {as_written(fact)}" + (f" ({who})" if who and who not in fact.descriptor else "")
         if when and not body[:2].isupper():  # "GD&ĐT" keeps its capitals
             body = body[:1].lower() + body[1:]
     elif fact.unit in ("USD", "VND", "EUR", "percent", "fraction"):
@@ -163,6 +159,25 @@ def statement_vi(fact: Fact) -> str:
         counted = counted_vi(fact)
         body = f"{who} {verb} {counted}" if who else f"có {counted}"
     return f"{_capitalise(when)}, {body}." if when else f"{_capitalise(body)}."
+
+
+def _own_words_say_what(fact: Fact) -> bool:
+    words = fact.descriptor.split()
+    return (
+        own_metric(fact) is None and 0 < len(words) <= 8
+        and not _CONNECTIVES.fullmatch(fact.descriptor) and fact.descriptor[:1].isalpha()
+    )  # fmt: skip
+
+
+def says_what_it_measures(fact: Fact) -> bool:
+    """Whether :func:`statement_vi` can say what a sum or a share measures; when it cannot, it says
+    "con số" ("the figure"), which a speech cannot use. A bare count ("Hơn 500 triệu") says nothing."""
+    if fact.unit == "count":
+        return False
+    if fact.unit not in ("USD", "VND", "EUR", "percent", "fraction"):
+        return True
+    own_words = re.sub(r"^(trong đó|trong số đó|bao gồm)\s*:?\s*", "", fact.descriptor, flags=re.I).strip(" :,")
+    return bool(fact.part_of_total and own_words) or _own_words_say_what(fact) or _metric_vi(fact) is not None
 
 
 def figure_en(fact: Fact) -> str:
@@ -246,7 +261,15 @@ def qualifying_words(fact: Fact, limit: int = 8) -> str:
     # words that lead into the next figure ("500 tổ chức của | 33 quốc gia") are not about this one
     while words and fold(words[-1].lower()) in _LEADING_INTO:
         words.pop()
-    return " ".join(words) if len(words) <= limit else ""
+    said = " ".join(words)
+    # the figure's own year at the end ("... được vận động vào năm 2023") is said before it already
+    year = _OWN_YEAR.search(said)
+    if year and fact.period is not None and fact.period.label == year.group(1):
+        said = said[: year.start()].rstrip()
+    return said if len(said.split()) <= limit else ""
+
+
+_OWN_YEAR = re.compile(r"\s*(?:\b(?:vào|trong|in)\s+)?(?:\b(?:năm|the year)\s+)?((?:19|20)\d\d)$", re.IGNORECASE)
 
 
 _LEADING_INTO = {"cua", "voi", "va", "tong", "gia", "tri", "dat", "la", "co", "gom", "trong", "tu", "den", "tai",

@@ -4,7 +4,8 @@ A drafts set is JSON Lines, one request a line: ``{"id", "topic", "province" (ab
 country), "years", "occasion", "expect": [figures the draft must state, as written]}``. Each draft is
 checked for: its own headline figures (when the index has any for its scope, and every expected one),
 every note mark pointing at a numbered figure, every figure grounded in its cited sentence, no figure
-of another place among its results, and no sentence that is a fragment ("Hà Tĩnh có 12.").
+of another place among its results, no quoted sentence (a deed, a difficulty, a direction) about
+other provinces, and no sentence that is a fragment ("Hà Tĩnh có 12.").
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from assistant.headlines import Scope, headlines
 from assistant.phrasing import plain_number
 from assistant.grounding import numbers_in
 from vntext.entities import NATIONAL
+from vntext.gazetteer import find_provinces
 
 
 @dataclass(frozen=True)
@@ -38,12 +40,16 @@ class DraftCheck:
     cited: bool  # every note mark is a numbered figure
     grounded: bool  # every figure's numbers are in its cited sentence
     in_scope: bool  # every figure of the results is about the draft's place
+    quotes_in_scope: bool = True  # every quoted sentence naming provinces names the draft's own
     fragments: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
 
     @property
     def passed(self) -> bool:
-        return self.headline is not False and self.cited and self.grounded and self.in_scope and not self.fragments
+        return (
+            self.headline is not False and self.cited and self.grounded and self.in_scope and self.quotes_in_scope
+            and not self.fragments
+        )  # fmt: skip
 
 
 def is_drafts_set(path: Path) -> bool:
@@ -90,6 +96,7 @@ def check_draft(case: DraftCase, draft: Draft, has_headlines: bool = True) -> Dr
         <= set(numbers_in(f.citation.sentence)) | set(numbers_in(f.fact.period or "")) | set(numbers_in(plain_number(f.fact.value)))
     ]  # fmt: skip
     place = draft.province or NATIONAL
+    elsewhere = [q.text for q in (*draft.deeds, *draft.directions, *draft.difficulties) if not _quotable(q, place)]
     off_scope = [numbers[n].fact.text for n in map(int, _MARK.findall(results)) if n in numbers and numbers[n].fact.subject != place]
     check = DraftCheck(
         case.id,
@@ -97,10 +104,21 @@ def check_draft(case: DraftCase, draft: Draft, has_headlines: bool = True) -> Dr
         cited=all(n in numbers for n in marks),
         grounded=not ungrounded,
         in_scope=not off_scope,
+        quotes_in_scope=not elsewhere,
         fragments=[s for s in _sentences(draft) if _FRAGMENT_END.search(s) or not s[:1].isalnum()],
     )
     check.problems = [f"missing {m}" for m in missing] + [f"ungrounded: {u}" for u in ungrounded] + [f"other scope: {o}" for o in off_scope]
+    check.problems += [f"quoted from elsewhere: {e[:120]}" for e in elsewhere]
     return check
+
+
+def _quotable(quote, place: str) -> bool:
+    """A provincial draft quotes sentences that name no province or its own; a national one may quote a
+    province only for an organisation's deed."""
+    named = set(find_provinces(quote.text))
+    if place == NATIONAL:
+        return not named or quote.who is not None
+    return not named or place in named
 
 
 def run_drafts(drafter: Drafter, cases: list[DraftCase]) -> list[DraftCheck]:
@@ -121,9 +139,9 @@ def render_checks(checks: list[DraftCheck]) -> str:
     def mark(ok: bool | None) -> str:
         return "n/a" if ok is None else "yes" if ok else "NO"
 
-    lines = ["| draft | headline | cited | grounded | in scope | fragments | passed |", "|---|---|---|---|---|---|---|"]
+    lines = ["| draft | headline | cited | grounded | in scope | quotes in scope | fragments | passed |", "|---|---|---|---|---|---|---|---|"]
     for c in checks:
-        lines.append(f"| {c.id} | {mark(c.headline)} | {mark(c.cited)} | {mark(c.grounded)} | {mark(c.in_scope)} | "
+        lines.append(f"| {c.id} | {mark(c.headline)} | {mark(c.cited)} | {mark(c.grounded)} | {mark(c.in_scope)} | {mark(c.quotes_in_scope)} | "
                      f"{len(c.fragments)} | {mark(c.passed)} |")  # fmt: skip
     passed = sum(c.passed for c in checks)
     lines.append(f"\n{passed}/{len(checks)} drafts pass every check.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.phrasing import statement_en, statement_vi
+from assistant.phrasing import says_what_it_measures, statement_en, statement_vi
 from ingest.models import Fact, Span
 from vntext.periods import Period
 
@@ -41,6 +41,25 @@ def test_words_that_lead_into_the_next_figure_are_not_the_counts_description():
         metric=None, place="Việt Nam", trailing="đang hoạt động khắp cả",
     )  # fmt: skip
     assert statement_vi(fact).endswith("đang hoạt động.")
+
+
+def test_the_figures_own_year_is_not_said_twice():
+    fact = _fact(
+        value=36, unit="projects", unit_text="chương trình, dự án", text="36 chương trình, dự án", metric=None,
+        place="Quảng Trị", period=Period.year(2023), trailing="mới được vận động vào năm 2023 với số vốn",
+    )  # fmt: skip
+    assert statement_vi(fact) == "Năm 2023, Quảng Trị có 36 chương trình, dự án mới được vận động."
+    # another year after the count is a different claim and stays
+    other = statement_vi(_fact(**{**fact.__dict__, "trailing": "mới được vận động vào năm 2022 với số vốn"}))
+    assert other.endswith("vào năm 2022.")
+
+
+def test_a_figure_whose_measure_cannot_be_said_is_known_as_such():
+    assert says_what_it_measures(_fact())  # "giá trị giải ngân"
+    unnamed = _fact(metric=None, descriptor="giáo dục cho các trường học vùng cao của tỉnh Hà Giang, tổng trị giá")
+    assert statement_vi(unnamed).startswith("Năm 2015, con số") and not says_what_it_measures(unnamed)
+    assert not says_what_it_measures(_fact(unit="count", text="Hơn 500 triệu", metric=None))
+    assert says_what_it_measures(_fact(unit="projects", text="94 dự án", metric=None))
 
 
 def test_a_computed_amount_takes_the_answers_language_for_its_scale_and_digits():

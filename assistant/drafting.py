@@ -2,10 +2,11 @@
 
 A draft has an opening, the results in sentences (the headline figures of its own place and latest
 year and their change from the year before: see :mod:`assistant.headlines` and :mod:`assistant.speech`),
-the key figures of the topic (each numbered and traceable to its sentence),
-the organisations and sectors the sources name, the directions and plans they state, a closing, and
+the key figures of the topic (each numbered and traceable to its sentence), what organisations did,
+the difficulties and the directions the sources state (see :mod:`assistant.quotes`), a closing, and
 a fact sheet. Without a language model the connecting text comes from templates and carries no
-figure of its own; every figure comes from an extracted fact.
+figure of its own; every figure comes from an extracted fact. A model may reword the opening and
+the results; its text is kept only when its numbers check out against the sources.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from pydantic_core import to_jsonable_python
 
 from assistant.grounding import numbers_in, ungrounded_numbers
 from assistant.headlines import MONEY, Scope, headlines, in_scope, measure_of
-from assistant.llm import LLMPhraser, LLMUnavailable, draft_opening
+from assistant.llm import LLMPhraser, LLMUnavailable, draft_opening, polish_results
 from assistant.models import Citation, FactRef, Generator
 from assistant.phrasing import period_vi, says_what_it_measures, statement_vi, undated
 from assistant.question import content_words
@@ -219,6 +220,7 @@ class Drafter:
             return f"[{numbers[fact.fact_id]}]"
 
         results = [results_sentence(h, place or NATIONAL, note) for h in heads] + [change_sentence(c, note) for c in changes]
+        results = [r for r in results if r]
         if not heads[0].figures and figures:
             scope_vi = "cả nước" if place is None else f"toàn {'thành phố' if _is_city(place) else 'tỉnh'} {place}"
             results = [f"Các tài liệu hiện có không nêu số liệu chung của {scope_vi}; các số liệu dưới đây là của "
@@ -236,6 +238,9 @@ class Drafter:
         generator = Generator.TEMPLATE
         if self.llm is not None and figures:
             opening, generator = self._phrased_opening(topic, figures, period, opening, notes)
+        if self.llm is not None and heads[0].figures:
+            results, polished = self._polished_results(results, notes)
+            generator = Generator.LLM if polished else generator
         return Draft(
             topic=topic,
             province=place,
@@ -244,7 +249,7 @@ class Drafter:
             opening=opening,
             address=address,
             occasion=occasion,
-            results=[r for r in results if r],
+            results=results,
             figures=figures,
             organisations=organisations,
             bodies=found.bodies,
@@ -256,6 +261,25 @@ class Drafter:
             notes=notes,
             generator=generator,
         )
+
+    def _polished_results(self, results: list[str], notes: list[str]) -> tuple[list[str], bool]:
+        """The model's wording of the results, kept only if it gives the same figures with the same note
+        marks and no other number."""
+        assert self.llm is not None
+        try:
+            text = polish_results(self.llm, results).strip()
+        except LLMUnavailable as exc:
+            notes.append(f"the language model was not used for the results ({exc})")
+            return results, False
+        template = " ".join(results)
+        marks, said, wanted = _MARKS.findall, _MARKS.sub(" ", text), _MARKS.sub(" ", template)
+        dropped = [n for n in numbers_in(wanted) if n not in numbers_in(said)]
+        added = ungrounded_numbers(said, [wanted])
+        if sorted(set(marks(text))) != sorted(set(marks(template))) or dropped or added:
+            problem = ", ".join([f"left out {n}" for n in dropped] + [f"added {n}" for n in added]) or "note marks changed"
+            notes.append(f"the language model's wording of the results was not used: {problem}")
+            return results, False
+        return [text], True
 
     def _phrased_opening(
         self, topic: str, figures: list[DraftFigure], period: Period | None, fallback: str, notes: list[str]
@@ -319,6 +343,9 @@ def _reads_as_headline(fact: Fact, scope: Scope, leading: list[Fact]) -> bool:
         return (f.period.start, f.period.end) if f.period else None
 
     return any(measure_of(h) == measure and dates(h) == dates(fact) and h.value != fact.value for h in leading)
+
+
+_MARKS = re.compile(r"\[(\d+)\]")
 
 
 def _year_written(published: str | None, reference_year: int | None) -> int | None:

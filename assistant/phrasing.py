@@ -175,7 +175,9 @@ def says_what_it_measures(fact: Fact) -> bool:
     if fact.unit == "count":
         return False
     if fact.unit not in ("USD", "VND", "EUR", "percent", "fraction"):
-        return True
+        # a unit that is the first syllable of a noun the reading did not know ("03 lĩnh" of "lĩnh
+        # vực") says nothing unless the words after the count do
+        return fact.unit.isascii() or bool(qualifying_words(fact))
     own_words = re.sub(r"^(trong đó|trong số đó|bao gồm)\s*:?\s*", "", fact.descriptor, flags=re.I).strip(" :,")
     return bool(fact.part_of_total and own_words) or _own_words_say_what(fact) or _metric_vi(fact) is not None
 
@@ -227,14 +229,25 @@ def counted_vi(fact: Fact) -> str:
     """A count with what it counts: the source's own Vietnamese words ("94 chương trình, dự án PCPNN
     triển khai"), else, for a known unit, the figure and its Vietnamese name ("12 tổ chức ..." for a
     table cell, "20 tổ chức ..." for "20 non-governmental organizations NGOs) for")."""
-    written, words, own = as_written(fact), qualifying_words(fact), own_noun(fact)
+    written, words, own = as_written(fact), _balanced(qualifying_words(fact)), own_noun(fact)
     if is_vietnamese(own) and (not words or is_vietnamese(words)):
-        return f"{written} {words}".strip()
+        return _balanced(f"{written} {words}".strip())
     if not own and words and is_vietnamese(words):
         return f"{written} {words}"
     if fact.unit not in COUNTED_VI:
         return f"{written} {words}".strip()
     return f"{count_number(fact)} {COUNTED_VI[fact.unit]}"
+
+
+def _balanced(text: str) -> str:
+    """Without a closing bracket whose opening one was cut off ("tổ chức PCPNN)")."""
+    depth, kept = 0, []
+    for char in text:
+        if char == ")" and depth == 0:
+            continue
+        depth += (char == "(") - (char == ")")
+        kept.append(char)
+    return "".join(kept).rstrip()
 
 
 def own_noun(fact: Fact) -> str:

@@ -39,7 +39,7 @@ BODIES_VI = {
 # meeting did ("đã", "hội nghị", "tham dự"): those are the occasion's agenda, not directions.
 _AHEAD = re.compile(r"\b(thời gian tới|năm tới|sắp tới|giai đoạn tới|sẽ|will|in the coming)\b", re.IGNORECASE)
 _URGES = re.compile(
-    r"\b(phương hướng|nhiệm vụ|định hướng|kiến nghị|đề nghị|đề xuất|tiếp tục|tăng cường|đẩy mạnh|ưu tiên|"
+    r"\b(phương hướng|nhiệm vụ|định hướng|kiến nghị|đề nghị|đề xuất|tiếp tục(?!\s+là\b)|tăng cường|đẩy mạnh|ưu tiên|"
     r"continue to|strengthen|plan to|plans to)\b",
     re.IGNORECASE,
 )

@@ -113,6 +113,27 @@ def test_model_opening_is_checked(corpus_store):
         assert bad.generator == "template" and "50" in bad.notes[0] and "50 triệu" not in bad.opening
 
 
+def test_model_wording_of_the_results_is_kept_only_with_the_same_figures_and_notes(corpus_store):
+    template = Drafter(corpus_store).draft("viện trợ PCPNN", province="Quảng Trị", years="2023")
+    figures = re.findall(r"(\S+ USD|\d+ (?:tổ chức|chương trình, dự án)[^\[]*) (\[\d+\])", " ".join(template.results))
+    assert figures
+    with FakeLLM(free_port()) as fake:
+        drafter = Drafter(corpus_store, llm=LLMPhraser(fake.url, "m", timeout=10))
+
+        def faithful(user: str) -> str:
+            if "Sentences:" not in user:
+                return "Kính thưa quý vị!"
+            return "Năm 2023, tỉnh ghi nhận " + ", ".join(f"{f} {mark}" for f, mark in figures) + "."
+
+        fake.reply = faithful
+        good = drafter.draft("viện trợ PCPNN", province="Quảng Trị", years="2023")
+        assert good.generator == "llm" and good.results[0].startswith("Năm 2023, tỉnh ghi nhận") and len(good.results) == 1
+        fake.reply = lambda user: "Kính thưa quý vị!" if "Sentences:" not in user else "Tỉnh giải ngân 17.216.450,40 USD [1] và 20 triệu USD [2]."
+        bad = drafter.draft("viện trợ PCPNN", province="Quảng Trị", years="2023")
+        assert bad.results == template.results
+        assert any("results was not used" in note for note in bad.notes)
+
+
 def test_cli_draft_to_word(tmp_path):
     data = tmp_path / "data"
     assert invoke_cli("ingest", str(SAMPLES), "--data-dir", str(data)).returncode == 0
@@ -187,6 +208,7 @@ def test_each_occasion_has_its_own_form(corpus_store):
         ("Hội nghị nhằm đánh giá công tác PCPNN năm 2023, phương hướng công tác năm 2024.", False),
         ("Tại Hội nghị, các địa phương đã kiến nghị, đề xuất các nội dung phối hợp.", False),
         ("Năm 2023, tỉnh đã tiếp nhận 94 chương trình, dự án.", False),
+        ("Con số ấy chứng tỏ Việt Nam tiếp tục là địa chỉ đáng tin cậy đối với các nhà tài trợ.", False),
     ],
 )
 def test_directions_look_ahead_and_do_not_recount_a_meeting(sentence, ahead):

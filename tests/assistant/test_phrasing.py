@@ -60,6 +60,16 @@ def test_a_figure_whose_measure_cannot_be_said_is_known_as_such():
     assert statement_vi(unnamed).startswith("Năm 2015, con số") and not says_what_it_measures(unnamed)
     assert not says_what_it_measures(_fact(unit="count", text="Hơn 500 triệu", metric=None))
     assert says_what_it_measures(_fact(unit="projects", text="94 dự án", metric=None))
+    assert not says_what_it_measures(_fact(unit="lĩnh", text="03 lĩnh", metric=None, trailing=""))
+    assert says_what_it_measures(_fact(unit="trẻ", text="300 trẻ", metric=None, trailing="em khuyết tật được hỗ trợ"))
+
+
+def test_a_bracket_cut_open_by_the_source_is_not_left_dangling():
+    fact = _fact(
+        value=60, unit="organizations", unit_text="tổ chức phi chính phủ nước ngoài", metric=None, place="Đồng Nai",
+        text="60 tổ chức phi chính phủ nước ngoài", trailing="PCPNN) đang hoạt động",
+    )  # fmt: skip
+    assert statement_vi(fact) == "Năm 2015, Đồng Nai có 60 tổ chức phi chính phủ nước ngoài PCPNN đang hoạt động."
 
 
 def test_a_computed_amount_takes_the_answers_language_for_its_scale_and_digits():

@@ -99,3 +99,50 @@ def groups(facts: Iterable[Fact]) -> list[list[Fact]]:
         if any(not agree(a, b) and same_scope(a, b) for i, a in enumerate(bucket) for b in bucket[i + 1 :] if a.doc_id != b.doc_id):
             out.append(bucket)
     return out
+
+
+def scope_key(fact: Fact) -> tuple | None:
+    """What a figure is about, for setting reports side by side: unit, subject, sector and period, a
+    running total "to date" ("từ năm 2003 đến nay") as one period whatever its start. None for a
+    figure that cannot be set beside another: no period, a stated change, a duration, or a sum or
+    share whose measure the sentence does not name."""
+    if fact.period is None or fact.change or fact.unit == "years":
+        return None
+    if fact.unit in ("USD", "VND", "EUR", "percent", "fraction") and fact.metric is None:
+        return None
+    when = ("to date",) if fact.period.end is None else (fact.period.start, fact.period.end)
+    return (fact.unit, fact.place, fact.district, fact.organization, fact.sector, fact.part_of_total, *when)
+
+
+def disagreements(facts: Iterable[Fact]) -> dict[str, list[str]]:
+    """For each figure another report contradicts, the IDs of the figures contradicting it.
+
+    Two reports contradict each other when each states one figure for a scope (see :func:`scope_key`)
+    and measures that can name the same thing, and the figures are apart beyond what their qualifiers
+    allow. A report that gives several different figures for one scope is giving parts or different
+    things (a total and its sectors), and is not set against another report for it."""
+    buckets: dict[tuple, list[Fact]] = {}
+    for fact in facts:
+        key = scope_key(fact)
+        if key is not None:
+            buckets.setdefault(key, []).append(fact)
+    found: dict[str, list[str]] = {}
+    for bucket in buckets.values():
+        by_doc: dict[str, list[Fact]] = {}
+        for fact in bucket:
+            by_doc.setdefault(fact.doc_id, []).append(fact)
+        single = [f for doc in by_doc.values() if _one_figure(doc) for f in doc]
+        for i, a in enumerate(single):
+            for b in single[i + 1 :]:
+                if a.doc_id != b.doc_id and _measures_alike(a, b) and not agree(a, b):
+                    found.setdefault(a.fact_id, []).append(b.fact_id)
+                    found.setdefault(b.fact_id, []).append(a.fact_id)
+    return found
+
+
+def _one_figure(facts: list[Fact]) -> bool:
+    return all(agree(a, b) for i, a in enumerate(facts) for b in facts[i + 1 :])
+
+
+def _measures_alike(a: Fact, b: Fact) -> bool:
+    return not (a.metric in SPECIFIC and b.metric in SPECIFIC and a.metric != b.metric)

@@ -32,7 +32,7 @@ from vntext.entities import NATIONAL
 from vntext.gazetteer import get_province
 from ingest.instructions import instruction_in
 from ingest.models import Fact, Span
-from vntext.periods import OPEN_START, Period
+from vntext.periods import OPEN_START, Period, year_range
 
 @dataclass(frozen=True)
 class Length:
@@ -120,15 +120,10 @@ class Draft:
 
 def parse_years(text: str | None) -> Period | None:
     """ "2023" or "2023-2024" -> a period; None when not given."""
-    if not text:
-        return None
-    m = re.fullmatch(r"\s*(\d{4})\s*(?:[-–]\s*(\d{4}))?\s*", text)
-    if not m:
-        raise DraftError(f"years must look like 2023 or 2023-2024, not {text!r}")
-    first, last = int(m.group(1)), int(m.group(2) or m.group(1))
-    if not 1940 <= first <= last <= 2100:
-        raise DraftError(f"years out of order or out of range: {text!r}")
-    return Period.years(first, last)
+    try:
+        return year_range(text)
+    except ValueError as exc:
+        raise DraftError(str(exc)) from None
 
 
 class Drafter:

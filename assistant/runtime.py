@@ -39,6 +39,15 @@ def open_store(settings: Settings) -> IndexStore:
     return IndexStore(settings.data_dir, embedder, chroma_url=settings.chroma_url, candidates=settings.candidates)
 
 
+def open_catalog(settings: Settings):  # -> Catalog | None
+    """The catalog alone, for reading figures without loading the embedding model; None when the data
+    folder holds no index yet."""
+    from index.catalog import CATALOG_FILE, Catalog
+
+    path = settings.data_dir / CATALOG_FILE
+    return Catalog(path) if path.exists() else None
+
+
 def build_llm(settings: Settings):  # -> LLMPhraser | None
     """The optional language model, when an endpoint is configured."""
     if not settings.llm_url:

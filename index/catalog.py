@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -230,6 +230,10 @@ def migrate(conn: sqlite3.Connection) -> int:
             return version
 
 
+# the columns a figures table may filter on by equality
+FACT_FILTERS = frozenset({"unit", "place", "district", "organization", "sector", "metric", "doc_id", "passage_id"})
+
+
 def _insert(conn: sqlite3.Connection, table: str, row: dict[str, object]) -> None:
     """Insert by column name: a catalog whose columns were added over versions keeps working."""
     columns = ", ".join(row)
@@ -274,6 +278,9 @@ def _fact(row: sqlite3.Row) -> Fact:
         period_source=row["period_source"],
         sector=row["sector"],
     )
+
+
+CATALOG_FILE = "catalog.sqlite3"  # in the data folder
 
 
 class Catalog:
@@ -395,6 +402,43 @@ class Catalog:
         with self._connect() as conn:
             rows = conn.execute(f"SELECT * FROM facts {where} ORDER BY rowid", params).fetchall()
         return [_fact(r) for r in rows]
+
+    def iter_facts(self, equal: Mapping[str, object] | None = None, batch: int = 1000) -> Iterator[Fact]:
+        """Facts whose columns equal the given values, in document order, ``batch`` rows at a time so
+        that a table of any size streams. Columns: those of ``FACT_FILTERS``. Each batch is read on a
+        connection of its own (by the position the last one ended at), so the iterator may be advanced
+        from any thread, as a streaming HTTP response does."""
+        equal = dict(equal or {})
+        unknown = set(equal) - FACT_FILTERS
+        if unknown:
+            raise ValueError(f"cannot filter facts by {', '.join(sorted(unknown))}")
+        where = "".join(f" AND {column} = ?" for column in equal)
+        sql = f"SELECT rowid AS row_number, * FROM facts WHERE (doc_id, rowid) > (?, ?){where} ORDER BY doc_id, rowid LIMIT ?"
+        after: tuple[str, int] = ("", -1)
+        while True:
+            with self._connect() as conn:
+                rows = conn.execute(sql, (*after, *equal.values(), batch)).fetchall()
+            yield from (_fact(r) for r in rows)
+            if len(rows) < batch:
+                return
+            after = (rows[-1]["doc_id"], rows[-1]["row_number"])
+
+    def facts_in_shared_scopes(self) -> list[Fact]:
+        """Facts whose unit, place, district, organisation, sector, period (any running total "to
+        date" counting as one) and part-of-total flag another document states too: the only ones that can disagree with another source (see
+        ``assistant.conflicts``). Found by SQL grouping, so only those facts are loaded."""
+        key = (
+            "unit, IFNULL(place, ''), IFNULL(district, ''), IFNULL(organization, ''), IFNULL(sector, ''), "
+            "CASE WHEN json_extract(period, '$[1]') IS NULL THEN 'to date' "
+            "ELSE json_extract(period, '$[0]') || json_extract(period, '$[1]') END, part_of_total"
+        )
+        scoped = "change IS NULL AND period IS NOT NULL"
+        sql = (
+            f"SELECT * FROM facts WHERE {scoped} AND ({key}) IN "
+            f"(SELECT {key} FROM facts WHERE {scoped} GROUP BY {key} HAVING COUNT(DISTINCT doc_id) > 1) ORDER BY rowid"
+        )
+        with self._connect() as conn:
+            return [_fact(r) for r in conn.execute(sql).fetchall()]
 
     def facts_stating(self, unit: str, place: str | None, value: float) -> list[Fact]:
         """Facts of one unit and place that state exactly this value (by the unit-and-place index)."""

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
-from index.catalog import Catalog, DocumentInfo
+from index.catalog import CATALOG_FILE, Catalog, DocumentInfo
 from index.consistency import CheckReport, VectorDrift
 from index.diskspace import DiskFull, disk_full_as_error, disk_full_detail, ensure_space
 from index.embeddings import Embedder
@@ -134,7 +134,7 @@ class IndexStore:
         data_dir.mkdir(parents=True, exist_ok=True)
         self.embedder = embedder
         self.candidates = candidates
-        self.catalog = Catalog(data_dir / "catalog.sqlite3")
+        self.catalog = Catalog(data_dir / CATALOG_FILE)
         reopen = None if chroma_url else (lambda: chroma_client(data_dir, None, fresh=True))
         self.vectors = VectorIndex(chroma_client(data_dir, chroma_url), embedder, reopen=reopen)
         self._keyword_dir = data_dir / "keyword"

@@ -61,6 +61,29 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--output", type=Path, help="write to this file (required for docx)")
     _common(p)
 
+    p = sub.add_parser(
+        "facts",
+        help="list the figures of the reports, by place, measure and period; export them as CSV or Excel",
+        description="Every figure the reports state, with its scope, period and source sentence. Figures "
+        "another report contradicts are marked '!'.",
+    )
+    p.add_argument("--place", help="a province or city, or 'cả nước' for the whole country")
+    p.add_argument("--district")
+    p.add_argument("--organisation")
+    p.add_argument("--sector", help="health, education, uxo, ...")
+    p.add_argument("--measure", help="disbursed, committed, mobilised, aid, value, rate")
+    p.add_argument("--unit", help="USD, VND, projects, organizations, ...")
+    p.add_argument("--years", help="a year or a range: figures whose period lies inside, e.g. 2019-2024")
+    p.add_argument("--doc", help="a document's ID")
+    p.add_argument("--conflicts", action="store_true", help="only figures another report contradicts")
+    p.add_argument("--sort", choices=("period", "place", "value", "document"), default="period")
+    p.add_argument("--limit", type=int, default=200, help="rows to show (default 200; exports hold every row)")
+    out = p.add_mutually_exclusive_group()
+    out.add_argument("--csv", type=Path, metavar="FILE", help="write every selected figure to a CSV file")
+    out.add_argument("--xlsx", type=Path, metavar="FILE", help="write every selected figure to an Excel workbook")
+    out.add_argument("--json", action="store_true", help="print the rows as JSON")
+    _common(p)
+
     p = sub.add_parser("docs", help="list, remove or check indexed documents")
     docs = p.add_subparsers(dest="docs_command", required=True, metavar="ACTION")
     q = docs.add_parser("list", help="list indexed documents")
@@ -284,6 +307,57 @@ def cmd_draft(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+def cmd_facts(args: argparse.Namespace, settings: Settings) -> int:
+    from pydantic import ValidationError
+
+    from assistant.runtime import open_catalog
+    from assistant.table import MAX_PAGE, FactQuery, TableError, iter_rows, page
+    from assistant.table_files import write_csv, write_xlsx
+
+    catalog = open_catalog(settings)
+    if catalog is None:
+        _err(f"no index in {settings.data_dir}: run `ngoaid ingest` first")
+        return EXIT_FAILURES
+    fields = ("place", "district", "organisation", "sector", "measure", "unit", "years", "doc")
+    try:
+        query = FactQuery(
+            **{f: getattr(args, f) for f in fields}, conflicts="only" if args.conflicts else "any",
+            sort=args.sort, limit=min(max(args.limit, 1), MAX_PAGE),
+        )  # fmt: skip
+        if args.csv or args.xlsx:
+            rows = iter_rows(catalog, query)
+            count = write_csv(rows, args.csv) if args.csv else write_xlsx(rows, catalog.documents(), args.xlsx)
+            print(f"{count} figures written to {args.csv or args.xlsx}.")
+            return EXIT_OK
+        result = page(catalog, query)
+    except (TableError, ValidationError) as exc:
+        _err(str(exc).splitlines()[0] if isinstance(exc, TableError) else _first_problem(exc))
+        return EXIT_USAGE
+    if args.json:
+        _print_json(result.model_dump())
+        return EXIT_OK
+    _print_facts(result)
+    return EXIT_OK
+
+
+def _first_problem(exc) -> str:  # a pydantic ValidationError
+    error = exc.errors()[0]
+    return f"--{'.'.join(str(p) for p in error['loc'])}: {error['msg']}"
+
+
+def _print_facts(result) -> None:  # a FactPage
+    if not result.rows:
+        print("No figures match.")
+        return
+    print(f"{'PERIOD':<22}  {'ABOUT':<28}  {'MEASURE':<10}  {'FIGURE':<30}  DOCUMENT")
+    for r in result.rows:
+        about = ", ".join(p for p in (r.organisation, r.district, r.place) if p)
+        mark = "!" if r.conflicts_with else " "
+        print(f"{(r.period or '')[:22]:<22}  {about[:28]:<28}  {(r.measure or '')[:10]:<10}  {mark}{r.text[:29]:<29}  {r.doc}")
+    shown = f"{len(result.rows)} of {result.total}" if result.total > len(result.rows) else str(result.total)
+    print(f"\n{shown} figures. '!': another report gives a different figure for the same scope and period.")
+
+
 def _print_documents(docs) -> None:
     """One line per document: its id, size, date, and the place and period it is mainly about (as
     its frame reads them; empty when no one place or period dominates), then name and title."""
@@ -501,6 +575,7 @@ def main(argv: list[str] | None = None) -> int:
             "search": cmd_search,
             "ask": cmd_ask,
             "draft": cmd_draft,
+            "facts": cmd_facts,
             "docs": cmd_docs,
             "eval": cmd_eval,
             "serve": cmd_serve,

@@ -8,17 +8,21 @@ them in its thread pool: questions are answered while an upload is being ingeste
 # create_app from the settings, and FastAPI must see them as objects, not names to look up.
 import logging
 import math
+import os
 import re
+import tempfile
 import time
 from contextlib import asynccontextmanager
-from typing import Literal
+from pathlib import Path
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, FastAPI, File, Request, UploadFile
+from fastapi import APIRouter, Depends, FastAPI, File, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
 from limits import storage, strategies
 from pydantic import BaseModel, ConfigDict, Field, create_model
+from starlette.background import BackgroundTask
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from assistant.answering import QuestionError
@@ -26,6 +30,8 @@ from assistant.drafting import DraftError, LengthName, Occasion, render_docx, re
 from assistant.models import Answer
 from assistant.service import ServiceError, Services, UploadResult
 from assistant.settings import Settings
+from assistant.table import FactFilter, FactPage, FactQuery, TableError, iter_rows, page
+from assistant.table_files import csv_chunks, write_xlsx
 from index.catalog import DocumentInfo
 from index.diskspace import DiskFull
 from index.hybrid import SearchResponse
@@ -134,7 +140,7 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
     )
     app.state.services = services
     _map_errors(app)
-    for router in (service_router(), questions_router(settings), drafts_router(), documents_router()):
+    for router in (service_router(), questions_router(settings), drafts_router(), facts_router(), documents_router()):
         app.include_router(router)
     _limit_bodies(app, settings)
     _limit_rates(app, settings)
@@ -255,6 +261,46 @@ def drafts_router() -> APIRouter:
         if body.format == "md":
             return Response(render_markdown(result), media_type="text/markdown; charset=utf-8")
         return JSONResponse(result.as_dict())
+
+    return router
+
+
+_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class FactExport(FactFilter):
+    format: Literal["csv", "xlsx"] = "csv"
+
+
+def facts_router() -> APIRouter:
+    router = APIRouter(tags=["facts"])
+
+    @router.get("/facts", response_model=FactPage)
+    def facts(request: Request, query: Annotated[FactQuery, Query()]) -> FactPage:
+        try:
+            return page(svc(request).store.catalog, query)
+        except TableError as exc:
+            raise ServiceError(422, str(exc)) from exc
+
+    @router.get("/facts/export", responses={200: {"content": {"text/csv": {}, _XLSX: {}}}})
+    def export(request: Request, query: Annotated[FactExport, Query()]) -> Response:
+        """Every figure the filter selects, in document order, as CSV (streamed) or an Excel workbook."""
+        catalog = svc(request).store.catalog
+        try:
+            rows = iter_rows(catalog, query)
+        except TableError as exc:
+            raise ServiceError(422, str(exc)) from exc
+        attachment = {"Content-Disposition": f'attachment; filename="so-lieu.{query.format}"'}
+        if query.format == "csv":
+            return StreamingResponse(csv_chunks(rows), media_type="text/csv; charset=utf-8", headers=attachment)
+        handle, name = tempfile.mkstemp(suffix=".xlsx")
+        os.close(handle)
+        try:
+            write_xlsx(rows, catalog.documents(), Path(name))
+        except BaseException:
+            os.unlink(name)
+            raise
+        return FileResponse(name, media_type=_XLSX, headers=attachment, background=BackgroundTask(os.unlink, name))
 
     return router
 

@@ -502,3 +502,17 @@ _PASSES: list[tuple[re.Pattern[str], _Handler]] = [
     (_ANAPHORIC, _anaphoric),
     (_NOW, _now),
 ]
+
+
+def year_range(text: str | None) -> Period | None:
+    """A year or a range of years as a user types it ("2023", "2019-2024") -> a period; None when
+    not given. ValueError, with a message for the user, when it does not parse."""
+    if not text:
+        return None
+    m = re.fullmatch(r"\s*(\d{4})\s*(?:[-–]\s*(\d{4}))?\s*", text)
+    if not m:
+        raise ValueError(f"years must look like 2023 or 2023-2024, not {text!r}")
+    first, last = int(m.group(1)), int(m.group(2) or m.group(1))
+    if not 1940 <= first <= last <= 2100:
+        raise ValueError(f"years out of order or out of range: {text!r}")
+    return Period.years(first, last)

@@ -131,3 +131,16 @@ def headlines(facts: Iterable[Fact], scope: Scope, rank: int = 0) -> Headlines:
         if m in latest and m in before and latest[m].unit == before[m].unit and before[m].value > 0
     )
     return Headlines(period, figures, changes)
+
+
+def yearly(facts: Iterable[Fact], place: str, measure: str, unit: str | None = None) -> dict[int, Fact]:
+    """The headline figure of one measure for each year the sources give one for ``place`` (one
+    whole calendar year; the most trustworthy reading when several reports give it): the points of a
+    chart of that measure over the years. ``unit``: only figures in it (a chart has one scale)."""
+    by_year: dict[int, list[Fact]] = defaultdict(list)
+    for fact in facts:
+        if measure_of(fact) != measure or (unit is not None and fact.unit != unit):
+            continue
+        if in_scope(fact, Scope(place)) and fact.period is not None and fact.period.is_single_year:
+            by_year[int(fact.period.start[:4])].append(fact)
+    return {year: min(found, key=_preference) for year, found in sorted(by_year.items())}

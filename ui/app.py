@@ -1,7 +1,8 @@
 """The chat UI (Gradio), mounted at / in the same FastAPI app as the API.
 
-Three tabs: questions with cited answers (selecting a citation shows its passage with the sentence
-highlighted), the documents (upload, list, remove) and drafting. Interface text is Vietnamese.
+Four tabs: questions with cited answers (selecting a citation shows its passage with the sentence
+highlighted), the documents (upload, list, remove), drafting, and the figures table
+(:mod:`ui.figures_tab`). Interface text is Vietnamese.
 Everything the page needs is served by this process: no font, script or image comes from the
 internet.
 """
@@ -23,6 +24,7 @@ from assistant.drafting import DraftError, render_docx, render_markdown
 from assistant.models import Answer
 from assistant.service import ServiceError, Services
 from assistant.settings import Settings
+from ui.figures_tab import build_figures_tab
 
 EXAMPLES = [
     "Quảng Trị giải ngân bao nhiêu năm 2023?",
@@ -35,6 +37,7 @@ CSS = """
 .ngoaid-source { border-left: 4px solid #c2410c; padding: 0.5em 1em; background: #fff7ed; }
 .ngoaid-source .ngoaid-doc { font-weight: 600; margin-bottom: 0.4em; }
 .ngoaid-source mark { background: #fde68a; padding: 0 2px; }
+.ngoaid-chart svg { max-width: 100%; height: auto; }
 """
 
 
@@ -131,6 +134,8 @@ def build_ui(get_services: Callable[[], Services], settings: Settings) -> gr.Blo
             draft_button = gr.Button("Soạn bài phát biểu", variant="primary")
             draft_view = gr.Markdown(elem_id="ngoaid-draft")
             draft_file = gr.File(label="Tải bản Word (.docx)")
+
+        build_figures_tab(get_services, source_html)
 
         # --- behaviour ------------------------------------------------------------------------
 

@@ -123,3 +123,42 @@ def test_drafting_tab(page):
     expect(draft).to_contain_text("Kính thưa Quý vị đại diện các tổ chức phi chính phủ nước ngoài")  # the occasion chosen
     expect(draft).to_contain_text(re.compile(r"trên địa bàn tỉnh Quảng Trị .*17\.216\.450,40 USD \[\d+\]"))
     expect(page.locator("a[href*=\"du-thao-bai-phat-bieu.docx\"]")).to_be_visible()
+
+
+def test_figures_tab(page, tmp_path):
+    import csv
+    import io
+
+    import openpyxl
+    from playwright.sync_api import expect
+
+    page.get_by_role("tab", name="Số liệu").click()
+    page.locator("#ngoaid-facts-place textarea").fill("cả nước")
+    page.locator("#ngoaid-facts-show").click()
+    table = page.locator("#ngoaid-facts")
+    expect(table).to_contain_text("hơn 262 triệu USD", timeout=60_000)
+    expect(page.locator("#ngoaid-facts-summary")).to_contain_text("số liệu")
+    # the chart: the country's disbursement in 2019 and 2020, one point each
+    points = page.locator('#ngoaid-facts-chart g[id="series-Việt Nam"] use')
+    expect(points).to_have_count(2)
+    # a row opens its source, the sentence highlighted
+    table.get_by_text("hơn 262 triệu USD").first.click()
+    expect(page.locator("#ngoaid-facts-source mark")).to_contain_text("262 triệu USD")
+    # the downloads hold the filtered rows: every one about the whole country
+    page.locator("#ngoaid-facts-csv").click()
+    link = page.locator('#ngoaid-facts-file a[href*="so-lieu.csv"]')
+    expect(link).to_be_visible(timeout=30_000)
+    with page.expect_download() as info:
+        link.click()
+    with open(info.value.path(), encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert rows and {r["place"] for r in rows} == {"Việt Nam"} and any(r["figure_as_written"] == "hơn 262 triệu USD" for r in rows)
+    page.locator("#ngoaid-facts-xlsx").click()
+    link = page.locator('#ngoaid-facts-file a[href*="so-lieu.xlsx"]')
+    expect(link).to_be_visible(timeout=30_000)
+    with page.expect_download() as info:
+        link.click()
+    sheet = openpyxl.load_workbook(io.BytesIO(info.value.path().read_bytes()))["Số liệu"]
+    assert sheet.max_row == len(rows) + 1
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "figures-tab.png"), full_page=True)

@@ -7,6 +7,7 @@ USD" and "hơn 233 triệu USD" do not. Used by answers, which then cite both si
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 
 from ingest.models import Fact
@@ -132,12 +133,36 @@ def disagreements(facts: Iterable[Fact]) -> dict[str, list[str]]:
         for fact in bucket:
             by_doc.setdefault(fact.doc_id, []).append(fact)
         single = [f for doc in by_doc.values() if _one_figure(doc) for f in doc]
-        for i, a in enumerate(single):
-            for b in single[i + 1 :]:
-                if a.doc_id != b.doc_id and _measures_alike(a, b) and not agree(a, b):
-                    found.setdefault(a.fact_id, []).append(b.fact_id)
-                    found.setdefault(b.fact_id, []).append(a.fact_id)
+        if len(by_doc) > 1:
+            _contradictions(single, found)
     return found
+
+
+MAX_NAMED = 5  # contradicting figures named per figure: the nearest in value, below and above
+
+
+def _contradictions(facts: list[Fact], found: dict[str, list[str]]) -> None:
+    """Record, for each figure, up to ``MAX_NAMED`` figures of other documents whose interval lies
+    wholly below or above its own. Sorted by the intervals' ends, so that a scope that hundreds of
+    reports give costs n log n, not n squared."""
+    spans = {f.fact_id: interval(f) for f in facts}
+    by_high = sorted(facts, key=lambda f: spans[f.fact_id][1])
+    by_low = sorted(facts, key=lambda f: spans[f.fact_id][0])
+    highs = [spans[f.fact_id][1] for f in by_high]
+    lows = [spans[f.fact_id][0] for f in by_low]
+    for fact in facts:
+        low, high = spans[fact.fact_id]
+        below = (by_high[i] for i in range(bisect_left(highs, low) - 1, -1, -1))  # nearest first
+        above = (by_low[i] for i in range(bisect_right(lows, high), len(by_low)))
+        named = []
+        for side in (below, above):
+            for other in side:
+                if len(named) >= MAX_NAMED:
+                    break
+                if other.doc_id != fact.doc_id and _measures_alike(fact, other):
+                    named.append(other.fact_id)
+        if named:
+            found[fact.fact_id] = named
 
 
 def _one_figure(facts: list[Fact]) -> bool:

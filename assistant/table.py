@@ -8,7 +8,8 @@ figures other reports contradict are marked (see :mod:`assistant.conflicts`).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from itertools import islice
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -125,35 +126,59 @@ def conflicts_by_fact(catalog: Catalog) -> dict[str, list[str]]:
 def iter_rows(catalog: Catalog, wanted: FactFilter) -> Iterator[FactRow]:
     """Every row the filter selects, in document order, streamed (sorting and paging aside). A filter
     that cannot be applied raises :class:`TableError` here, before any row is asked for."""
-    return _rows(catalog, wanted.period(), wanted.equalities(), only_conflicts=wanted.conflicts == "only")
-
-
-def _rows(catalog: Catalog, period: Period | None, equal: dict[str, object], only_conflicts: bool) -> Iterator[FactRow]:
-    contradicted = conflicts_by_fact(catalog)
-    names = {d.doc_id: d.name for d in catalog.documents()}
-    text_of: tuple[str, str] = ("", "")  # the last document's text: rows come in document order
-    for fact in catalog.iter_facts(equal):
-        if period is not None and (fact.period is None or not period.covers(fact.period)):
-            continue
-        if only_conflicts and fact.fact_id not in contradicted:
-            continue
-        if text_of[0] != fact.doc_id:
-            text_of = (fact.doc_id, catalog.document_text(fact.doc_id) or "")
-        yield _row(fact, names.get(fact.doc_id, fact.doc_id), text_of[1], contradicted.get(fact.fact_id, []))
+    selection = _Selection(catalog, wanted)
+    return selection.rows(selection.facts())
 
 
 def page(catalog: Catalog, wanted: FactQuery) -> FactPage:
-    """One sorted page of the rows the filter selects, and how many there are in all."""
-    rows = list(iter_rows(catalog, wanted))
-    rows.sort(key=_SORT_KEYS[wanted.sort], reverse=wanted.descending)
-    return FactPage(total=len(rows), offset=wanted.offset, rows=rows[wanted.offset : wanted.offset + wanted.limit])
+    """One sorted page of the rows the filter selects, and how many there are in all. Only a sort
+    key and an ID are kept per figure; rows are made for the page alone."""
+    selection = _Selection(catalog, wanted)
+    key = _SORT_KEYS[wanted.sort]
+    keyed = sorted(((key(f, selection.names.get(f.doc_id, "")), f.fact_id) for f in selection.facts()), reverse=wanted.descending)
+    ids = [fact_id for _, fact_id in keyed[wanted.offset : wanted.offset + wanted.limit]]
+    found = {f.fact_id: f for f in catalog.facts_by_id(ids)}
+    rows = {row.id: row for row in selection.rows(found[i] for i in ids)}
+    return FactPage(total=len(keyed), offset=wanted.offset, rows=[rows[i] for i in ids])
+
+
+class _Selection:
+    """The figures a filter selects, and how to make them rows."""
+
+    def __init__(self, catalog: Catalog, wanted: FactFilter) -> None:
+        self.catalog = catalog
+        self.period, self.equal = wanted.period(), wanted.equalities()  # a bad filter fails here
+        self.only_conflicts = wanted.conflicts == "only"
+        self.contradicted = conflicts_by_fact(catalog)
+        self.names = {d.doc_id: d.name for d in catalog.documents()}
+
+    def facts(self) -> Iterator[Fact]:
+        for fact in self.catalog.iter_facts(self.equal, light=True):
+            if self.period is not None and (fact.period is None or not self.period.covers(fact.period)):
+                continue
+            if self.only_conflicts and fact.fact_id not in self.contradicted:
+                continue
+            yield fact
+
+    def rows(self, facts: Iterable[Fact], batch: int = 1000) -> Iterator[FactRow]:
+        """The rows of ``facts``, the texts of their documents read a batch at a time."""
+        iterator = iter(facts)
+        while chunk := list(islice(iterator, batch)):
+            texts = self.catalog.document_texts(f.doc_id for f in chunk)
+            for fact in chunk:
+                name = self.names.get(fact.doc_id, fact.doc_id)
+                yield _row(fact, name, texts.get(fact.doc_id, ""), self.contradicted.get(fact.fact_id, []))
+
+
+def _period_key(fact: Fact) -> tuple[str, str]:
+    return (fact.period.start, fact.period.end or "9999") if fact.period else ("9999", "9999")
 
 
 _SORT_KEYS = {
-    "period": lambda r: (r.period_start or "9999", r.period_end or "9999", r.place or "", r.doc, r.span_start),
-    "place": lambda r: (r.place or "", r.period_start or "9999", r.doc, r.span_start),
-    "value": lambda r: (r.unit, r.value),
-    "document": lambda r: (r.doc, r.span_start),
+    "period": lambda f, doc: (*_period_key(f), f.place or "", doc, f.span.start),
+    "place": lambda f, doc: (f.place or "", *_period_key(f), doc, f.span.start),
+    "value": lambda f, doc: (f.unit, f.value, doc, f.span.start),
+    "document": lambda f, doc: (doc, f.span.start),
 }
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
@@ -58,7 +59,7 @@ def csv_chunks(rows: Iterable[FactRow]) -> Iterator[str]:
     buffer.write("\ufeff")
     writer.writerow([heading for heading, _ in COLUMNS])
     for n, row in enumerate(rows, 1):
-        writer.writerow([_csv_cell(get(row)) for _, get in COLUMNS])
+        writer.writerow([_csv_cell(v) if isinstance(v, str) else "" if v is None else v for v in (get(row) for _, get in COLUMNS)])
         if n % _BATCH == 0:
             yield buffer.getvalue()
             buffer.seek(0)
@@ -101,16 +102,23 @@ def write_xlsx(rows: Iterable[FactRow], documents: list[DocumentInfo], path: Pat
     return count
 
 
-def _csv_cell(value: object) -> object:
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value  # a spreadsheet would run it as a formula
-    return "" if value is None else value
+def _csv_cell(value: str) -> str:
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value  # a spreadsheet would run it as a formula
+
+
+_NOT_IN_XLSX = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def _xlsx_cell(value: object, sheet) -> object:
-    if isinstance(value, str):
-        # control characters are not allowed in the file format; a text cell, so that "=..." is no formula
-        cell = WriteOnlyCell(sheet, value="".join(c for c in value if c >= " " or c in "\t\n"))
-        cell.data_type = "s"
-        return cell
-    return value
+    """A value as a cell: control characters (not allowed in the file format) left out, and text that
+    starts with "=" kept as text rather than run as a formula. Plain values otherwise: a cell object
+    for every string would make a large export several times slower."""
+    if not isinstance(value, str):
+        return value
+    if _NOT_IN_XLSX.search(value):
+        value = _NOT_IN_XLSX.sub("", value)
+    if not value.startswith("="):
+        return value
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"
+    return cell

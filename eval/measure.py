@@ -49,8 +49,19 @@ def rss_mb(pid: int | None = None) -> float:
 
 
 def peak_rss_mb() -> float:
-    """Peak resident memory (VmHWM) of this process since it started, in MB."""
+    """Peak resident memory (VmHWM) of this process since it started (or since
+    :func:`reset_peak_rss`), in MB."""
     return _status_mb("VmHWM", None)
+
+
+def reset_peak_rss() -> bool:
+    """Start the peak resident memory afresh from the current one (Linux: /proc/self/clear_refs);
+    False where that cannot be done, and the peak is then the process's whole-life one."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+        return True
+    except OSError:
+        return False
 
 
 def dir_size_mb(path: Path) -> float:

@@ -338,6 +338,15 @@ class Catalog:
             row = conn.execute("SELECT text FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
         return row[0] if row else None
 
+    def document_texts(self, doc_ids: Iterable[str]) -> dict[str, str]:
+        """doc_id -> cleaned text, of several documents on one connection."""
+        ids, found = list(dict.fromkeys(doc_ids)), {}
+        with self._connect() as conn:
+            for i in range(0, len(ids), 500):
+                chunk = ids[i : i + 500]
+                found.update(conn.execute(f"SELECT doc_id, text FROM documents WHERE doc_id IN ({','.join('?' * len(chunk))})", chunk))
+        return found
+
     def documents_from_source(self, source: str) -> list[DocumentInfo]:
         with self._connect() as conn:
             rows = conn.execute(f"SELECT {_INFO_COLUMNS} FROM documents WHERE source=?", (source,)).fetchall()
@@ -403,17 +412,30 @@ class Catalog:
             rows = conn.execute(f"SELECT * FROM facts {where} ORDER BY rowid", params).fetchall()
         return [_fact(r) for r in rows]
 
-    def iter_facts(self, equal: Mapping[str, object] | None = None, batch: int = 1000) -> Iterator[Fact]:
+    def _fact_columns(self, light: bool) -> str:
+        """The facts table's columns for a SELECT; ``light``: without the words around each figure
+        (``descriptor``, ``trailing`` and ``context`` come back empty), which a table or a comparison
+        of figures does not need and which cost most of the reading."""
+        if not light:
+            return "*"
+        heavy = {"descriptor": "''", "trailing": "''", "context": "'[]'"}
+        with self._connect() as conn:
+            columns = [row[1] for row in conn.execute("PRAGMA table_info(facts)")]
+        return ", ".join(f"{heavy[c]} AS {c}" if c in heavy else c for c in columns)
+
+    def iter_facts(self, equal: Mapping[str, object] | None = None, batch: int = 1000, light: bool = False) -> Iterator[Fact]:
         """Facts whose columns equal the given values, in document order, ``batch`` rows at a time so
-        that a table of any size streams. Columns: those of ``FACT_FILTERS``. Each batch is read on a
-        connection of its own (by the position the last one ended at), so the iterator may be advanced
-        from any thread, as a streaming HTTP response does."""
+        that a table of any size streams. Columns: those of ``FACT_FILTERS``; ``light``: see
+        :meth:`_fact_columns`. Each batch is read on a connection of its own (by the position the
+        last one ended at), so the iterator may be advanced from any thread, as a streaming HTTP
+        response does."""
         equal = dict(equal or {})
         unknown = set(equal) - FACT_FILTERS
         if unknown:
             raise ValueError(f"cannot filter facts by {', '.join(sorted(unknown))}")
         where = "".join(f" AND {column} = ?" for column in equal)
-        sql = f"SELECT rowid AS row_number, * FROM facts WHERE (doc_id, rowid) > (?, ?){where} ORDER BY doc_id, rowid LIMIT ?"
+        columns = self._fact_columns(light)
+        sql = f"SELECT rowid AS row_number, {columns} FROM facts WHERE (doc_id, rowid) > (?, ?){where} ORDER BY doc_id, rowid LIMIT ?"
         after: tuple[str, int] = ("", -1)
         while True:
             with self._connect() as conn:
@@ -423,10 +445,20 @@ class Catalog:
                 return
             after = (rows[-1]["doc_id"], rows[-1]["row_number"])
 
+    def facts_by_id(self, fact_ids: Iterable[str]) -> list[Fact]:
+        ids, found = list(fact_ids), []
+        with self._connect() as conn:
+            for i in range(0, len(ids), 500):
+                chunk = ids[i : i + 500]
+                found += conn.execute(f"SELECT * FROM facts WHERE fact_id IN ({','.join('?' * len(chunk))})", chunk).fetchall()
+        return [_fact(r) for r in found]
+
     def facts_in_shared_scopes(self) -> list[Fact]:
         """Facts whose unit, place, district, organisation, sector, period (any running total "to
-        date" counting as one) and part-of-total flag another document states too: the only ones that can disagree with another source (see
-        ``assistant.conflicts``). Found by SQL grouping, so only those facts are loaded."""
+        date" counting as one) and part-of-total flag another document states too, with another
+        value: the only ones that can disagree with another source (see
+        ``assistant.conflicts``). Found by SQL grouping, so only those facts are loaded, without the
+        words around them (``descriptor``, ``trailing`` and ``context`` are empty)."""
         key = (
             "unit, IFNULL(place, ''), IFNULL(district, ''), IFNULL(organization, ''), IFNULL(sector, ''), "
             "CASE WHEN json_extract(period, '$[1]') IS NULL THEN 'to date' "
@@ -434,8 +466,9 @@ class Catalog:
         )
         scoped = "change IS NULL AND period IS NOT NULL"
         sql = (
-            f"SELECT * FROM facts WHERE {scoped} AND ({key}) IN "
-            f"(SELECT {key} FROM facts WHERE {scoped} GROUP BY {key} HAVING COUNT(DISTINCT doc_id) > 1) ORDER BY rowid"
+            f"SELECT {self._fact_columns(light=True)} FROM facts WHERE {scoped} AND ({key}) IN "
+            f"(SELECT {key} FROM facts WHERE {scoped} GROUP BY {key} "
+            "HAVING COUNT(DISTINCT doc_id) > 1 AND MIN(value) < MAX(value)) ORDER BY rowid"
         )
         with self._connect() as conn:
             return [_fact(r) for r in conn.execute(sql).fetchall()]

@@ -2,7 +2,8 @@
 their qualifiers allow.
 
 "gần 224 triệu USD" and "223,7 triệu USD" agree ("nearly" allows a little below); "khoảng 230 triệu
-USD" and "hơn 233 triệu USD" do not. Used by answers, which then cite both sides.
+USD" and "hơn 233 triệu USD" do not. Used by answers, which then cite both sides, and by the figures
+table (:func:`disagreements`), which marks both.
 """
 
 from __future__ import annotations
@@ -82,7 +83,16 @@ def rivals(picked, ranked) -> list[Fact]:
     ("giá trị viện trợ" vs "giải ngân"); a figure that measures nothing named rarely is a total."""
     both_measured = picked.fact.metric is not None
     close = [s.fact for s in ranked if s.score >= picked.score - RIVAL_WINDOW or (both_measured and s.fact.metric is not None)]
-    return conflicting(picked.fact, close)
+    found = conflicting(picked.fact, close)
+    # and what the figures table flags among the same candidates (running totals "to date" included)
+    named = {f.doc_id for f in found} | {picked.fact.doc_id}
+    by_id = {f.fact_id: f for f in close}
+    for other_id in disagreements([picked.fact, *close]).get(picked.fact.fact_id, []):
+        other = by_id.get(other_id)
+        if other is not None and other.doc_id not in named:
+            found.append(other)
+            named.add(other.doc_id)
+    return found
 
 
 def groups(facts: Iterable[Fact]) -> list[list[Fact]]:

@@ -109,6 +109,7 @@ def test_every_operation_is_fuzzed(reading_app):
     assert WRITES <= operations
     assert operations - WRITES == {
         ("GET", "/health"), ("POST", "/ask"), ("POST", "/search"), ("POST", "/draft"), ("GET", "/documents"),
+        ("GET", "/facts"), ("GET", "/facts/export"),
     }  # fmt: skip
 
 

@@ -133,18 +133,19 @@ def test_figures_tab(page, tmp_path):
     from playwright.sync_api import expect
 
     page.get_by_role("tab", name="Số liệu").click()
-    page.locator("#ngoaid-facts-place textarea").fill("cả nước")
+    page.locator("#ngoaid-facts-place textarea").fill("Quảng Trị, cả nước")
     page.locator("#ngoaid-facts-show").click()
     table = page.locator("#ngoaid-facts")
-    expect(table).to_contain_text("hơn 262 triệu USD", timeout=60_000)
+    expect(table).to_contain_text("17.216.450,40 USD", timeout=60_000)
+    expect(table).to_contain_text("hơn 262 triệu USD")
     expect(page.locator("#ngoaid-facts-summary")).to_contain_text("số liệu")
-    # the chart: the country's disbursement in 2019 and 2020, one point each
-    points = page.locator('#ngoaid-facts-chart g[id="series-Việt Nam"] use')
-    expect(points).to_have_count(2)
+    # the chart: disbursement by year, the province (2023) and the whole country (2019, 2020) as series
+    expect(page.locator('#ngoaid-facts-chart g[id="series-Quảng Trị"] use')).to_have_count(1)
+    expect(page.locator('#ngoaid-facts-chart g[id="series-Việt Nam"] use')).to_have_count(2)
     # a row opens its source, the sentence highlighted
     table.get_by_text("hơn 262 triệu USD").first.click()
     expect(page.locator("#ngoaid-facts-source mark")).to_contain_text("262 triệu USD")
-    # the downloads hold the filtered rows: every one about the whole country
+    # the downloads hold the filtered rows: every one about the province or the whole country
     page.locator("#ngoaid-facts-csv").click()
     link = page.locator('#ngoaid-facts-file a[href*="so-lieu.csv"]')
     expect(link).to_be_visible(timeout=30_000)
@@ -152,7 +153,8 @@ def test_figures_tab(page, tmp_path):
         link.click()
     with open(info.value.path(), encoding="utf-8-sig", newline="") as f:
         rows = list(csv.DictReader(f))
-    assert rows and {r["place"] for r in rows} == {"Việt Nam"} and any(r["figure_as_written"] == "hơn 262 triệu USD" for r in rows)
+    assert {r["place"] for r in rows} == {"Quảng Trị", "Việt Nam"}
+    assert {"hơn 262 triệu USD", "17.216.450,40 USD"} <= {r["figure_as_written"] for r in rows}
     page.locator("#ngoaid-facts-xlsx").click()
     link = page.locator('#ngoaid-facts-file a[href*="so-lieu.xlsx"]')
     expect(link).to_be_visible(timeout=30_000)

@@ -18,6 +18,11 @@ killed) removes its own new vectors before the error goes up, so a process that 
 server, the rest of a batch) leaves nothing behind. Writers take a file lock, so two processes never
 ingest into one data folder at once. :meth:`IndexStore.check` verifies all of this without changing
 anything.
+
+Other processes' writes: the catalog and the keyword index follow the catalog's generation, but
+embedded Chroma keeps its nearest-neighbour index in memory and does not see vectors another process
+added. A store that finds a generation no writer of its own process left reopens the vector store
+before its next search or write (see ``_see_other_writers``).
 """
 
 from __future__ import annotations
@@ -47,6 +52,12 @@ from ingest.models import PIPELINE_VERSION, Document, Passage, doc_id_of_passage
 log = logging.getLogger("ngoaid.index")
 
 __all__ = ["AddOutcome", "CheckReport", "DiskFull", "IndexBusy", "IndexStore", "ReconcileReport"]
+
+
+# The catalog generation each data folder was last left at by a writer of this process. Stores of one
+# process share one embedded Chroma system per folder (chromadb caches it), so a change made here is
+# already in every store's vectors; only a generation this process did not write calls for a reopen.
+_WRITTEN_HERE: dict[str, int] = {}
 
 
 class IndexBusy(RuntimeError):
@@ -145,6 +156,11 @@ class IndexStore:
         self._write_lock = threading.RLock()
         self._lock_file = data_dir / "write.lock"
         self._lock_depth = 0
+        # the catalog generation the open vector store has seen: a newer one written by another process
+        # means vectors this process's embedded Chroma does not know yet (see _see_other_writers)
+        self._vectors_seen = self.catalog.generation()
+        self._vectors_lock = threading.Lock()
+        self._folder = str(data_dir.resolve())
 
     # --- locking --------------------------------------------------------------------------------
 
@@ -178,12 +194,15 @@ class IndexStore:
                             ) from None
                         time.sleep(0.2)
                 self._lock_fd = fd
+                self._see_other_writers()  # before writing next to another process's vectors
             self._lock_depth += 1
             try:
                 yield
             finally:
                 self._lock_depth -= 1
                 if self._lock_depth == 0:
+                    # every change since the lock was taken is this process's own: its store has them
+                    self._vectors_seen = _WRITTEN_HERE[self._folder] = self.catalog.generation()
                     fcntl.flock(self._lock_fd, fcntl.LOCK_UN)
                     os.close(self._lock_fd)
         finally:
@@ -197,7 +216,25 @@ class IndexStore:
     def find_documents(self, ref: str) -> list[DocumentInfo]:
         return self.catalog.find_documents(ref)
 
+    def _see_other_writers(self) -> None:
+        """Reopen the vector store when the catalog changed since this process last saw it: another
+        process (an ``ngoaid ingest`` beside a server) wrote to the folder. The catalog and the keyword
+        index follow the catalog's generation by themselves; embedded Chroma does not. Writers hold the
+        folder's lock, so a change seen while this process holds it is its own."""
+        generation = self.catalog.generation()
+        if generation == self._vectors_seen:
+            return
+        with self._vectors_lock:
+            if generation == _WRITTEN_HERE.get(self._folder):
+                self._vectors_seen = generation  # written by this process, through the shared system
+            elif generation != self._vectors_seen:
+                if self.vectors.reopen():
+                    log.info("the index was changed by another process; reopened the vector store")
+                self._vectors_seen = generation
+
     def search(self, query: str, top_k: int = 5) -> SearchResults:
+        if self._lock_depth == 0:
+            self._see_other_writers()
         return hybrid_search(
             query, self.catalog, self.vectors, self.keywords(), top_k, self.candidates, self._documents_by_id()
         )

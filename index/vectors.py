@@ -67,6 +67,16 @@ def forget_cached_client(path: str) -> None:
         refcounts.pop(path, None)
 
 
+def _stop(client) -> None:
+    """Stop a healthy embedded client that has been replaced (private API, hence the guards)."""
+    system = getattr(client, "_system", None)
+    try:
+        if system is not None:
+            system.stop()
+    except Exception:  # noqa: BLE001 - a client that cannot stop cleanly is left to the garbage collector
+        pass
+
+
 def collection_name(model_id: str) -> str:
     slug = re.sub(r"[^a-zA-Z0-9_-]+", "-", model_id).strip("-_").lower()
     return f"ngoaid-{slug}"[:60]
@@ -94,6 +104,7 @@ class VectorIndex:
         self._open(client)
 
     def _open(self, client) -> None:
+        self._client = client
         self.collection = client.get_or_create_collection(
             name=collection_name(self.embedder.model_id),
             embedding_function=ChromaEmbeddingFunction(self.embedder.spec),
@@ -102,6 +113,19 @@ class VectorIndex:
         )
         self.store = ChromaVectorStore(chroma_collection=self.collection)
         self._index = VectorStoreIndex.from_vector_store(self.store, embed_model=LlamaIndexEmbedding(self.embedder))
+
+    def reopen(self) -> bool:
+        """Open the store afresh, to see what another process wrote: embedded Chroma keeps its
+        nearest-neighbour index in memory and does not read what another process adds to the folder
+        (measured: a server kept finding an old neighbour after another process added 1,000 vectors).
+        False in server mode, where every client sees every write."""
+        if self._reopen is None:
+            return False
+        if not self._poisoned:
+            _stop(self._client)  # its in-memory index would otherwise stay for the life of the process
+        self._open(self._reopen())
+        self._poisoned = False
+        return True
 
     @contextmanager
     def _writing(self) -> Iterator[None]:

@@ -3,7 +3,8 @@
 Write protocol for one document, chosen so that a crash at any point leaves the index as it was
 before that document or with the document wholly in:
 
-1. embed the passages (nothing written yet);
+1. embed the passages (nothing written yet, and before the folder's write lock is taken, so other
+   writers are not kept waiting by the slow part);
 2. upsert the vectors into Chroma (invisible: search only returns catalog passages);
 3. one SQLite transaction inserts the document and its passages and deletes the version it replaces;
 4. delete the replaced version's vectors.
@@ -285,7 +286,13 @@ class IndexStore:
     # --- writes ---------------------------------------------------------------------------------
 
     def add_document(self, doc: Document, progress: Callable[[int], None] | None = None) -> AddOutcome:
-        """Add one prepared document; see the module docstring for the crash-safety protocol."""
+        """Add one prepared document; see the module docstring for the crash-safety protocol.
+
+        Embedding, the slow part, is done before the write lock is taken (unless the caller holds
+        it): another process's ingest and the server's uploads commit meanwhile instead of waiting for
+        the whole of this one. Under the lock everything is checked again."""
+        header = document_header(doc.title, doc.frame.main_place if doc.frame else None)
+        ready = None if self._is_current(doc) else self._embedded(doc, header, progress)
         with self.writing(), disk_full_as_error(self.data_dir):
             existing = self.catalog.document(doc.doc_id)
             replaced = [d.doc_id for d in self.catalog.documents_from_source(doc.source) if d.doc_id != doc.doc_id]
@@ -300,9 +307,7 @@ class IndexStore:
             stale_ids = {p.passage_id for old in replaced for p in self.catalog.passages_of(old)}
             if existing is not None:
                 stale_ids |= {p.passage_id for p in self.catalog.passages_of(doc.doc_id)}
-            header = document_header(doc.title, doc.frame.main_place if doc.frame else None)
-            vectors = self._embed(doc.passages, header, progress)
-            tokens = [" ".join(keyword_tokens(keyword_text(p, header))) for p in doc.passages]
+            vectors, tokens = ready or self._embedded(doc, header, progress)  # removed meanwhile: embed now
             ensure_space(self.data_dir, len(doc.passages))
             try:
                 self.vectors.add(doc, vectors)
@@ -316,10 +321,19 @@ class IndexStore:
             status = AddStatus.REPLACED if replaced or existing is not None else AddStatus.ADDED
             return AddOutcome(status, doc.doc_id, doc.name, len(doc.passages), replaced=replaced)
 
+    def _is_current(self, doc: Document) -> bool:
+        existing = self.catalog.document(doc.doc_id)
+        return existing is not None and existing.pipeline_version == PIPELINE_VERSION
+
+    def _embedded(self, doc: Document, header: str | None, progress: Callable[[int], None] | None):
+        vectors = self._embed(doc.passages, header, progress)
+        return vectors, [" ".join(keyword_tokens(keyword_text(p, header))) for p in doc.passages]
+
     def add_documents(
         self, items: Iterable[tuple[str, Callable[[], Document]]], on_item: Callable[[BatchItem], None] | None = None
     ) -> BatchReport:
-        """Prepare and add a batch of documents under one write lock, then rebuild the keyword
+        """Prepare and add a batch of documents, each committed on its own under the write lock (which
+        is let go between documents and while each is read and embedded), then rebuild the keyword
         index once. ``items`` are (key, prepare) pairs; ``prepare()`` returns the document (reading
         and cleaning the file happens there, so its errors are the file's). One bad file never stops
         the batch: an :class:`IngestError` or an unexpected error is reported for that file and the
@@ -329,25 +343,24 @@ class IndexStore:
         from ingest.models import IngestError
 
         report = BatchReport()
-        with self.writing():
-            try:
-                for key, prepare in items:
-                    item = BatchItem(key)
-                    try:
-                        item.outcome = self.add_document(prepare())
-                    except IngestError as exc:
-                        item.error = exc
-                    except (KeyboardInterrupt, DiskFull) as exc:
-                        report.stopped_at, report.stopped_by = key, exc
-                        break
-                    except Exception as exc:  # noqa: BLE001 - one bad file must not stop the batch
-                        log.exception("could not add %s", key)
-                        item.error = exc
-                    report.items.append(item)
-                    if on_item is not None:
-                        on_item(item)
-            finally:
-                self.refresh_keywords()
+        try:
+            for key, prepare in items:
+                item = BatchItem(key)
+                try:
+                    item.outcome = self.add_document(prepare())
+                except IngestError as exc:
+                    item.error = exc
+                except (KeyboardInterrupt, DiskFull) as exc:
+                    report.stopped_at, report.stopped_by = key, exc
+                    break
+                except Exception as exc:  # noqa: BLE001 - one bad file must not stop the batch
+                    log.exception("could not add %s", key)
+                    item.error = exc
+                report.items.append(item)
+                if on_item is not None:
+                    on_item(item)
+        finally:
+            self.refresh_keywords()
         return report
 
     def _discard_uncatalogued(self, passage_ids: set[str]) -> None:

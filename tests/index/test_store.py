@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import threading
+import time
 
 import numpy as np
 import pytest
@@ -139,6 +141,36 @@ def test_a_second_writer_is_refused_while_one_writes(sample_store, embedder):
                 pass
     with other.writing(wait_seconds=0):  # free again afterwards
         pass
+
+
+class _SlowEmbedder:
+    """The real model, with a pause before each batch of passages, and a flag while it embeds."""
+
+    def __init__(self, embedder) -> None:
+        self._embedder = embedder
+        self.embedding = threading.Event()
+
+    def __getattr__(self, name):
+        return getattr(self._embedder, name)
+
+    def embed_passages(self, texts):
+        self.embedding.set()
+        time.sleep(1.0)
+        return self._embedder.embed_passages(texts)
+
+
+def test_other_writers_commit_while_a_document_is_embedded(tmp_path, embedder):
+    slow = _SlowEmbedder(embedder)
+    store, other = IndexStore(tmp_path / "data", slow), IndexStore(tmp_path / "data", embedder)
+    report = tmp_path / "quang-tri.txt"
+    report.write_text("Năm 2023, tỉnh Quảng Trị giải ngân 17.216.450,40 USD vốn viện trợ PCPNN.\n", encoding="utf-8")
+    worker = threading.Thread(target=lambda: store.add_documents([("quang-tri.txt", lambda: prepare_file(report, MAX))]))
+    worker.start()
+    assert slow.embedding.wait(30)
+    with other.writing(wait_seconds=0):  # the folder is free while the embedding runs
+        pass
+    worker.join(60)
+    assert [d.name for d in other.documents()] == ["quang-tri.txt"] and other.vectors.count() == 1
 
 
 def test_empty_index_search_returns_nothing(tmp_path, embedder):

@@ -7,7 +7,7 @@ import httpx
 import pytest
 
 from eval.measure import stop_process
-from tests.helpers import invoke_cli, start_server_process
+from tests.helpers import SAMPLES, invoke_cli, start_server_process
 
 pytestmark = pytest.mark.slow
 
@@ -27,9 +27,9 @@ def _found(client: httpx.Client, query: str) -> list[str]:
     return [r["doc"] for r in response.json()["results"]]
 
 
-def test_a_server_sees_what_another_process_ingests_and_removes(tmp_path, corpus_dir):
+def test_a_server_sees_what_another_process_ingests_and_removes(tmp_path):
     data = tmp_path / "data"
-    assert invoke_cli("ingest", str(corpus_dir), "--data-dir", str(data)).returncode == 0
+    assert invoke_cli("ingest", str(SAMPLES), "--data-dir", str(data)).returncode == 0
     proc, base = start_server_process(data, tmp_path / "server.log", timeout=240)
     try:
         with httpx.Client(base_url=base, timeout=60) as client:

@@ -154,7 +154,7 @@ class Drafter:
         query = " ".join(p for p in (topic, place, period.label if period else None) if p)
         documents = self.store.documents()
         names = {d.doc_id: d.name for d in documents}
-        written = {d.doc_id: _year_written(d.published, d.reference_year) for d in documents}
+        written = {d.doc_id: d.published_year or d.reference_year for d in documents}
         texts: dict[str, str] = {}
 
         def text_of(doc_id: str) -> str:
@@ -341,10 +341,6 @@ def _reads_as_headline(fact: Fact, scope: Scope, leading: list[Fact]) -> bool:
 
 
 _MARKS = re.compile(r"\[(\d+)\]")
-
-
-def _year_written(published: str | None, reference_year: int | None) -> int | None:
-    return int(published[:4]) if published and published[:4].isdigit() else reference_year
 
 
 def _first_year(asked: Period | None, latest: Period | None) -> int | None:

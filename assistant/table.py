@@ -117,10 +117,20 @@ def resolve_place(name: str | None) -> str | None:
     return province.name
 
 
+_CONFLICTS: dict[str, tuple[int, dict[str, list[str]]]] = {}  # catalog path -> (generation, found)
+
+
 def conflicts_by_fact(catalog: Catalog) -> dict[str, list[str]]:
     """For each figure another report contradicts, the IDs of the figures contradicting it (see
-    :func:`assistant.conflicts.disagreements`); only figures of scopes several documents share are read."""
-    return disagreements(catalog.facts_in_shared_scopes())
+    :func:`assistant.conflicts.disagreements`); only figures of scopes several documents share are read,
+    and only again once the catalog has changed (every page of the table needs them)."""
+    generation = catalog.generation()  # read first: a change during the reading only makes the entry stale
+    cached = _CONFLICTS.get(str(catalog.path))
+    if cached is not None and cached[0] == generation:
+        return cached[1]
+    found = disagreements(catalog.facts_in_shared_scopes())
+    _CONFLICTS[str(catalog.path)] = (generation, found)
+    return found
 
 
 def iter_rows(catalog: Catalog, wanted: FactFilter) -> Iterator[FactRow]:

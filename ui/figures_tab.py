@@ -85,8 +85,11 @@ def build_figures_tab(get_services: Callable[[], Services], source_html: Callabl
                 named = [resolve_place(p.strip()) for p in (place_text or "").split(",") if p.strip()]
             except TableError as exc:
                 raise gr.Error(f"Bộ lọc không hợp lệ: {exc}") from exc
-            facts = get_services().store.catalog.facts()
-            series = {place: yearly(facts, place, measure_key, unit_key or None) for place in (named or [NATIONAL])}
+            catalog = get_services().store.catalog
+            series = {
+                place: yearly(catalog.iter_facts({"place": place}, light=True), place, measure_key, unit_key or None)
+                for place in (named or [NATIONAL])
+            }  # each place's figures only, without the words around them
             label = next(name for name, key in CHART_MEASURES if key == chart_key)
             return chart_svg({p: {y: f.value for y, f in points.items()} for p, points in series.items() if points}, label)
 

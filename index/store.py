@@ -238,14 +238,14 @@ class IndexStore:
         if self._lock_depth == 0:
             self._see_other_writers()
         return hybrid_search(
-            query, self.catalog, self.vectors, self.keywords(), top_k, self.candidates, self._documents_by_id()
+            query, self.catalog, self.vectors, self.keywords(), top_k, self.candidates, self.documents_by_id()
         )
 
     def refine(self, results: SearchResults, lists: list[list[str]], top_k: int, weight: float = 1.0) -> SearchResults:
         """A search's passages fused with other ranked lists of passage IDs (see :func:`index.hybrid.refined`)."""
-        return refined(results, lists, self.catalog, self._documents_by_id(), top_k, weight)
+        return refined(results, lists, self.catalog, self.documents_by_id(), top_k, weight)
 
-    def _documents_by_id(self) -> dict[str, DocumentInfo]:
+    def documents_by_id(self) -> dict[str, DocumentInfo]:
         """The catalog's documents, read again only when the catalog changes: with thousands of
         documents, reading them all took longer than the rest of a search."""
         generation = self.catalog.generation()  # read first: a change after it only makes the copy newer

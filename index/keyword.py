@@ -263,6 +263,15 @@ class KeywordRetriever(BaseRetriever):
         ]
 
 
+def differing_documents(index: KeywordIndex, expected: Iterable[Entry]) -> set[str]:
+    """Documents whose passages in ``index`` differ from ``expected`` (the catalog's entries):
+    missing, extra, or with other tokens (processed again under the same passage IDs)."""
+    want = {pid: (doc_id, digest(tokens)) for doc_id, pid, tokens in expected if tokens.strip()}
+    have = index.entries()
+    changed = {doc_id for pid, (doc_id, sig) in want.items() if have.get(pid) != (doc_id, sig)}
+    return changed | {doc_id for pid, (doc_id, sig) in have.items() if want.get(pid) != (doc_id, sig)}
+
+
 def _write(index, remove: Collection[str], add: Iterable[Entry]) -> int:
     """One writer, one commit: documents ``remove`` out, ``add`` in. Returns the passages indexed.
 

@@ -49,7 +49,7 @@ from index.consistency import CheckReport, VectorDrift
 from index.diskspace import DiskFull, disk_full_as_error, disk_full_detail, ensure_space
 from index.embeddings import Embedder
 from index.hybrid import SearchResults, hybrid_search, refined
-from index.keyword import Entry, KeywordIndex, digest, keyword_tokens
+from index.keyword import Entry, KeywordIndex, differing_documents, digest, keyword_tokens
 from index.lexicon import Lexicon
 from index.vectors import VectorIndex, chroma_client
 from vntext.vietnamese import fold
@@ -305,20 +305,12 @@ class IndexStore:
             else:
                 current.refresh()
                 if compare_all or current.generation != generation:
-                    changed = self._differing_documents(current)
+                    changed = differing_documents(current, self.catalog.keyword_entries())
                     current.update(changed, self.catalog.keyword_entries(changed) if changed else [], generation)
                     if changed:
                         log.info("indexed again the keywords of %d document(s) that differed from the catalog", len(changed))
             self._keywords = current
             return current
-
-    def _differing_documents(self, index: KeywordIndex) -> set[str]:
-        """Documents whose passages in the keyword index differ from the catalog's: missing, extra,
-        or with other tokens (processed again under the same passage IDs)."""
-        expected = {pid: (doc_id, digest(tokens)) for doc_id, pid, tokens in self.catalog.keyword_entries() if tokens.strip()}
-        have = index.entries()
-        changed = {doc_id for pid, (doc_id, sig) in expected.items() if have.get(pid) != (doc_id, sig)}
-        return changed | {doc_id for pid, (doc_id, sig) in have.items() if expected.get(pid) != (doc_id, sig)}
 
     # --- writes ---------------------------------------------------------------------------------
 

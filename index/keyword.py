@@ -296,7 +296,10 @@ def _write(index, remove: Collection[str], add: Iterable[Entry]) -> int:
         return written
     finally:
         if not done:
-            writer.rollback()
+            try:
+                writer.rollback()  # nothing of this write reaches the disk's last commit
+            except Exception:  # noqa: BLE001 - the write's own error is the one to report
+                log.warning("could not roll back a failed keyword index write", exc_info=True)
         writer.wait_merging_threads()  # also lets the writer go, releasing tantivy's own lock
 
 

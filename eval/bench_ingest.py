@@ -6,7 +6,7 @@
 Ingests the corpus files (and, with ``--synthetic N``, N synthetic passages written as ``.txt``
 files, see :mod:`eval.synthetic`) from disk into a fresh temporary index, as ``ngoaid ingest`` does:
 each file through the pipeline (load, clean, segment, facts), added with ``IndexStore.add_document``
-inside one write lock, and the keyword index rebuilt once at the end; the model and the segmenters
+inside one write lock, the keyword index updated per document; the model and the segmenters
 are loaded before the clock starts. It then embeds the same passage texts with the bare model
 (``embed_passages`` in batches of 32, and in batches cut per document as the store cuts them) and
 prints passages/s and files/s of both, their ratio and the peak memory. The same texts are embedded
@@ -41,8 +41,8 @@ class IngestStats:
     unchanged: int = 0  # already indexed: nothing embedded
     failed: list[str] = field(default_factory=list)
     prepare_s: float = 0.0  # the pipeline: load, clean, segment, extract facts
-    index_s: float = 0.0  # add_document: embed, keyword tokens, Chroma, catalog
-    keywords_s: float = 0.0  # the single keyword-index rebuild at the end
+    index_s: float = 0.0  # add_document: embed, keyword tokens, Chroma, catalog, keyword index
+    keywords_s: float = 0.0  # the keyword index brought up to date at the end (nothing left to do normally)
 
     @property
     def total_s(self) -> float:
@@ -59,7 +59,7 @@ def ingest(
     store, items: Iterable[tuple[str, Callable[[], object]]], total_passages: int | None, desc: str
 ) -> IngestStats:
     """Prepare and add documents to ``store`` with its one batch operation (``add_documents``: one
-    write lock, the keyword index rebuilt once at the end), timing the pipeline apart from the index.
+    write lock, the keyword index updated with each), timing the pipeline apart from the index.
 
     ``items`` are (name, prepare) pairs; ``prepare()`` returns an ``ingest.models.Document``.
     """
@@ -97,7 +97,7 @@ def ingest(
             bar.update(item.outcome.n_passages)
 
         store.add_documents([(name, timed(prepare)) for name, prepare in items], on_item=on_item)
-    stats.keywords_s = time.perf_counter() - last[0]  # the rebuild after the last file
+    stats.keywords_s = time.perf_counter() - last[0]  # the keyword check after the last file
     return stats
 
 

@@ -7,11 +7,15 @@ before that document or with the document wholly in:
    writers are not kept waiting by the slow part);
 2. upsert the vectors into Chroma (invisible: search only returns catalog passages);
 3. one SQLite transaction inserts the document and its passages and deletes the version it replaces;
-4. delete the replaced version's vectors.
+4. delete the replaced version's vectors;
+5. index the document's keyword tokens (tantivy; the replaced version's taken out) and record the
+   catalog generation this reflects.
 
-The keyword index follows the catalog: :meth:`IndexStore.add_documents` (the one batch operation,
-used by the command line, the HTTP API, the chat page and the ingest benchmark) rebuilds it once at
-the end of a batch, and a search after a lone :meth:`IndexStore.add_document` rebuilds it first.
+The keyword index follows the catalog document by document. A kill between 3 and 5 leaves it at an
+older generation: the next search, write or repair compares it with the catalog and indexes again
+only the documents that differ (``_follow_catalog``). An index missing, unreadable, of the earlier
+bm25s format or made with another glossary is built once from the catalog. The diacritic lexicon's
+counts are in the catalog itself, changed in step 3's transaction.
 
 After a crash between 2 and 4, :meth:`IndexStore.reconcile` deletes vectors the catalog does not
 know and embeds catalog passages whose vectors are missing. A write that fails (rather than being
@@ -20,8 +24,8 @@ server, the rest of a batch) leaves nothing behind. Writers take a file lock, so
 ingest into one data folder at once. :meth:`IndexStore.check` verifies all of this without changing
 anything.
 
-Other processes' writes: the catalog and the keyword index follow the catalog's generation, but
-embedded Chroma keeps its nearest-neighbour index in memory and does not see vectors another process
+Other processes' writes: the catalog and the keyword index follow the catalog's generation (a
+search reloads the keyword index when the generation moved), but embedded Chroma keeps its nearest-neighbour index in memory and does not see vectors another process
 added. A store that finds a generation no writer of its own process left reopens the vector store
 before its next search or write (see ``_see_other_writers``).
 """
@@ -45,7 +49,8 @@ from index.consistency import CheckReport, VectorDrift
 from index.diskspace import DiskFull, disk_full_as_error, disk_full_detail, ensure_space
 from index.embeddings import Embedder
 from index.hybrid import SearchResults, hybrid_search, refined
-from index.keyword import KeywordIndex, keyword_tokens
+from index.keyword import Entry, KeywordIndex, differing_documents, digest, keyword_tokens
+from index.lexicon import Lexicon
 from index.vectors import VectorIndex, chroma_client
 from vntext.vietnamese import fold
 from ingest.models import PIPELINE_VERSION, Document, Passage, doc_id_of_passage
@@ -150,8 +155,9 @@ class IndexStore:
         reopen = None if chroma_url else (lambda: chroma_client(data_dir, None, fresh=True))
         self.vectors = VectorIndex(chroma_client(data_dir, chroma_url), embedder, reopen=reopen)
         self._keyword_dir = data_dir / "keyword"
+        self._lexicon = Lexicon.over(self.catalog)
         self._keywords: KeywordIndex | None = None
-        self._keywords_lock = threading.Lock()
+        self._keywords_lock = threading.RLock()
         self._documents_cache: tuple[int, dict[str, DocumentInfo]] | None = None
         self._documents_lock = threading.Lock()
         self._write_lock = threading.RLock()
@@ -171,7 +177,7 @@ class IndexStore:
         """Hold the data folder's write lock (re-entrant within this process).
 
         The in-process lock is taken without blocking past ``wait_seconds`` too, so a reader that
-        opportunistically saves the keyword index can never wait on a writer that waits on it.
+        opportunistically repairs the keyword index can never wait on a writer that waits on it.
         """
         acquired = (
             self._write_lock.acquire(blocking=False)
@@ -260,29 +266,52 @@ class IndexStore:
         self.search("Quảng Trị giải ngân năm 2023", top_k=1)
 
     def keywords(self) -> KeywordIndex:
-        """The keyword index for the catalog's current generation (loaded or rebuilt as needed)."""
+        """The keyword index at the catalog's current generation when it can be had: reloaded after
+        another process's commit, or brought up to date here when no writer is at work. While a
+        writer holds the lock, searches use the last commit; the writer brings it up to date."""
         generation = self.catalog.generation()
         with self._keywords_lock:
-            if self._keywords is None or self._keywords.generation != generation:
-                loaded = KeywordIndex.load(self._keyword_dir)
-                if loaded is not None and loaded.generation == generation:
-                    self._keywords = loaded
-                else:
-                    self._keywords = KeywordIndex.build(self.catalog.keyword_items(), generation)
-                    self._try_save_keywords(self._keywords)
-            return self._keywords
+            current = self._keywords if self._keywords is not None and self._keywords.folder else None
+            if current is not None and current.generation == generation:
+                return current
+            current = current or KeywordIndex.open(self._keyword_dir, self._lexicon)
+            if current is not None:
+                current.refresh()
+                self._keywords = current
+                if current.generation == generation:
+                    return current
+            try:
+                with self.writing(wait_seconds=0):
+                    return self._follow_catalog()
+            except IndexBusy:
+                pass
+            except Exception as exc:  # a full disk must not fail a search: the last commit answers
+                if disk_full_detail(exc) is None:
+                    raise
+                log.warning("no space to bring the keyword index in %s up to date: %s", self._keyword_dir, exc)
+            return current or KeywordIndex.empty(self._lexicon)
 
-    def _try_save_keywords(self, index: KeywordIndex) -> None:
-        # Readers rebuild in memory when the saved copy is stale; they save it only when no
-        # writer is active, so a reader never blocks on, or races with, an ingest.
-        try:
-            with self.writing(wait_seconds=0):
-                if self.catalog.generation() == index.generation:
-                    index.save(self._keyword_dir)
-        except IndexBusy:
-            pass
-        except OSError as exc:  # a full disk must not fail a search: the index is in memory already
-            log.warning("could not save the keyword index in %s: %s", self._keyword_dir, exc)
+    def _follow_catalog(self, compare_all: bool = False) -> KeywordIndex:
+        """Bring the keyword index to the catalog's generation: build it when there is none (or it is
+        of the earlier format), else compare it with the catalog when the generations differ (or
+        ``compare_all``) and index again only the documents that differ. The caller holds the write
+        lock."""
+        with self._keywords_lock:
+            generation = self.catalog.generation()
+            current = self._keywords if self._keywords is not None and self._keywords.folder else None
+            current = current or KeywordIndex.open(self._keyword_dir, self._lexicon)
+            if current is None:
+                log.info("building the keyword index in %s from the catalog", self._keyword_dir)
+                current = KeywordIndex.build(self._keyword_dir, self.catalog.keyword_entries(), generation, self._lexicon)
+            else:
+                current.refresh()
+                if compare_all or current.generation != generation:
+                    changed = differing_documents(current, self.catalog.keyword_entries())
+                    current.update(changed, self.catalog.keyword_entries(changed) if changed else [], generation)
+                    if changed:
+                        log.info("indexed again the keywords of %d document(s) that differed from the catalog", len(changed))
+            self._keywords = current
+            return current
 
     # --- writes ---------------------------------------------------------------------------------
 
@@ -305,6 +334,7 @@ class IndexStore:
                     status, existing.doc_id, existing.name, existing.n_passages, replaced=replaced,
                     duplicate_of=existing.name if status is AddStatus.DUPLICATE else None,
                 )  # fmt: skip
+            before = self.catalog.generation()
             stale_ids = {p.passage_id for old in replaced for p in self.catalog.passages_of(old)}
             if existing is not None:
                 stale_ids |= {p.passage_id for p in self.catalog.passages_of(doc.doc_id)}
@@ -320,6 +350,8 @@ class IndexStore:
                 self._discard_uncatalogued({p.passage_id for p in doc.passages})
                 raise
             self._delete_vectors_quietly(stale_ids - {p.passage_id for p in doc.passages})
+            added = [(doc.doc_id, p.passage_id, t) for p, t in zip(doc.passages, tokens, strict=True)]
+            self._keywords_after_write(before, [*replaced, doc.doc_id], added)
             status = AddStatus.REPLACED if replaced or existing is not None else AddStatus.ADDED
             return AddOutcome(status, doc.doc_id, doc.name, len(doc.passages), replaced=replaced)
 
@@ -342,8 +374,7 @@ class IndexStore:
         self, items: Iterable[tuple[str, Callable[[], Document]]], on_item: Callable[[BatchItem], None] | None = None
     ) -> BatchReport:
         """Prepare and add a batch of documents, each committed on its own under the write lock (which
-        is let go between documents and while each is read and embedded), then rebuild the keyword
-        index once. ``items`` are (key, prepare) pairs; ``prepare()`` returns the document (reading
+        is let go between documents and while each is read and embedded), keywords included. ``items`` are (key, prepare) pairs; ``prepare()`` returns the document (reading
         and cleaning the file happens there, so its errors are the file's). One bad file never stops
         the batch: an :class:`IngestError` or an unexpected error is reported for that file and the
         rest go in. Ctrl-C or a full disk stops it at that file (every later file would fail the
@@ -391,31 +422,37 @@ class IndexStore:
 
     def remove_documents(self, doc_ids: list[str]) -> None:
         with self.writing(), disk_full_as_error(self.data_dir):
+            before = self.catalog.generation()
             stale = {p.passage_id for doc_id in doc_ids for p in self.catalog.passages_of(doc_id)}
             self.catalog.delete_documents(doc_ids)
             self._delete_vectors_quietly(stale)
-            self.refresh_keywords()
+            self._keywords_after_write(before, doc_ids, [])
 
-    def refresh_keywords(self) -> None:
-        """Rebuild and save the keyword index if the catalog changed since it was built."""
-        with self.writing():
-            generation = self.catalog.generation()
-            with self._keywords_lock:
-                current = self._keywords or KeywordIndex.load(self._keyword_dir)
-                if current is None or current.generation != generation:
-                    current = KeywordIndex.build(self.catalog.keyword_items(), generation)
-                    self._save_keywords(current)
-                self._keywords = current
-
-    def _save_keywords(self, index: KeywordIndex) -> None:
-        # The saved copy only spares the next process a rebuild: a full disk leaves the old one,
-        # which its generation marks as stale, and the catalog change stands.
+    def _keywords_after_write(self, before: int, remove: list[str], add: list[Entry]) -> None:
+        """Step 5 of the write protocol (the caller holds the write lock): index this change alone when
+        the keyword index reflected the catalog just before it, else compare the two. The catalog
+        change stands whatever happens here: a full disk leaves the keyword index behind, and the
+        next search or write brings it up to date."""
         try:
-            index.save(self._keyword_dir)
-        except OSError as exc:
+            with self._keywords_lock:
+                current = self._keywords if self._keywords is not None and self._keywords.folder else None
+                current = current or KeywordIndex.open(self._keyword_dir, self._lexicon)
+                if current is not None:
+                    current.refresh()
+                    self._keywords = current
+                    if current.generation == before:
+                        current.update(remove, add, self.catalog.generation())
+                        return
+                self._follow_catalog()
+        except Exception as exc:
             if disk_full_detail(exc) is None:
                 raise
-            log.warning("no space to save the keyword index in %s; it is rebuilt when needed", self._keyword_dir)
+            log.warning("no space to update the keyword index in %s; it is brought up to date later", self._keyword_dir)
+
+    def refresh_keywords(self, compare_all: bool = False) -> None:
+        """Bring the keyword index up to the catalog (see :meth:`_follow_catalog`)."""
+        with self.writing():
+            self._follow_catalog(compare_all)
 
     def reconcile(
         self, progress: Callable[[int], None] | None = None, wait_seconds: float = 600.0, thorough: bool = False
@@ -423,7 +460,9 @@ class IndexStore:
         """Make vectors match the catalog after an interrupted write or an embedding-model switch.
 
         ``thorough`` compares the text of every vector with its passage, as :meth:`check` does,
-        instead of only those of documents an older pipeline made (see :meth:`_vector_drift`).
+        instead of only those of documents an older pipeline made (see :meth:`_vector_drift`), and
+        every passage of the keyword index with the catalog's, instead of only when the keyword
+        index is at another generation.
         """
         report = ReconcileReport()
         with self.writing(wait_seconds), disk_full_as_error(self.data_dir):
@@ -447,7 +486,7 @@ class IndexStore:
                 self.vectors.add(doc, self._embed(passages, document_header(info.title, info.main_place), progress))
                 self._note_passage_engine()
                 report.missing_vectors_added += len(passages)
-            self.refresh_keywords()
+            self.refresh_keywords(compare_all=thorough)
         return report
 
     def _vector_drift(self, compare_all_texts: bool) -> VectorDrift:
@@ -469,7 +508,7 @@ class IndexStore:
         return drift
 
     def _remove_temp_folders(self) -> int:
-        # A keyword index being saved lives in a temporary folder until it is swapped in; a kill
+        # A keyword index being built lives in a temporary folder until it is swapped in; a kill
         # leaves it behind. Saves happen under the write lock, which the caller holds.
         leftovers = [p for p in self.data_dir.glob(".keyword-*") if p.is_dir()]
         for path in leftovers:
@@ -505,21 +544,21 @@ class IndexStore:
         return report
 
     def _check_keywords(self, report: CheckReport) -> None:
-        saved = KeywordIndex.load(self._keyword_dir)
+        saved = KeywordIndex.open(self._keyword_dir, self._lexicon)
         generation = self.catalog.generation()
         if saved is None:
-            report.notes.append("no saved keyword index; it is built from the catalog at the next search")
+            report.notes.append("no keyword index (or one of an earlier format); it is built from the catalog at the next search")
             return
         if saved.generation != generation:
             report.notes.append(
-                f"the saved keyword index reflects catalog change {saved.generation}, the catalog is at "
-                f"{generation}; it is rebuilt at the next search"
+                f"the keyword index reflects catalog change {saved.generation}, the catalog is at {generation}; "
+                "the documents that differ are indexed again at the next search"
             )
             return
-        expected = {pid for pid, tokens, _ in self.catalog.keyword_items() if tokens.strip()}
-        have = saved.passage_ids()
-        report.keyword_missing = sorted(expected - have)
-        report.keyword_extra = sorted(have - expected)
+        expected = {pid: digest(tokens) for _, pid, tokens in self.catalog.keyword_entries() if tokens.strip()}
+        have = saved.entries()
+        report.keyword_missing = sorted(pid for pid, sig in expected.items() if pid not in have or have[pid][1] != sig)
+        report.keyword_extra = sorted(set(have) - set(expected))
 
     def _embed(self, passages: list[Passage], title: str | None, progress: Callable[[int], None] | None):
         import numpy as np

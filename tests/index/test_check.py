@@ -13,6 +13,7 @@ import pytest
 
 from index.diskspace import DiskFull, disk_full_as_error, disk_full_detail
 from index.keyword import KeywordIndex
+from index.lexicon import Lexicon
 from index.store import IndexStore
 from ingest.pipeline import prepare_file
 from tests.helpers import invoke_cli, make_reports
@@ -46,6 +47,15 @@ def _sql(store: IndexStore, statement: str, params: tuple = ()) -> None:
         conn.close()
 
 
+def _drop_keyword_passage(folder: Path, passage_id: str) -> None:
+    """Delete one passage from the keyword index on disk, as damage the store did not make."""
+    index = KeywordIndex.open(folder, Lexicon.from_texts([]))
+    writer = index._index.writer(heap_size=15_000_000, num_threads=1)
+    writer.delete_documents_by_term("passage_id", passage_id)
+    writer.commit()
+    writer.wait_merging_threads()
+
+
 @pytest.mark.slow
 def test_each_kind_of_damage_is_named_and_vector_damage_is_repaired(store):
     clean = store.check()
@@ -65,8 +75,7 @@ def test_each_kind_of_damage_is_named_and_vector_damage_is_repaired(store):
     )
     _sql(store, "UPDATE facts SET text = '999 tỷ USD' WHERE fact_id = ?", (fact.fact_id,))
     _sql(store, "UPDATE facts SET passage_id = 'nowhere-p0' WHERE rowid = (SELECT MAX(rowid) FROM facts)")
-    saved = KeywordIndex.build(store.catalog.keyword_items()[1:], store.catalog.generation())
-    saved.save(store.data_dir / "keyword")
+    _drop_keyword_passage(store.data_dir / "keyword", first)  # a passage keyword search can no longer find
 
     report = store.check()
     assert not report.consistent
@@ -80,11 +89,13 @@ def test_each_kind_of_damage_is_named_and_vector_damage_is_repaired(store):
     assert any("no vector" in p and doc.doc_id in p for p in report.problems())
 
     assert store.reconcile().missing_vectors_added == 1  # the routine repair skips current documents' texts
+    assert store.check().keyword_missing == [first]  # ...and the keyword index at the catalog's generation
     repaired = store.reconcile(thorough=True)
     assert repaired.missing_vectors_added == 1
     assert store.vectors.texts([second]) == {second: passage.text}
     after = store.check()
     assert not (after.missing_vectors or after.stale_vectors or after.stray_vectors)
+    assert not (after.keyword_missing or after.keyword_extra)
     assert after.misplaced_facts and after.facts_without_passage  # the catalog is not guessed at
 
 

@@ -14,7 +14,10 @@ from pathlib import Path
 
 import pytest
 
+from llama_index.core.schema import QueryBundle
+
 from index.embeddings import load_embedder
+from index.keyword import keyword_tokens
 from index.store import IndexStore
 from ingest.models import doc_id_of_passage
 from ingest.pipeline import prepare_file
@@ -187,3 +190,43 @@ def test_kill_9_between_vector_and_catalog_writes(tmp_path, corpus_dir, embedder
     assert all(h.doc_name == first.name for h in store.search("Báo cáo số 1 về viện trợ PCPNN", top_k=10).hits)
     assert store.reconcile().orphan_vectors_removed == len(report.stray_vectors)  # ...until the repair
     assert store.check().consistent
+
+
+_KILL_BEFORE_THE_KEYWORD_COMMIT = """
+import os, signal, sys
+from index.keyword import KeywordIndex
+def die(*args, **kwargs):
+    os.kill(os.getpid(), signal.SIGKILL)  # the catalog has the document, the keyword index not yet
+KeywordIndex.update = die
+from ngoaid.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+@pytest.mark.slow
+def test_kill_9_between_catalog_and_keyword_commits(tmp_path, corpus_dir, embedder):
+    """A real kill -9 after the catalog took a document and before the keyword index did: the next
+    search indexes that document alone (no rebuild) and keyword search finds it."""
+    first, second = _make_reports(tmp_path / "in", corpus_dir, 2)
+    data_dir = tmp_path / "data"
+    assert invoke_cli("ingest", str(first), "--data-dir", str(data_dir)).returncode == 0
+    killed = subprocess.run(
+        [sys.executable, "-c", _KILL_BEFORE_THE_KEYWORD_COMMIT, "ingest", str(second), "--data-dir", str(data_dir)],
+        cwd=ROOT, env=os.environ.copy(), capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert killed.returncode == -signal.SIGKILL, killed.stderr[-2000:]
+
+    store = IndexStore(data_dir, embedder)
+    report = store.check()  # a keyword index behind the catalog is noted, not a fault
+    assert report.consistent and report.documents == 2, report.problems()
+    assert any("keyword index reflects catalog change" in note for note in report.notes)
+    added = next(d for d in store.documents() if d.name == second.name)
+    keywords = store.keywords()  # what a search does first: compare with the catalog, repair
+    assert keywords.generation == store.catalog.generation()
+    assert keywords.passages_written == added.n_passages  # the missing document only, not a rebuild
+    assert keywords.passage_ids() == store.catalog.passage_ids()
+    passage = store.catalog.passages_of(added.doc_id)[-1]
+    found = keywords.retriever(3).retrieve(QueryBundle(" ".join(keyword_tokens(passage.text))))
+    assert found[0].node.node_id == passage.passage_id
+    after = store.check()
+    assert after.consistent and not any("keyword" in note for note in after.notes), after.notes

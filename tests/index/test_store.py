@@ -267,3 +267,35 @@ def test_a_batch_reports_each_file_goes_on_past_bad_ones_and_stops_at_ctrl_c(tmp
     # the keyword side was rebuilt when the batch ended: it covers exactly the catalog's passages
     assert store.keywords().generation == store.catalog.generation()
     assert store.keywords().passage_ids() == store.catalog.passage_ids()
+
+
+def test_a_data_folder_of_the_earlier_format_keeps_working(tmp_path, embedder):
+    """A folder written before the keyword index moved to tantivy: catalog at version 1 (no lexicon
+    counts) and a bm25s ``keyword/`` folder. It opens, the counts are filled, the keyword index is
+    built from the catalog once, and searches, folded ones included, work as before."""
+    import json
+    import sqlite3
+
+    from vntext.glossary import fingerprint
+
+    data = tmp_path / "data"
+    report = tmp_path / "quang-tri.txt"
+    report.write_text("Năm 2023, tỉnh Quảng Trị giải ngân 17.216.450,40 USD vốn viện trợ PCPNN.\n", encoding="utf-8")
+    store = IndexStore(data, embedder)
+    store.add_document(prepare_file(report, MAX))
+    generation = store.catalog.generation()
+    shutil.rmtree(data / "keyword")
+    (data / "keyword").mkdir()
+    (data / "keyword" / "generation.json").write_text(json.dumps({"generation": generation, "empty": False, "glossary": fingerprint()}))
+    (data / "keyword" / "params.index.json").write_text("{}")
+    with sqlite3.connect(data / "catalog.sqlite3") as conn:
+        conn.execute("DROP TABLE lexicon")
+        conn.execute("PRAGMA user_version = 1")
+
+    reopened = IndexStore(data, embedder)
+    folded = reopened.search("quang tri giai ngan 2023", top_k=3)
+    assert folded.interpreted is not None and folded.interpreted.startswith("quảng trị giải ngân")
+    assert "17.216.450,40" in folded.hits[0].passage.text
+    assert (data / "keyword" / "meta.json").exists() and not (data / "keyword" / "generation.json").exists()
+    assert reopened.keywords().passage_ids() == reopened.catalog.passage_ids()
+    assert reopened.check().consistent

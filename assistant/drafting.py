@@ -155,6 +155,7 @@ class Drafter:
         documents = self.store.documents()
         names = {d.doc_id: d.name for d in documents}
         written = {d.doc_id: d.published_year or d.reference_year for d in documents}
+        flagged = {d.doc_id: d.instruction for d in documents}  # found when each document was stored
         texts: dict[str, str] = {}
 
         def text_of(doc_id: str) -> str:
@@ -170,7 +171,8 @@ class Drafter:
         def usable(doc_id: str) -> bool:
             # as in answers: a document carrying instructions to an assistant gives nothing to a draft
             if doc_id not in set_aside:
-                set_aside[doc_id] = instruction_in(text_of(doc_id)) is not None
+                found = flagged[doc_id] if doc_id in flagged else instruction_in(text_of(doc_id))
+                set_aside[doc_id] = found is not None
             return not set_aside[doc_id]
 
         hits = [h for h in self.store.search(query, top_k=25).hits if usable(h.passage.doc_id)]

@@ -73,6 +73,7 @@ class Sources:
                 self._facts, self._texts, self._words, self._instructions, self._passages = {}, {}, {}, {}, {}
                 self._districts = {}
             else:
+                self._documents = documents  # before _forget, which reads the new documents' flags
                 self._forget(changed, added=[i for i in changed if i in documents])
             self._stating = {}  # a figure's other statements may be in any document
             self._documents, self._generation = documents, generation
@@ -193,8 +194,12 @@ class Sources:
     # --- documents set aside ----------------------------------------------------------------------
 
     def instruction(self, doc_id: str) -> str | None:
-        """The text in a document that addresses an assistant, if any: such a document is set aside."""
-        if doc_id not in self._instructions:
+        """The text in a document that addresses an assistant, if any: such a document is set aside.
+        The catalog finds it when the document is stored."""
+        info = self._documents.get(doc_id)
+        if info is not None:
+            return info.instruction
+        if doc_id not in self._instructions:  # a document newer than this copy of the catalog's list
             self._instructions[doc_id] = instruction_in(self.text(doc_id))
         return self._instructions[doc_id]
 

@@ -290,6 +290,7 @@ def test_a_data_folder_of_the_earlier_format_keeps_working(tmp_path, embedder):
     (data / "keyword" / "params.index.json").write_text("{}")
     with sqlite3.connect(data / "catalog.sqlite3") as conn:
         conn.execute("DROP TABLE lexicon")
+        conn.execute("ALTER TABLE documents DROP COLUMN instruction")
         conn.execute("PRAGMA user_version = 1")
 
     reopened = IndexStore(data, embedder)

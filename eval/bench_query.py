@@ -18,7 +18,9 @@ opened the index (not of the one that built it): time to load the model and the 
 loading, p50/p95 latency of ``IndexStore.search`` and of ``Answerer.ask`` over the question set
 (each question as written and typed without diacritics) and over questions generated about the
 synthetic data, ``--rounds`` times, the first (cold-cache) answer apart, with the first round
-also on its own (later rounds repeat its questions, which caches favour), and the peak RSS. Also
+also on its own (later rounds repeat its questions, which caches favour), and the peak RSS. Then two
+30-passage documents are uploaded one after the other, each followed by an answer, both timed (the
+first upload loads the passage engine), and taken out again. Also
 printed: index size on disk, documents and passages, ingest time, and how many answers hold the
 expected figure (a sanity check, not an accuracy score: see ``eval.runner`` for that).
 """
@@ -202,9 +204,11 @@ def measure(data_dir: Path, rows: list[dict[str, object]], rounds: int) -> dict[
             if round_ == 0 and held is not None:
                 holds.setdefault(key, []).append(held)
     documents, passages = store.catalog.counts()
+    changes = measure_uploads(store, answerer, rows)
     return {
         "documents": documents,
         "passages": passages,
+        "uploads": changes,
         "load_s": load_s,
         "rss_before_load_mb": rss_start,
         "rss_after_load_mb": rss_loaded,
@@ -220,6 +224,49 @@ def measure(data_dir: Path, rows: list[dict[str, object]], rounds: int) -> dict[
         "holds_expected_figure": {k: [sum(v), len(v)] for k, v in holds.items()},
         "failures": failures,
     }
+
+
+UPLOAD_PARAGRAPHS = 29  # with its title: a document of 30 passages
+
+
+def upload_documents(n: int) -> list:
+    """``n`` reports of 30 passages each, made of synthetic paragraphs under a seed no index here
+    uses (so their content is new to it)."""
+    from dataclasses import replace as replaced
+
+    from eval.synthetic import generate_corpus
+
+    docs = generate_corpus(n * 40, seed=9_999)
+    paragraphs = [p for d in docs for p in d.paragraphs]
+    return [
+        replaced(docs[i], name=f"upload_{i}.txt", paragraphs=tuple(paragraphs[i * UPLOAD_PARAGRAPHS : (i + 1) * UPLOAD_PARAGRAPHS]))
+        for i in range(n)
+    ]
+
+
+def measure_uploads(store, answerer, rows: list[dict[str, object]]) -> list[dict[str, float]]:
+    """Add two 30-passage documents one after the other, as the server's upload does (the batch
+    operation, its keyword update included), and time each and the first answer after it; then
+    take them out again so that the index is left as it was. The first upload loads the passage
+    engine; the second shows the steady cost."""
+    from eval.synthetic import prepare
+
+    figures = []
+    added = []
+    try:
+        for doc in upload_documents(2):
+            started = time.perf_counter()
+            report = store.add_documents([(doc.name, lambda doc=doc: prepare(doc))])
+            upload_s = time.perf_counter() - started
+            added += [i.outcome.doc_id for i in report.added]
+            started = time.perf_counter()
+            answerer.ask(str(rows[0]["text"]) if rows else doc.title)
+            first_ask_ms = (time.perf_counter() - started) * 1000
+            figures.append({"passages": doc.n_passages, "upload_s": upload_s, "first_ask_after_ms": first_ask_ms, "rss_mb": rss_mb()})
+    finally:
+        if added:
+            store.remove_documents(added)
+    return figures
 
 
 def _summary(values: list[float]) -> dict[str, float]:
@@ -343,6 +390,11 @@ def report(figures: dict[str, object]) -> str:
             f"after the run {s['rss_after_run_mb']:.0f} MB, peak {s['peak_rss_mb']:.0f} MB"
         )
         lines.append(f"first ask (cold caches): {s['first_ask_ms']:.0f} ms")
+        for n, up in enumerate(s.get("uploads", []), 1):
+            lines.append(
+                f"upload {n} ({up['passages']} passages): {up['upload_s']:.2f} s, first ask after it "
+                f"{up['first_ask_after_ms']:.0f} ms, RSS {up['rss_mb']:.0f} MB"
+            )
         lines.append(_latency("search, all", s["all_search_ms"]))
         for key, summary in s["search_ms"].items():
             lines.append(_latency(f"search, {key}", summary))

@@ -143,13 +143,14 @@ def _err(message: str) -> None:
 def cmd_ingest(args: argparse.Namespace, settings: Settings, store=None) -> int:  # store: IndexStore
     from tqdm import tqdm
 
-    from assistant.runtime import open_store
+    from assistant.runtime import open_store, run_as_batch_job
     from index.diskspace import DiskFull
     from ingest.models import IngestError
     from pydantic_core import to_jsonable_python
 
     from ingest.pipeline import PassageOptions, collect_files, prepare_file
 
+    run_as_batch_job()  # a server on the same machine answers first
     selection = collect_files(args.paths)
     failures: list[IngestError] = list(selection.errors)
     if not selection.files:

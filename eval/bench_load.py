@@ -5,8 +5,8 @@
 
 Starts ``ngoaid serve`` on a free local port (over ``--data-dir`` as it is, or over a fresh index of
 ``--corpus``), with the per-client rate limit off (every client here has the same address), warms it
-up with one round of questions, then sends ``--requests`` /ask requests (the question set as written
-and typed without diacritics, in turn) from ``--clients`` threads while another thread uploads a
+up with one round of questions and one small upload (which loads the passage engine), then sends
+``--requests`` /ask requests (the question set as written and typed without diacritics, in turn) from ``--clients`` threads while another thread uploads a
 synthetic corpus of ``--upload-passages`` passages (:mod:`eval.synthetic`) in batches, with the API
 token. The server's RSS is sampled every 0.2 s.
 
@@ -134,6 +134,15 @@ def run_load(
     with tempfile.TemporaryDirectory(prefix="ngoaid-load-") as tmp, running_server(data_dir, env) as server:
         folder = Path(tmp) / "upload"
         write_corpus(generate_corpus(upload_passages, seed=UPLOAD_SEED), folder) if upload_passages else folder.mkdir()
+        if upload_passages:
+            # One small upload first, as part of the warm-up: the server loads its passage engine
+            # (about 380 MB, once per process) at its first upload, which is not growth of the run.
+            warm = Path(tmp) / "warm-up"
+            write_corpus(generate_corpus(5, seed=UPLOAD_SEED + 1), warm)
+            warm_failures: list[str] = []
+            upload_batches(server.base, token, warm, upload_batch, warm_failures)
+            if warm_failures:
+                raise RuntimeError(f"the warm-up upload failed: {warm_failures}")
         documents_before = httpx.get(f"{server.base}/health").json()["documents"]
 
         local = threading.local()

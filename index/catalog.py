@@ -231,7 +231,8 @@ def _v3_instructions(conn: sqlite3.Connection) -> None:
     """Whether each document addresses an AI assistant, found once when it is stored rather than by
     every process at its first answer (reading every text of 6,255 documents for it was part of an
     11 s first answer at 100,000 passages)."""
-    conn.execute("ALTER TABLE documents ADD COLUMN instruction TEXT")
+    if "instruction" not in {row[1] for row in conn.execute("PRAGMA table_info(documents)")}:
+        conn.execute("ALTER TABLE documents ADD COLUMN instruction TEXT")
     last = -1
     while True:
         rows = conn.execute("SELECT rowid, text FROM documents WHERE rowid > ? ORDER BY rowid LIMIT 500", (last,)).fetchall()

@@ -33,9 +33,10 @@ def use_offline_environment() -> None:
         os.environ.setdefault(key, value)
 
 
-# A batch ingest is a background job beside a server's users: on two cores, an ingest in another
-# terminal at the same priority took half the CPU from /ask while it ran. At niceness 10 the kernel
-# gives a waiting request the CPU first; alone on the machine the ingest runs as fast as before.
+# A batch ingest is a background job beside a server's users. Measured with eval.bench_http
+# --ingest-beside 2000 (dev and dev2 questions over HTTP while `ngoaid ingest` runs in another
+# process on 2 cores): at niceness 0 /ask p50/p95 154/361 ms, 3.9 requests/s; at 10, 134/331 ms,
+# 5.0 requests/s, the ingest as fast (85 against 88 s); 19 gave no more (133/339 ms).
 BATCH_NICENESS = 10
 
 

@@ -19,7 +19,7 @@ from index.catalog import DocumentInfo
 from index.hybrid import SearchResults
 from index.store import IndexStore
 from ingest.instructions import instruction_in
-from ingest.models import Fact, Passage, Span, doc_id_of_passage
+from ingest.models import Fact, Passage, Span
 from vntext.gazetteer import find_district_mentions
 from vntext.glossary import concepts_in
 from vntext.vietnamese import fold
@@ -54,6 +54,7 @@ class Sources:
         self._texts: dict[str, str] = {}
         self._documents: dict[str, DocumentInfo] = {}
         self._words: dict[str, FactWords] = {}
+        self._worded: dict[str, list[str]] = {}  # doc_id -> the IDs of its facts in _words
         self._instructions: dict[str, str | None] = {}
         self._passages: dict[str, list[Passage]] = {}
         self._districts: dict[str, frozenset[str]] = {}
@@ -71,7 +72,7 @@ class Sources:
             changed = {i for i in self._documents.keys() | documents.keys() if self._documents.get(i) != documents.get(i)}
             if self._generation < 0 or len(changed) > len(documents) // 2:
                 self._facts, self._texts, self._words, self._instructions, self._passages = {}, {}, {}, {}, {}
-                self._districts = {}
+                self._districts, self._worded = {}, {}
             else:
                 self._documents = documents  # before _forget, which reads the new documents' flags
                 self._forget(changed, added=[i for i in changed if i in documents])
@@ -84,7 +85,9 @@ class Sources:
         for cache in (self._texts, self._instructions, self._passages, self._districts):
             for doc_id in changed & cache.keys():
                 del cache[doc_id]
-        self._words = {k: w for k, w in list(self._words.items()) if _doc_of_fact(k) not in changed}
+        for doc_id in changed:
+            for fact_id in self._worded.pop(doc_id, ()):
+                self._words.pop(fact_id, None)
         for units, facts in list(self._facts.items()):  # other threads may add lists meanwhile
             kept = [f for f in facts if f.doc_id not in changed]
             new = self.store.catalog.facts(units=list(units) if units is not None else None, doc_ids=added) if added else []
@@ -181,6 +184,7 @@ class Sources:
                 published_year=self._published_year(fact.doc_id),
             )
             self._words[fact.fact_id] = words
+            self._worded.setdefault(fact.doc_id, []).append(fact.fact_id)
         return words
 
     def _published_year(self, doc_id: str) -> int | None:
@@ -284,6 +288,3 @@ class Sources:
                 return passage.passage_id
         return None
 
-
-def _doc_of_fact(fact_id: str) -> str:
-    return doc_id_of_passage(fact_id.rsplit("-f", 1)[0])

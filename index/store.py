@@ -257,7 +257,8 @@ class IndexStore:
         generation = self.catalog.generation()  # read first: a change after it only makes the copy newer
         with self._documents_lock:
             if self._documents_cache is None or self._documents_cache[0] != generation:
-                self._documents_cache = (generation, {d.doc_id: d for d in self.catalog.documents()})
+                known = self._documents_cache[1] if self._documents_cache else {}
+                self._documents_cache = (generation, self.catalog.documents_since(known))
             return self._documents_cache[1]
 
     def warm_up(self) -> None:

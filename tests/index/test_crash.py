@@ -160,15 +160,25 @@ def test_ctrl_c_stops_cleanly_and_says_what_was_not_added(tmp_path, corpus_dir):
     assert len(recorded) < 8
 
 
-_KILL_IN_THE_WINDOW = """
+_KILL_AT = """
 import os, signal, sys
-from index.catalog import Catalog
+import {module}
 def die(*args, **kwargs):
-    os.kill(os.getpid(), signal.SIGKILL)  # the vectors are in Chroma, the catalog write not begun
-Catalog.put_document = die
+    os.kill(os.getpid(), signal.SIGKILL)
+{module}.{attribute} = die
 from ngoaid.cli import main
 sys.exit(main(sys.argv[1:]))
 """
+
+
+def _ingest_killed_at(module: str, attribute: str, report, data_dir) -> None:
+    """``ngoaid ingest report`` in a new process, killed -9 when it calls ``module.attribute``."""
+    script = _KILL_AT.format(module=module, attribute=attribute)
+    killed = subprocess.run(
+        [sys.executable, "-c", script, "ingest", str(report), "--data-dir", str(data_dir)],
+        cwd=ROOT, env=os.environ.copy(), capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert killed.returncode == -signal.SIGKILL, killed.stderr[-2000:]
 
 
 @pytest.mark.slow
@@ -177,11 +187,8 @@ def test_kill_9_between_vector_and_catalog_writes(tmp_path, corpus_dir, embedder
     first, second = _make_reports(tmp_path / "in", corpus_dir, 2)
     data_dir = tmp_path / "data"
     assert invoke_cli("ingest", str(first), "--data-dir", str(data_dir)).returncode == 0
-    killed = subprocess.run(
-        [sys.executable, "-c", _KILL_IN_THE_WINDOW, "ingest", str(second), "--data-dir", str(data_dir)],
-        cwd=ROOT, env=os.environ.copy(), capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
-    assert killed.returncode == -signal.SIGKILL, killed.stderr[-2000:]
+    # the vectors are in Chroma, the catalog write not begun
+    _ingest_killed_at("index.catalog", "Catalog.put_document", second, data_dir)
 
     store = IndexStore(data_dir, embedder)
     report = store.check()
@@ -192,17 +199,6 @@ def test_kill_9_between_vector_and_catalog_writes(tmp_path, corpus_dir, embedder
     assert store.check().consistent
 
 
-_KILL_BEFORE_THE_KEYWORD_COMMIT = """
-import os, signal, sys
-from index.keyword import KeywordIndex
-def die(*args, **kwargs):
-    os.kill(os.getpid(), signal.SIGKILL)  # the catalog has the document, the keyword index not yet
-KeywordIndex.update = die
-from ngoaid.cli import main
-sys.exit(main(sys.argv[1:]))
-"""
-
-
 @pytest.mark.slow
 def test_kill_9_between_catalog_and_keyword_commits(tmp_path, corpus_dir, embedder):
     """A real kill -9 after the catalog took a document and before the keyword index did: the next
@@ -210,11 +206,8 @@ def test_kill_9_between_catalog_and_keyword_commits(tmp_path, corpus_dir, embedd
     first, second = _make_reports(tmp_path / "in", corpus_dir, 2)
     data_dir = tmp_path / "data"
     assert invoke_cli("ingest", str(first), "--data-dir", str(data_dir)).returncode == 0
-    killed = subprocess.run(
-        [sys.executable, "-c", _KILL_BEFORE_THE_KEYWORD_COMMIT, "ingest", str(second), "--data-dir", str(data_dir)],
-        cwd=ROOT, env=os.environ.copy(), capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
-    assert killed.returncode == -signal.SIGKILL, killed.stderr[-2000:]
+    # the catalog has the document, the keyword index not yet
+    _ingest_killed_at("index.keyword", "KeywordIndex.update", second, data_dir)
 
     store = IndexStore(data_dir, embedder)
     report = store.check()  # a keyword index behind the catalog is noted, not a fault

@@ -156,7 +156,7 @@ def build_synthetic_index(data_dir: Path, corpus: Path | None, n: int, seed: int
 def measure(data_dir: Path, rows: list[dict[str, object]], rounds: int) -> dict[str, object]:
     """Open the index in this process and time searches and answers; the figures."""
     from assistant.answering import Answerer, QuestionError
-    from assistant.runtime import use_offline_environment
+    from assistant.runtime import settle_heap, use_offline_environment
     from index.embeddings import DEFAULT_MODEL, load_embedder
     from index.store import IndexStore
 
@@ -166,6 +166,7 @@ def measure(data_dir: Path, rows: list[dict[str, object]], rounds: int) -> dict[
     store = IndexStore(data_dir, load_embedder(DEFAULT_MODEL))
     answerer = Answerer(store)
     store.warm_up()  # model, keyword index, segmenter: what a server loads before its first request
+    settle_heap()  # and what a server does next (see assistant.runtime)
     load_s = time.perf_counter() - started
     rss_loaded = rss_mb()
 

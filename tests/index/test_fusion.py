@@ -39,3 +39,32 @@ def test_a_refined_search_takes_in_a_listed_passage_and_drops_unknown_ones(corpu
     assert [h.rank for h in refined.hits] == [1, 2, 3, 4, 5]
     assert refined.hits[0].doc_name and refined.query == found.query
     assert corpus_store.refine(found, [[]], top_k=5) is found
+
+
+@pytest.mark.slow
+def test_a_query_and_its_sub_queries_are_embedded_in_one_batch_with_the_same_result(corpus_store, monkeypatch):
+    """A comparison across years runs once per year (index.queries): the query and its sub-queries
+    are embedded together, and the hits are those of embedding them one by one."""
+    embedder = corpus_store.vectors.embedder
+    query = "So sánh giá trị giải ngân viện trợ PCPNN các năm 2019, 2020 và 2023"
+    calls: list[list[str]] = []
+    real = embedder.embed_queries
+
+    def batched(texts):
+        calls.append(list(texts))
+        return real(texts)
+
+    monkeypatch.setattr(embedder, "embed_queries", batched)
+    together = [h.passage.passage_id for h in corpus_store.search(query, top_k=8).hits]
+    assert len(calls) == 1 and len(calls[0]) == 4 and calls[0][0] == query
+
+    def one_by_one(texts):
+        if len(texts) > 1:
+            raise RuntimeError("no batches")  # the retrievers then embed each query themselves
+        calls.append(list(texts))
+        return real(texts)
+
+    calls.clear()
+    monkeypatch.setattr(embedder, "embed_queries", one_by_one)
+    apart = [h.passage.passage_id for h in corpus_store.search(query, top_k=8).hits]
+    assert len(calls) == 4 and apart == together

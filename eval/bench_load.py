@@ -5,7 +5,7 @@
 
 Starts ``ngoaid serve`` on a free local port (over ``--data-dir`` as it is, or over a fresh index of
 ``--corpus``), with the per-client rate limit off (every client here has the same address), warms it
-up with one round of questions and one small upload (which loads the passage engine), then sends
+up with one round of questions and one small upload, then sends
 ``--requests`` /ask requests (the question set as written and typed without diacritics, in turn) from ``--clients`` threads while another thread uploads a
 synthetic corpus of ``--upload-passages`` passages (:mod:`eval.synthetic`) in batches, with the API
 token. The server's RSS is sampled every 0.2 s.
@@ -135,8 +135,8 @@ def run_load(
         folder = Path(tmp) / "upload"
         write_corpus(generate_corpus(upload_passages, seed=UPLOAD_SEED), folder) if upload_passages else folder.mkdir()
         if upload_passages:
-            # One small upload first, as part of the warm-up: the server loads its passage engine
-            # (about 160 MB, once per process) at its first upload, which is not growth of the run.
+            # One small upload first, as part of the warm-up: what a server allocates at its first
+            # write, once, is not growth of the run.
             warm = Path(tmp) / "warm-up"
             write_corpus(generate_corpus(5, seed=UPLOAD_SEED + 1), warm)
             warm_failures: list[str] = []

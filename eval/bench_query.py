@@ -165,7 +165,7 @@ def measure(data_dir: Path, rows: list[dict[str, object]], rounds: int) -> dict[
     started = time.perf_counter()
     store = IndexStore(data_dir, load_embedder(DEFAULT_MODEL))
     answerer = Answerer(store)
-    store.warm_up()  # model, keyword index, segmenter: what a server loads before its first request
+    store.warm_up(writes=True)  # models, keyword index, segmenter: what a server loads before its first request
     settle_heap()  # and what a server does next (see assistant.runtime)
     load_s = time.perf_counter() - started
     rss_loaded = rss_mb()

@@ -127,7 +127,7 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
     async def lifespan(app: FastAPI):
         if getattr(app.state, "services", None) is None:
             app.state.services = await run_in_threadpool(Services, settings)
-        await run_in_threadpool(app.state.services.store.warm_up)
+        await run_in_threadpool(app.state.services.store.warm_up, True)  # reads and uploads
         await run_in_threadpool(app.state.services.settle_heap)
         yield
 

@@ -38,12 +38,24 @@ def use_offline_environment() -> None:
 # A batch ingest is a background job beside a server's users. Measured with eval.bench_http
 # --ingest-beside 2000 (dev and dev2 questions over HTTP while `ngoaid ingest` runs in another
 # process on 2 cores): at niceness 0 /ask p50/p95 154/361 ms, 3.9 requests/s; at 10, 134/331 ms,
-# 5.0 requests/s, the ingest as fast (85 against 88 s); 19 gave no more (133/339 ms).
+# 5.0 requests/s, the ingest as fast (85 against 88 s); 19 gave no more (133/339 ms). Lower niceness
+# still leaves the ingest a share of a core the server wants; Linux's idle scheduling class gives it
+# only what nothing else wants, and a server thread that wakes takes the core at once. Two runs each
+# on 2026-12-04 (after the answer-path changes of that day): niceness 10, p50/p95 89/236 and 92/242 ms,
+# 7.0 and 6.8 requests/s; idle class, 85/213 and 79/193 ms, 9.2 and 8.5 requests/s; the ingest took
+# 84-85 s either way (nothing else was asking for the CPU between questions).
 BATCH_NICENESS = 10
 
 
 def run_as_batch_job() -> None:
-    """Lower this process's CPU priority to ``BATCH_NICENESS`` (never raise it; once is enough)."""
+    """Put this process in the idle scheduling class where the system has one (threads it starts
+    later inherit it) and lower its niceness to ``BATCH_NICENESS`` (never raising either; once is
+    enough)."""
+    try:
+        if os.sched_getscheduler(0) != os.SCHED_IDLE:
+            os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+    except (OSError, AttributeError):  # not Linux, or not allowed: niceness alone
+        pass
     try:
         current = os.nice(0)
         if current < BATCH_NICENESS:

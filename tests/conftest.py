@@ -17,6 +17,16 @@ DEV2_QUESTIONS = SHARED / "eval" / "dev2_questions.jsonl"
 use_offline_environment()
 
 
+@pytest.fixture(autouse=True)
+def _workers_keep_their_priority(monkeypatch):
+    """An in-process ``ngoaid ingest`` would put the test worker in the idle scheduling class for the
+    rest of the run (see ``run_as_batch_job``, tested in subprocesses): a worker that only gets the
+    CPU nobody else wants would make the suite's timing depend on the other worker."""
+    import assistant.runtime
+
+    monkeypatch.setattr(assistant.runtime, "run_as_batch_job", lambda: None)
+
+
 def _embed_each_passage_once() -> None:
     """The suite ingests the same few reports into many fresh indexes (the samples about ten times a
     worker). In this process each passage text is embedded by the real model the first time and its

@@ -23,6 +23,16 @@ def test_an_ingest_runs_at_batch_priority_once():
     assert after == max(before, BATCH_NICENESS)
 
 
+def test_an_ingest_runs_in_the_idle_scheduling_class():
+    """The CPU goes to a server's questions first; threads started afterwards (torch's) inherit it."""
+    code = (
+        "import os, threading; from assistant.runtime import run_as_batch_job as r; r(); r(); seen = []\n"
+        "t = threading.Thread(target=lambda: seen.append(os.sched_getscheduler(0))); t.start(); t.join()\n"
+        "print(os.sched_getscheduler(0) == os.SCHED_IDLE, seen == [os.SCHED_IDLE])"
+    )
+    assert _run(code) == "True True"
+
+
 def test_a_lower_priority_is_kept():
     before, after = _niceness_after(f"os.nice(max(0, {BATCH_NICENESS + 5} - os.nice(0)))")
     assert before >= BATCH_NICENESS + 5 and after == before

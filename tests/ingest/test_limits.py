@@ -67,11 +67,20 @@ def test_the_time_limit_reaches_the_pipeline(stalling):
     assert "took too long to read" in error.reason
 
 
+# Long enough that reading takes far longer than the limit (tens of milliseconds): with one sentence,
+# a reader could answer before the test's own process, descheduled on a busy machine, started waiting.
+_MANY = 3000
+
+
 @pytest.mark.parametrize(
     ("name", "data", "expected"),
     [
-        ("bao-cao.docx", make_docx([SENTENCE]), SENTENCE),
-        ("tin-bai.html", news_page().encode(), "17.216.450,40 USD"),
+        ("bao-cao.docx", make_docx([SENTENCE] * _MANY), SENTENCE),
+        (
+            "tin-bai.html",
+            news_page().replace("</article>", f"<p>{SENTENCE}</p>" * _MANY + "</article>").encode(),
+            "17.216.450,40 USD",
+        ),
     ],
 )
 def test_a_real_docx_or_page_is_stopped_by_a_limit_too_short_to_read_it(name, data, expected):

@@ -383,8 +383,7 @@ def _figure_agreement(sources: Sources, q: Question, s: Sentence) -> float:
     or the sentence it refers back to (+2: a stated figure all but names what it is about), or in its
     document (+0.5). A sentence that states other figures of that unit and not this one is about
     something else (-0.5)."""
-    stated = _quantities(q.text)
-    stated = tuple(x for x in stated if x.unit)
+    stated = [x for x in _quantities(q.text) if x.unit]
     if not stated:
         return 0.0
     own = _quantities(f"{s.antecedent} {s.text}")

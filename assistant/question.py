@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 
 from assistant.models import QuestionKind
 from index.lexicon import Lexicon
@@ -24,6 +23,7 @@ from vntext.metrics import SPECIFIC, metrics_named
 from vntext.numbers import COUNTED, Quantity, find_quantities, match_phrase
 from vntext.periods import Period, find_periods
 from vntext.vietnamese import fold, has_diacritics, normalize_text
+from vntext.words import content_words
 
 MONEY = "money"  # an ask satisfied by USD, VND or EUR figures
 MONEY_UNITS = ("USD", "VND", "EUR")
@@ -109,17 +109,6 @@ _CLAUSE_BREAK = re.compile(r"\s*(?:[,;?!]|\s(?:va|and|cung nhu|as well as)\s|\.\
 _SOURCE = re.compile(r"\b(?:theo|according to|per|cited by|reported by)\s+([^,;?()]{2,60})", re.IGNORECASE)
 # "quy mô", "scale": every headline figure, not one kind
 _SCALE_WORDS = re.compile(r"\b(quy mo|scale|size|ket qua|results?)\b")
-
-# Words that carry no topic: question words, function words and the domain's ubiquitous terms.
-STOPWORDS = frozenset(
-    fold(w)
-    for w in """bao nhiêu mấy ai gì nào là của các những có được đã và trong tại cho với từ đến năm
-    thì mà này đó nào hay không vậy đạt bao giờ khi how many much what who which when where the
-    was were is are did does do in of to for a an and on at by from with as that this there
-    tỉnh thành phố việt nam pcpnn tổ chức phi chính phủ nước ngoài viện trợ theo according
-    their its it has have had been be or but than""".split()
-)
-
 
 @dataclass(frozen=True)
 class Ask:
@@ -212,16 +201,6 @@ class Question:
 
 def _other_side_words(q: Question, side: Side) -> set[str]:
     return {w for s in q.sides if s is not side for w in s.words} - set(side.words)
-
-
-def content_words(text: str) -> set[str]:
-    return set(_content_words(text))
-
-
-@lru_cache(maxsize=16384)  # the same passages' sentences are read question after question
-def _content_words(text: str) -> frozenset[str]:
-    words = re.findall(r"[^\W_]+", fold(normalize_text(text).lower()))
-    return frozenset(w for w in words if w not in STOPWORDS and not w.isdigit() and len(w) > 1)
 
 
 def _place_words(places: list[str], districts: list[str]) -> set[str]:

@@ -98,3 +98,24 @@ def test_documents_stored_before_the_instruction_flag_get_it(tmp_path):
     flags = {d.doc_id: d.instruction for d in Catalog(path).documents()}
     assert flags["abc123"] is None
     assert flags["def456"] and "ignore" in flags["def456"]
+
+
+def test_a_catalog_from_before_stored_figure_words_opens_and_keeps_its_figures(tmp_path):
+    """Migration 4 adds the column for each figure's words; figures stored before have none (they are
+    worked out when first scored, see assistant.sources), new ones get them when stored."""
+    path = tmp_path / "catalog.sqlite"
+    _old_catalog(path, _SCHEMA)
+    with sqlite3.connect(path) as conn:
+        conn.execute(
+            "INSERT INTO facts (fact_id, doc_id, passage_id, sentence_start, sentence_end, span_start, span_end, value, "
+            "unit, unit_text, text, part_of_total, descriptor, context, subject_source) VALUES ('abc123-f0', 'abc123', "
+            "'abc123-p0', 0, 12, 8, 12, 2023, 'USD', 'USD', '2023', 0, 'Năm', '[]', 'sentence')"
+        )
+        conn.execute("ALTER TABLE documents ADD COLUMN instruction TEXT")  # as migration 3 left it
+        conn.execute("PRAGMA user_version = 3")
+    catalog = Catalog(path)
+    assert [d.doc_id for d in catalog.documents()] == ["abc123"]
+    assert _version(path) == SCHEMA_VERSION
+    ((fact, words),) = catalog.facts_with_words()
+    assert (fact.fact_id, fact.descriptor, words) == ("abc123-f0", "Năm", None)
+    assert [f.fact_id for f in catalog.facts(units=["USD"])] == ["abc123-f0"]

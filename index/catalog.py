@@ -541,6 +541,29 @@ class Catalog:
         stored before they were, see ``_v4_figure_words``)."""
         return self._read_facts(units, doc_ids, None, words=True)
 
+    def fill_figure_words(self, documents_at_a_time: int = 200) -> int:
+        """Work out and store the words of the figures stored before the catalog kept them (see
+        ``_v4_figure_words``), a few documents per transaction; how many figures got them. The
+        caller holds the data folder's write lock."""
+        with self._connect() as conn:
+            doc_ids = [row[0] for row in conn.execute("SELECT DISTINCT doc_id FROM facts WHERE words IS NULL")]
+        filled = 0
+        for i in range(0, len(doc_ids), documents_at_a_time):
+            chunk = doc_ids[i : i + documents_at_a_time]
+            texts = self.document_texts(chunk)
+            with self._connect() as conn:
+                marks = ",".join("?" * len(chunk))
+                titles = dict(conn.execute(f"SELECT doc_id, title FROM documents WHERE doc_id IN ({marks})", chunk).fetchall())
+            rows = [
+                (figure_words(fact, texts[fact.doc_id], titles.get(fact.doc_id)).to_json(), fact.fact_id)
+                for fact, words in self.facts_with_words(doc_ids=chunk)
+                if words is None and fact.doc_id in texts
+            ]
+            with self._transaction() as conn:
+                conn.executemany("UPDATE facts SET words = ? WHERE fact_id = ? AND words IS NULL", rows)
+            filled += len(rows)
+        return filled
+
     def _read_facts(
         self, units: Iterable[str] | None, doc_ids: Iterable[str] | None, passage_ids: Iterable[str] | None, words: bool
     ) -> list[tuple[Fact, FigureWords | None]]:

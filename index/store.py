@@ -459,6 +459,12 @@ class IndexStore:
         with self.writing():
             self._follow_catalog(compare_all)
 
+    def fill_figure_words(self, wait_seconds: float = 600.0) -> int:
+        """Store the words of figures a catalog from before migration 4 holds without them, so that
+        the first answer about their unit does not work them out (see ``index.catalog``); how many."""
+        with self.writing(wait_seconds):
+            return self.catalog.fill_figure_words()
+
     def reconcile(
         self, progress: Callable[[int], None] | None = None, wait_seconds: float = 600.0, thorough: bool = False
     ) -> ReconcileReport:

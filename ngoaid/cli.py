@@ -99,7 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Compare the catalog, the vectors and the keyword index, and the facts with their "
         "passages, without changing anything (unless --repair is given).",
     )
-    q.add_argument("--repair", action="store_true", help="first repair what an interrupted write left (vectors, keyword index)")
+    q.add_argument("--repair", action="store_true", help="first repair what an interrupted write left (vectors, keyword index) and store figures' words an older version did not")
     q.add_argument("--json", action="store_true")
     _common(q)
 
@@ -412,14 +412,17 @@ def cmd_docs(args: argparse.Namespace, settings: Settings) -> int:
 
 def _docs_check(store, repair: bool, as_json: bool) -> int:  # store: IndexStore
     repaired = store.reconcile(thorough=True) if repair else None
+    worded = store.fill_figure_words() if repair else None
     report = store.check()
     if as_json:
-        _print_json({**report.as_dict(), "repaired": repaired.__dict__ if repaired else None})
+        extra = {"repaired": repaired.__dict__ if repaired else None, "figure_words_stored": worded}
+        _print_json({**report.as_dict(), **extra})
         return EXIT_OK if report.consistent else EXIT_FAILURES
     if repaired is not None:
         print(
             f"Repair: removed {repaired.orphan_vectors_removed} stray vectors, made {repaired.missing_vectors_added} "
-            f"missing or outdated ones, removed {repaired.temp_folders_removed} temporary folders."
+            f"missing or outdated ones, removed {repaired.temp_folders_removed} temporary folders; stored the words "
+            f"of {worded} figures kept from before the index stored them."
         )
     print(f"Index in {store.data_dir}:")
     print("\n".join(report.lines()))

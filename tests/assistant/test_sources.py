@@ -3,6 +3,7 @@ The words around each figure come from the catalog, as they were worked out at t
 
 from __future__ import annotations
 
+import json
 import sqlite3
 
 import pytest
@@ -116,3 +117,18 @@ def test_the_stored_words_of_every_figure_of_both_corpora_are_those_worked_out_b
         assert (words.near, words.sentence, words.concepts, words.folded_near, words.folded_sentence, words.headline,
                 words.sentence_metrics) == (expected.near, expected.sentence, expected.concepts, expected.folded_near,
                                             expected.folded_sentence, expected.headline, expected.sentence_metrics)  # fmt: skip
+
+
+def test_a_repair_stores_the_words_an_older_catalog_lacks(sample_store):
+    """``ngoaid docs check --repair`` gives the figures of an older data folder the words an ingest
+    now stores, the same words, and leaves nothing to do the second time."""
+    from tests.helpers import invoke_cli
+
+    stored = {f.fact_id: w for f, w in sample_store.catalog.facts_with_words()}
+    assert stored and all(w is not None for w in stored.values())
+    with sqlite3.connect(sample_store.data_dir / CATALOG_FILE) as conn:
+        conn.execute("UPDATE facts SET words = NULL")  # as in a catalog from before migration 4
+    out = invoke_cli("docs", "check", "--repair", "--json", "--data-dir", str(sample_store.data_dir))
+    assert out.returncode == 0 and json.loads(out.stdout)["figure_words_stored"] == len(stored)
+    assert {f.fact_id: w for f, w in sample_store.catalog.facts_with_words()} == stored
+    assert sample_store.fill_figure_words() == 0

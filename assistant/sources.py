@@ -180,15 +180,7 @@ class Sources:
                 info = self._documents.get(fact.doc_id)
                 stored = figure_words(fact, self.text(fact.doc_id), info.title if info is not None else None)
             words = FactWords(
-                near=stored.near,
-                sentence=stored.sentence,
-                concepts=stored.concepts,
-                folded_near=stored.folded_near,
-                folded_sentence=stored.folded_sentence,
-                headline=stored.headline,
-                sentence_metrics=stored.sentence_metrics,
-                language=self._language(fact.doc_id),
-                published_year=self._published_year(fact.doc_id),
+                **vars(stored), language=self._language(fact.doc_id), published_year=self._published_year(fact.doc_id)
             )
             self._words[fact.fact_id] = words
             self._worded.setdefault(fact.doc_id, []).append(fact.fact_id)

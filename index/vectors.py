@@ -7,6 +7,7 @@ switching models never mixes vectors of different spaces.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -30,9 +31,8 @@ def chroma_client(data_dir: Path, chroma_url: str | None = None, fresh: bool = F
     """A client for the configured Chroma. ``fresh`` (embedded mode) bypasses chromadb's per-folder
     cache, whose client is unusable for writes after one failed (see :meth:`VectorIndex._writing`)."""
     import chromadb
-    from chromadb.config import Settings as ChromaSettings
 
-    settings = ChromaSettings(anonymized_telemetry=False)
+    settings = _chroma_settings().model_copy()  # chromadb writes the folder into the one it is given
     if chroma_url:
         url = urlparse(chroma_url if "://" in chroma_url else f"http://{chroma_url}")
         if not url.hostname:
@@ -51,6 +51,15 @@ def chroma_client(data_dir: Path, chroma_url: str | None = None, fresh: bool = F
     if fresh:
         forget_cached_client(str(path))
     return chromadb.PersistentClient(path=str(path), settings=settings)
+
+
+@functools.cache
+def _chroma_settings():  # -> chromadb.config.Settings
+    """chromadb's settings, read from the environment once: 3.3 ms each time, paid by every reopen
+    after another process's commit."""
+    from chromadb.config import Settings as ChromaSettings
+
+    return ChromaSettings(anonymized_telemetry=False)
 
 
 def forget_cached_client(path: str) -> None:
@@ -95,6 +104,17 @@ def passage_node(passage: Passage, doc_name: str) -> TextNode:
     return node
 
 
+# How many of a writer's newest vectors embedded Chroma keeps only in its log before it writes them
+# into the nearest-neighbour index on disk (chromadb's default: 1,000). A process that opens the
+# store (a server after another process's commit) adds the logged ones to its in-memory index at its
+# first query. Measured on 2 cores, a server reopening after each commit of an ingest running beside
+# it (2,000 synthetic passages in 130 documents): that first query took p50/p95 67/136 ms at 1,000,
+# 16/37 ms at 100 and 12/23 ms at 20, other queries 3 ms. Writing the index more often cost nothing
+# measurable: 1,000 passages added to a 100,000-passage index in 37.7 s at 1,000, 36.5 s at 100 and
+# 38.7 s at 25.
+SYNC_THRESHOLD = 25
+
+
 class VectorIndex:
     def __init__(self, client, embedder: Embedder, reopen: Callable[[], object] | None = None) -> None:
         """``client`` is a chromadb client; ``reopen`` makes a fresh one (embedded mode only)."""
@@ -108,11 +128,24 @@ class VectorIndex:
         self.collection = client.get_or_create_collection(
             name=collection_name(self.embedder.model_id),
             embedding_function=ChromaEmbeddingFunction(self.embedder.spec),
-            configuration={"hnsw": {"space": "cosine"}},
+            configuration={"hnsw": {"space": "cosine", "sync_threshold": SYNC_THRESHOLD}},
             metadata={"embed_model": self.embedder.model_id},
         )
+        self._keep_index_in_step()
         self.store = ChromaVectorStore(chroma_collection=self.collection)
         self._index = VectorStoreIndex.from_vector_store(self.store, embed_model=LlamaIndexEmbedding(self.embedder))
+
+    def _keep_index_in_step(self) -> None:
+        """Give a collection made before :data:`SYNC_THRESHOLD` (or with another value) that threshold.
+        A store that cannot write it (a read-only folder) works as before, its readers only slower to
+        catch up with another process's writes."""
+        hnsw = (self.collection.configuration or {}).get("hnsw") or {}
+        if hnsw.get("sync_threshold", SYNC_THRESHOLD) == SYNC_THRESHOLD:
+            return
+        try:
+            self.collection.modify(configuration={"hnsw": {"sync_threshold": SYNC_THRESHOLD}})
+        except Exception:  # noqa: BLE001 - an optimisation: any failure leaves the store as it was
+            pass
 
     def reopen(self) -> bool:
         """Open the store afresh, to see what another process wrote: embedded Chroma keeps its

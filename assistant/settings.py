@@ -49,6 +49,10 @@ class Settings(BaseSettings):
     llm_api_key: str | None = None
     llm_timeout: float = 30.0
     api_token: str | None = None  # when set, uploads and deletions need it
+    # serve on an address other than loopback without a token (anyone reaching it may then write)
+    open_writes: bool = False
+    # host names the server answers for besides loopback and its own address, comma-separated; "*" any
+    allowed_hosts: str | None = None
     max_upload_files: int = 20  # files per upload request
     max_question_chars: int = 2000  # questions and search queries; the answerer's own ceiling is 2000
     max_top_k: int = 50  # the most passages one request may ask for

@@ -44,6 +44,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
+from index.audit import AUDIT_FILE, Actor, AuditEntry, AuditLog
 from index.catalog import CATALOG_FILE, Catalog, DocumentInfo
 from index.consistency import CheckReport, VectorDrift
 from index.diskspace import DiskFull, disk_full_as_error, disk_full_detail, ensure_space
@@ -125,6 +126,15 @@ class ReconcileReport:
         return bool(self.orphan_vectors_removed or self.missing_vectors_added)
 
 
+def _result(outcome: AddOutcome) -> str:
+    """An add's outcome in the audit log's words."""
+    if outcome.status is AddStatus.DUPLICATE:
+        return f"duplicate of {outcome.duplicate_of}"
+    if outcome.replaced:
+        return f"{outcome.status.value}, earlier version {', '.join(outcome.replaced)} taken out"
+    return outcome.status.value
+
+
 def document_header(title: str | None, main_place: str | None) -> str | None:
     """What every passage of a document is read with: its title, and the place the whole document is
     about when the title does not name it (figures deep in a provincial report rarely repeat it)."""
@@ -152,6 +162,7 @@ class IndexStore:
         self.embedder = embedder
         self.candidates = candidates
         self.catalog = Catalog(data_dir / CATALOG_FILE)
+        self.audit = AuditLog(data_dir / AUDIT_FILE)
         reopen = None if chroma_url else (lambda: chroma_client(data_dir, None, fresh=True))
         self.vectors = VectorIndex(chroma_client(data_dir, chroma_url), embedder, reopen=reopen)
         self._keyword_dir = data_dir / "keyword"
@@ -320,12 +331,20 @@ class IndexStore:
 
     # --- writes ---------------------------------------------------------------------------------
 
-    def add_document(self, doc: Document, progress: Callable[[int], None] | None = None) -> AddOutcome:
-        """Add one prepared document; see the module docstring for the crash-safety protocol.
+    def add_document(
+        self, doc: Document, progress: Callable[[int], None] | None = None, actor: Actor | None = None
+    ) -> AddOutcome:
+        """Add one prepared document; see the module docstring for the crash-safety protocol. What
+        became of it goes into the audit log, in the name of ``actor`` (this process when None).
 
         Embedding, the slow part, is done before the write lock is taken (unless the caller holds
         it): another process's ingest and the server's uploads commit meanwhile instead of waiting for
         the whole of this one. Under the lock everything is checked again."""
+        outcome = self._add(doc, progress)
+        self.audit.record(AuditEntry.now(actor or Actor.local(), "add", doc.name, outcome.doc_id, _result(outcome)))
+        return outcome
+
+    def _add(self, doc: Document, progress: Callable[[int], None] | None) -> AddOutcome:
         header = document_header(doc.title, doc.frame.main_place if doc.frame else None)
         ready = None if self._is_current(doc) else self._embedded(doc, header, progress)
         with self.writing(), disk_full_as_error(self.data_dir):
@@ -333,7 +352,7 @@ class IndexStore:
             replaced = [d.doc_id for d in self.catalog.documents_from_source(doc.source) if d.doc_id != doc.doc_id]
             if existing is not None and existing.pipeline_version == PIPELINE_VERSION:
                 if replaced:  # the file now holds content the index already has under another name
-                    self.remove_documents(replaced)
+                    self._remove(replaced)
                 status = AddStatus.UNCHANGED if existing.source == doc.source else AddStatus.DUPLICATE
                 return AddOutcome(
                     status, existing.doc_id, existing.name, existing.n_passages, replaced=replaced,
@@ -376,7 +395,10 @@ class IndexStore:
         return vectors, [" ".join(keyword_tokens(keyword_text(p, header))) for p in doc.passages]
 
     def add_documents(
-        self, items: Iterable[tuple[str, Callable[[], Document]]], on_item: Callable[[BatchItem], None] | None = None
+        self,
+        items: Iterable[tuple[str, Callable[[], Document]]],
+        on_item: Callable[[BatchItem], None] | None = None,
+        actor: Actor | None = None,
     ) -> BatchReport:
         """Prepare and add a batch of documents, each committed on its own under the write lock (which
         is let go between documents and while each is read and embedded), keywords included. ``items`` are (key, prepare) pairs; ``prepare()`` returns the document (reading
@@ -384,23 +406,29 @@ class IndexStore:
         the batch: an :class:`IngestError` or an unexpected error is reported for that file and the
         rest go in. Ctrl-C or a full disk stops it at that file (every later file would fail the
         same way), and what went in before stays in, searchable. ``on_item`` is called after each
-        file (a progress bar)."""
+        file (a progress bar). Each file, added or not, goes into the audit log in the name of
+        ``actor`` (this process when None)."""
         from ingest.models import IngestError
 
         report = BatchReport()
+        actor = actor or Actor.local()
         try:
             for key, prepare in items:
                 item = BatchItem(key)
                 try:
-                    item.outcome = self.add_document(prepare())
+                    item.outcome = self.add_document(prepare(), actor=actor)
                 except IngestError as exc:
                     item.error = exc
+                    self.audit.record(AuditEntry.now(actor, "add", key, None, f"failed: {exc.reason}"))
                 except (KeyboardInterrupt, DiskFull) as exc:
                     report.stopped_at, report.stopped_by = key, exc
+                    stopped = "interrupted" if isinstance(exc, KeyboardInterrupt) else str(exc)
+                    self.audit.record(AuditEntry.now(actor, "add", key, None, f"stopped: {stopped}"))
                     break
                 except Exception as exc:  # noqa: BLE001 - one bad file must not stop the batch
                     log.exception("could not add %s", key)
                     item.error = exc
+                    self.audit.record(AuditEntry.now(actor, "add", key, None, f"failed: {exc.__class__.__name__}"))
                 report.items.append(item)
                 if on_item is not None:
                     on_item(item)
@@ -425,7 +453,16 @@ class IndexStore:
         except Exception as exc:  # noqa: BLE001
             log.warning("left %d stray vectors for the next repair: %s", len(passage_ids), exc)
 
-    def remove_documents(self, doc_ids: list[str]) -> None:
+    def remove_documents(self, doc_ids: list[str], actor: Actor | None = None) -> None:
+        """Take documents out of every store; each goes into the audit log in the name of ``actor``
+        (this process when None)."""
+        names = {d.doc_id: d.name for d in (self.catalog.document(i) for i in doc_ids) if d is not None}
+        self._remove(doc_ids)
+        for doc_id in doc_ids:
+            result = "removed" if doc_id in names else "not found"
+            self.audit.record(AuditEntry.now(actor or Actor.local(), "remove", names.get(doc_id), doc_id, result))
+
+    def _remove(self, doc_ids: list[str]) -> None:
         with self.writing(), disk_full_as_error(self.data_dir):
             before = self.catalog.generation()
             stale = {p.passage_id for doc_id in doc_ids for p in self.catalog.passages_of(doc_id)}

@@ -94,6 +94,16 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--json", action="store_true")
     _common(q)
     q = docs.add_parser(
+        "history",
+        help="who added and removed what, and when (the audit log)",
+        description="Every upload, ingest, removal and refused write recorded in the data folder's audit "
+        "log, oldest first.",
+    )
+    q.add_argument("--limit", type=int, default=50, help="the newest entries to show (default 50; 0 = all)")
+    q.add_argument("--doc", metavar="ID", help="only entries of documents whose ID starts so")
+    q.add_argument("--json", action="store_true")
+    _common(q)
+    q = docs.add_parser(
         "check",
         help="verify that every document is wholly in the index (exit status 1 if not)",
         description="Compare the catalog, the vectors and the keyword index, and the facts with their "
@@ -120,12 +130,17 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="start the HTTP API on 127.0.0.1:8000")
     p.add_argument("--host")
     p.add_argument("--port", type=int)
+    p.add_argument("--allowed-hosts", metavar="NAMES", help="host names users reach the server by, comma-separated")
+    p.add_argument(
+        "--open-writes", action="store_true", default=None,
+        help="serve on a network address without NGOAID_API_TOKEN: anyone who reaches it may add and remove documents",
+    )  # fmt: skip
     _common(p)
     return parser
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    keys = ("data_dir", "embed_model", "chroma_url", "top_k", "max_file_mb", "host", "port")
+    keys = ("data_dir", "embed_model", "chroma_url", "top_k", "max_file_mb", "host", "port", "allowed_hosts", "open_writes")
     return Settings.from_env().with_overrides(**{k: getattr(args, k, None) for k in keys})
 
 
@@ -374,6 +389,8 @@ def _print_documents(docs) -> None:
 def cmd_docs(args: argparse.Namespace, settings: Settings) -> int:
     from assistant.runtime import open_store
 
+    if args.docs_command == "history":
+        return _docs_history(settings.data_dir, args.limit, args.doc, args.json)
     store = open_store(settings)
     if args.docs_command == "check":
         return _docs_check(store, repair=args.repair, as_json=args.json)
@@ -408,6 +425,29 @@ def cmd_docs(args: argparse.Namespace, settings: Settings) -> int:
     for p in problems:
         _err(p)
     return EXIT_FAILURES if problems else EXIT_OK
+
+
+def _docs_history(data_dir: Path, limit: int, doc: str | None, as_json: bool) -> int:
+    """The audit log, read without opening the index (nothing is loaded, nothing locked)."""
+    from dataclasses import asdict
+
+    from index.audit import AUDIT_FILE, AuditLog
+
+    if limit < 0:
+        _err("--limit must be 0 (all) or more")
+        return EXIT_USAGE
+    entries = AuditLog(data_dir / AUDIT_FILE).entries(limit=limit or None, doc_id=doc)
+    if as_json:
+        _print_json([asdict(e) for e in entries])
+        return EXIT_OK
+    if not entries:
+        print(f"No changes recorded in {data_dir}.")
+        return EXIT_OK
+    print(f"{'TIME (UTC)':<25}  {'WHO':<24}  {'VIA':<12}  {'ACTION':<7}  {'DOCUMENT':<16}  NAME: RESULT  [REQUEST]")
+    for e in entries:
+        request = f"  [{e.request}]" if e.request else ""
+        print(f"{e.time:<25}  {e.who[:24]:<24}  {e.via:<12}  {e.action:<7}  {(e.doc_id or '')[:16]:<16}  {e.name or '-'}: {e.result}{request}")
+    return EXIT_OK
 
 
 def _docs_check(store, repair: bool, as_json: bool) -> int:  # store: IndexStore
@@ -559,10 +599,19 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
+    from ngoaid.guard import allowed_hosts, exposure_problem, is_loopback
     from ngoaid.server import create_app
 
+    problem = exposure_problem(settings)
+    if problem is not None:
+        _err(problem)
+        return EXIT_USAGE
+    if not is_loopback(settings.host) and not settings.api_token:
+        _err(f"WARNING: serving on {settings.host} with open writes: anyone who reaches it can add and remove documents")
+    hosts = allowed_hosts(settings)
     app = create_app(settings)
-    print(f"Serving on http://{settings.host}:{settings.port} (API docs at /docs)", file=sys.stderr)
+    answered = "any host name" if hosts is None else ", ".join(sorted(hosts))
+    print(f"Serving on http://{settings.host}:{settings.port} (API docs at /docs); answering for {answered}", file=sys.stderr)
     uvicorn.run(app, host=settings.host, port=settings.port, log_level="info")
     return EXIT_OK
 

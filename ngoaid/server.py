@@ -32,9 +32,11 @@ from assistant.service import ServiceError, Services, UploadResult
 from assistant.settings import Settings
 from assistant.table import FactFilter, FactPage, FactQuery, TableError, iter_rows, page
 from assistant.table_files import csv_chunks, write_xlsx
+from index.audit import Actor, AuditEntry
 from index.catalog import DocumentInfo
 from index.diskspace import DiskFull
 from index.hybrid import SearchResponse
+from ngoaid import guard
 
 log = logging.getLogger("ngoaid.server")
 
@@ -83,6 +85,21 @@ class Health(BaseModel):
     )
     llm: bool = Field(description="whether a language model endpoint is configured")
     token_required: bool
+
+
+class HistoryEntry(BaseModel):
+    """One line of the audit log."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    time: str = Field(description="UTC, ISO 8601")
+    who: str = Field(description="the client address, or the user at the machine for the command line")
+    via: str = Field(description="api, chat page or command line")
+    request: str | None = Field(description="the request's X-Request-ID, a chat session, or a process")
+    action: str = Field(description="add, remove")
+    name: str | None
+    doc_id: str | None
+    result: str = Field(description="added, replaced, unchanged, duplicate of ..., removed, failed: ..., refused: ...")
 
 
 class ErrorOut(BaseModel):
@@ -137,7 +154,9 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
         lifespan=lifespan,
         responses={
             400: {"model": ErrorOut, "description": "the request body cannot be read"},
+            403: {"model": ErrorOut, "description": "a request that changes something, sent by a page of another site"},
             413: {"model": ErrorOut, "description": "the request body is over the upload limit"},
+            421: {"model": ErrorOut, "description": "the Host header names a host this server does not answer for"},
             422: {"model": ErrorOut},
             429: {"model": ErrorOut, "description": "too many requests from this client; see Retry-After"},
             500: {"model": ErrorOut},
@@ -149,6 +168,7 @@ def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
         app.include_router(router)
     _limit_bodies(app, settings)
     _limit_rates(app, settings)
+    guard.install(app, settings)  # added last, so it runs first
     from ui.app import mount_ui
 
     mount_ui(app, settings)
@@ -159,8 +179,21 @@ def svc(request: Request) -> Services:
     return request.app.state.services
 
 
+def actor(request: Request) -> Actor:
+    """Who a request is, for the audit log: its client address and the ID sent back with it."""
+    return Actor(client_key(request), "api", getattr(request.state, "request_id", None))
+
+
 def writer(request: Request) -> Services:
     """The services, for a request that changes the index: only with the token, when one is set."""
+    services = svc(request)
+    action = "remove" if request.method == "DELETE" else "add"
+    services.check_token(_bearer(request), actor(request), action)
+    return services
+
+
+def token_holder(request: Request) -> Services:
+    """The services, for reading what only writers may see (the audit log): the token, when one is set."""
     services = svc(request)
     services.check_token(_bearer(request))
     return services
@@ -323,9 +356,22 @@ def documents_router() -> APIRouter:
     def documents(request: Request) -> list[DocumentInfo]:
         return svc(request).documents()
 
+    @router.get("/documents/history", response_model=list[HistoryEntry], responses={401: {"model": ErrorOut}})
+    def history(
+        limit: Annotated[int, Query(ge=1, le=10000, description="the newest entries to return")] = 200,
+        doc_id: Annotated[str | None, Query(max_length=64, description="only entries of documents whose ID starts so")] = None,
+        services: Services = Depends(token_holder),
+    ) -> list[AuditEntry]:
+        """The audit log: every upload, removal and refused write, oldest first (the token, when one is set)."""
+        return services.history(limit=limit, doc_id=doc_id)
+
     @router.post("/documents", response_model=UploadOut, responses={400: {"model": ErrorOut}, 413: {"model": ErrorOut}, **_WRITE_ERRORS})
-    def upload(files: list[UploadFile] = File(..., description="one or more report files"), services: Services = Depends(writer)) -> UploadOut:
-        report = services.upload([(item.filename, item.file) for item in files])
+    def upload(
+        request: Request,
+        files: list[UploadFile] = File(..., description="one or more report files"),
+        services: Services = Depends(writer),
+    ) -> UploadOut:
+        report = services.upload([(item.filename, item.file) for item in files], actor(request))
         if report.results and len(report.failed) == len(report.results):
             reasons = "; ".join(f"{r.name}: {r.reason}" for r in report.failed)
             raise ServiceError(400, f"no file could be added: {reasons}")
@@ -333,10 +379,10 @@ def documents_router() -> APIRouter:
         return UploadOut(results=report.results, documents=docs, passages=passages)
 
     @router.delete("/documents/{doc_id}", response_model=DocumentOut, responses={404: {"model": ErrorOut}, **_WRITE_ERRORS})
-    def remove(doc_id: str, services: Services = Depends(writer)) -> DocumentInfo:
+    def remove(doc_id: str, request: Request, services: Services = Depends(writer)) -> DocumentInfo:
         if not re.fullmatch(r"[0-9a-f]{6,64}", doc_id):
             raise ServiceError(404, f"no document with ID {doc_id}")
-        return services.remove(doc_id)
+        return services.remove(doc_id, actor(request))
 
     return router
 

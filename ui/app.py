@@ -24,6 +24,7 @@ from assistant.drafting import DraftError, render_docx, render_markdown
 from assistant.models import Answer
 from assistant.service import ServiceError, Services
 from assistant.settings import Settings
+from index.audit import Actor
 from ui.figures_tab import build_figures_tab
 
 EXAMPLES = [
@@ -167,14 +168,15 @@ def build_ui(get_services: Callable[[], Services], settings: Settings) -> gr.Blo
             options = [(f"{d.name} ({d.doc_id[:8]})", d.doc_id) for d in docs]
             return rows, gr.update(choices=options, value=None)
 
-        def upload(paths: list[str] | None, given_token: str):
+        def upload(paths: list[str] | None, given_token: str, request: gr.Request):
             services = get_services()
             if not paths:
                 raise gr.Error("Chưa chọn tệp nào.")
+            who = _actor(request)
             try:
-                services.check_token(given_token)
+                services.check_token(given_token, who, "add")
                 with ExitStack() as files:
-                    report = services.upload([(Path(p).name, files.enter_context(open(p, "rb"))) for p in paths])
+                    report = services.upload([(Path(p).name, files.enter_context(open(p, "rb"))) for p in paths], who)
             except ServiceError as exc:
                 raise gr.Error(_vietnamese_error(exc)) from exc
             labels = {"added": "đã thêm", "replaced": "đã thay bản cũ", "unchanged": "không đổi, đã có",
@@ -186,13 +188,14 @@ def build_ui(get_services: Callable[[], Services], settings: Settings) -> gr.Blo
             rows, options = documents_view()
             return "\n".join(lines), rows, options, None
 
-        def remove(doc_id: str | None, given_token: str):
+        def remove(doc_id: str | None, given_token: str, request: gr.Request):
             if not doc_id:
                 raise gr.Error("Hãy chọn tài liệu cần xóa.")
             services = get_services()
+            who = _actor(request)
             try:
-                services.check_token(given_token)
-                info = services.remove(doc_id)
+                services.check_token(given_token, who, "remove")
+                info = services.remove(doc_id, who)
             except ServiceError as exc:
                 raise gr.Error(_vietnamese_error(exc)) from exc
             rows, options = documents_view()
@@ -220,6 +223,13 @@ def build_ui(get_services: Callable[[], Services], settings: Settings) -> gr.Blo
         draft_button.click(draft, [topic, province, years, occasion, length], [draft_view, draft_file])
         demo.load(documents_view, None, [table, doc_choice])
     return demo
+
+
+def _actor(request: gr.Request | None) -> Actor:
+    """Who acts through the chat page, for the audit log: the browser's address and its session."""
+    client = getattr(request, "client", None)
+    session = getattr(request, "session_hash", None)
+    return Actor(getattr(client, "host", None) or "unknown", "chat page", f"session {session}" if session else None)
 
 
 def _vietnamese_error(exc: ServiceError) -> str:

@@ -3,7 +3,7 @@
 One JSON object per line in ``audit.jsonl`` in the data folder, only ever appended to. Each entry is
 written with a single ``write`` on a file opened for appending, then flushed to disk, so entries of
 the server and of command-line ingests into the same folder never interleave, and a crash can at
-worst leave a torn last line, which reading skips. The server names the client address and the
+worst leave a torn last line, which reading skips (the next entry starts a line of its own). The server names the client address and the
 request ID it sent back (``X-Request-ID``), so a removal can be traced to the request that made it.
 """
 
@@ -67,8 +67,11 @@ class AuditLog:
         describes is already committed and must be reported as done."""
         line = (json.dumps(asdict(entry), ensure_ascii=False) + "\n").encode("utf-8")
         try:
-            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o600)
             try:
+                size = os.fstat(fd).st_size
+                if size and os.pread(fd, 1, size - 1) != b"\n":
+                    line = b"\n" + line  # after a line torn by a crash: start a line of its own
                 os.write(fd, line)
                 os.fsync(fd)
             finally:

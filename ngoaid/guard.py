@@ -113,11 +113,15 @@ def foreign_page(request: Request) -> str | None:
         return None
     if source.strip().lower() == "null":
         return "null"
-    scheme = urlsplit(source).scheme.lower()
+    try:
+        parts = urlsplit(source)
+    except ValueError:  # not a URL a browser would send
+        return source
+    scheme = parts.scheme.lower()
     own = _netloc(request.headers.get("host", ""), 443 if scheme == "https" else 80)
     theirs = _netloc(source, 443 if scheme == "https" else 80) if scheme in ("http", "https") else None
     if own is None or theirs is None or own != theirs:
-        return source if origin is not None else urlsplit(source)._replace(path="", query="", fragment="").geturl()
+        return source if origin is not None else f"{parts.scheme}://{parts.netloc}"
     return None
 
 

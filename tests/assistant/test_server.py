@@ -148,8 +148,17 @@ def test_upload_list_and_delete_without_token(server):
     assert result["status"] == "added" and result["passages"] == 1
     answer = httpx.post(f"{server}/ask", json={"question": "Lạng Sơn giải ngân bao nhiêu năm 2022?"}, timeout=60).json()
     assert "3,4 triệu USD" in answer["answer"]
-    assert httpx.delete(f"{server}/documents/{result['doc_id']}").status_code == 200
+    removal = httpx.delete(f"{server}/documents/{result['doc_id']}")
+    assert removal.status_code == 200
     assert result["doc_id"] not in {d["doc_id"] for d in httpx.get(f"{server}/documents").json()}
+    # both writes are in the audit log, the removal with the ID of the request that made it
+    history = httpx.get(f"{server}/documents/history", params={"doc_id": result["doc_id"]}).json()
+    assert [(e["action"], e["result"], e["via"], e["who"]) for e in history] == [
+        ("add", "added", "api", "127.0.0.1"), ("remove", "removed", "api", "127.0.0.1"),
+    ]  # fmt: skip
+    assert history[0]["name"] == "lang-son.txt" and history[1]["name"] == "lang-son.txt"
+    assert history[0]["request"] == response.headers["x-request-id"]
+    assert history[1]["request"] == removal.headers["x-request-id"]
 
 
 def test_unsupported_and_broken_uploads(server):
@@ -164,6 +173,8 @@ def test_unsupported_and_broken_uploads(server):
     assert mixed.status_code == 200
     statuses = {r["name"]: (r["status"], r["reason"]) for r in mixed.json()["results"]}
     assert statuses["ok.txt"][0] == "added" and statuses["hong.pdf"][0] == "failed" and "PDF" in statuses["hong.pdf"][1]
+    logged = [e for e in httpx.get(f"{server}/documents/history").json() if e["request"] == mixed.headers["x-request-id"]]
+    assert {e["name"]: e["result"].split(":")[0] for e in logged} == {"ok.txt": "added", "hong.pdf": "failed"}
     none = httpx.post(f"{server}/documents", files={})
     assert none.status_code == 422
 
@@ -190,6 +201,14 @@ def test_write_endpoints_need_the_token(guarded):
     doc_id = accepted.json()["results"][0]["doc_id"]
     assert httpx.delete(f"{base}/documents/{doc_id}").status_code == 401
     assert httpx.delete(f"{base}/documents/{doc_id}", headers={"X-API-Token": TOKEN}).status_code == 200
+    # the audit log needs the token too, and holds the refusals beside the writes
+    assert httpx.get(f"{base}/documents/history").status_code == 401
+    history = httpx.get(f"{base}/documents/history", headers={"Authorization": f"Bearer {TOKEN}"}).json()
+    results = [(e["action"], e["result"]) for e in history[-5:]]
+    assert results == [
+        ("add", "refused: no token"), ("add", "refused: wrong token"), ("add", "added"),
+        ("remove", "refused: no token"), ("remove", "removed"),
+    ]  # fmt: skip
     # reading needs no token
     assert httpx.post(f"{base}/ask", json={"question": "Quảng Trị giải ngân bao nhiêu năm 2023?"}, timeout=60).status_code == 200
 

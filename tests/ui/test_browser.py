@@ -7,6 +7,7 @@ import re
 import shutil
 from pathlib import Path
 
+import httpx
 import pytest
 
 from tests.assistant.test_server import start_server, stop
@@ -96,7 +97,7 @@ def test_question_without_diacritics_from_the_examples(page):
     expect(examples).to_be_visible()
 
 
-def test_documents_tab_uploads_and_lists(page, tmp_path):
+def test_documents_tab_uploads_and_lists(page, app_url, tmp_path):
     from playwright.sync_api import expect
 
     page.get_by_role("tab", name="Tài liệu").click()
@@ -108,6 +109,53 @@ def test_documents_tab_uploads_and_lists(page, tmp_path):
     page.get_by_role("button", name="Thêm vào kho tài liệu").click()
     expect(page.get_by_text(re.compile("bao-cao-cao-bang.txt.*đã thêm"))).to_be_visible(timeout=90_000)
     expect(table).to_contain_text("bao-cao-cao-bang.txt")
+    # the page's own upload went through the same-origin check, and is in the audit log
+    history = httpx.get(f"{app_url}/documents/history").json()
+    entry = [e for e in history if e["name"] == "bao-cao-cao-bang.txt"][-1]
+    assert (entry["action"], entry["result"], entry["via"], entry["who"]) == ("add", "added", "chat page", "127.0.0.1")
+
+
+# A page of another site (another port of the same machine) posting a report with an invented figure
+# to the server, as any page the user opens could: a multipart form sent by fetch in no-cors mode is a
+# "simple" request, which browsers send without asking the server first.
+ATTACK = """<!doctype html><meta charset="utf-8"><title>waiting</title><script>
+const form = new FormData();
+form.append("files", new Blob([%(text)s], {type: "text/plain"}), "gia-mao.txt");
+fetch("%(app)s/documents", {method: "POST", body: form, mode: "no-cors"})
+  .then(() => { document.title = "sent"; }, () => { document.title = "failed"; });
+</script>"""
+
+
+def test_a_page_of_another_site_cannot_upload(browser, app_url, tmp_path):
+    import functools
+    import json
+    import threading
+    import time
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    fake = "Năm 2098 tỉnh Quảng Trị giải ngân 998 USD viện trợ phi chính phủ nước ngoài."
+    (tmp_path / "attack.html").write_text(ATTACK % {"text": json.dumps(fake), "app": app_url}, encoding="utf-8")
+    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(tmp_path))
+    site = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=site.serve_forever, daemon=True).start()
+    origin = f"http://127.0.0.1:{site.server_address[1]}"
+    page = browser.new_page()
+    try:
+        page.goto(f"{origin}/attack.html")
+        page.wait_for_function("document.title !== 'waiting'", timeout=30_000)
+        refused: list[dict] = []
+        for _ in range(50):  # the request reached the server, which said no
+            refused = [e for e in httpx.get(f"{app_url}/documents/history").json() if origin in e["result"]]
+            if refused:
+                break
+            time.sleep(0.2)
+        assert [(e["action"], e["result"].split(" (")[0]) for e in refused] == [("add", "refused: a page of another site")]
+        assert "gia-mao.txt" not in {d["name"] for d in httpx.get(f"{app_url}/documents").json()}
+        answer = httpx.post(f"{app_url}/ask", json={"question": "Quảng Trị giải ngân bao nhiêu năm 2098?"}, timeout=60).json()
+        assert "998" not in answer["answer"]
+    finally:
+        page.close()
+        site.shutdown()
 
 
 def test_drafting_tab(page):

@@ -30,7 +30,7 @@ $(STAMP): pyproject.toml constraints.txt
 run: install
 	$(BIN)/ngoaid ingest samples
 	@echo "Chat: http://$(HOST):$(PORT)/   API: http://$(HOST):$(PORT)/docs"
-	@echo "Uploads and deletions are open to anyone who can reach the port. To require a token, run:"
+	@echo "Uploads and deletions are open to programs on this machine (not to other sites' pages). To require a token, run:"
 	@echo "  NGOAID_API_TOKEN=<a long secret> make run"
 	$(BIN)/ngoaid serve --host $(HOST) --port $(PORT)
 

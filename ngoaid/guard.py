@@ -28,6 +28,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from assistant.settings import Settings
+from index.audit import Actor
 
 log = logging.getLogger("ngoaid.server")
 
@@ -137,10 +138,10 @@ def install(app: FastAPI, settings: Settings) -> None:
         if header is None:
             response = JSONResponse({"error": "the request has no Host header"}, status_code=400)
         elif hosts is not None and host_of(header) not in hosts:
-            log.warning("refused a request for host %r from %s", header[:100], _client(request))
+            log.warning("refused a request for host %r from %s", header[:100], client_key(request))
             response = JSONResponse({"error": _unknown_host(header, hosts)}, status_code=421)
         elif request.method in UNSAFE_METHODS and (page := foreign_page(request)) is not None:
-            log.warning("refused %s %s from a page of %r (client %s)", request.method, request.url.path, page[:100], _client(request))
+            log.warning("refused %s %s from a page of %r (client %s)", request.method, request.url.path, page[:100], client_key(request))
             _record_refusal(request, page)
             response = JSONResponse(
                 {"error": f"refused: this request comes from a page of another site ({page[:100]}); "
@@ -161,7 +162,14 @@ def _unknown_host(header: str, hosts: frozenset[str]) -> str:
     )
 
 
-def _client(request: Request) -> str:
+def actor_of(request: Request) -> Actor:
+    """Who an API request is, for the audit log: its client address and the ID sent back with it."""
+    return Actor(client_key(request), "api", getattr(request.state, "request_id", None))
+
+
+def client_key(request: Request) -> str:
+    """Who a request is, for the rate limit and the audit log: the address it comes from. Behind a
+    reverse proxy every client shares the proxy's address; see SECURITY.md."""
     return request.client.host if request.client else "unknown"
 
 
@@ -173,8 +181,5 @@ def _record_refusal(request: Request, page: str) -> None:
     services = getattr(request.app.state, "services", None)
     if services is None:
         return
-    from index.audit import Actor
-
     action = "remove" if request.method == "DELETE" else "add"
-    actor = Actor(_client(request), "api", request.state.request_id)
-    services.refused(actor, action, None, f"a page of another site ({page[:100]})")
+    services.refused(actor_of(request), action, None, f"a page of another site ({page[:100]})")

@@ -32,11 +32,12 @@ from assistant.service import ServiceError, Services, UploadResult
 from assistant.settings import Settings
 from assistant.table import FactFilter, FactPage, FactQuery, TableError, iter_rows, page
 from assistant.table_files import csv_chunks, write_xlsx
-from index.audit import Actor, AuditEntry
+from index.audit import AuditEntry
 from index.catalog import DocumentInfo
 from index.diskspace import DiskFull
 from index.hybrid import SearchResponse
 from ngoaid import guard
+from ngoaid.guard import actor_of, client_key
 
 log = logging.getLogger("ngoaid.server")
 
@@ -123,12 +124,6 @@ def request_models(settings: Settings) -> tuple[type[BaseModel], type[BaseModel]
     return ask, search
 
 
-def client_key(request: Request) -> str:
-    """Whom a request is counted against: the address it comes from. Behind a reverse proxy every
-    client shares the proxy's address; see SECURITY.md."""
-    return request.client.host if request.client else "unknown"
-
-
 def _bearer(request: Request) -> str | None:
     header = request.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
@@ -179,16 +174,11 @@ def svc(request: Request) -> Services:
     return request.app.state.services
 
 
-def actor(request: Request) -> Actor:
-    """Who a request is, for the audit log: its client address and the ID sent back with it."""
-    return Actor(client_key(request), "api", getattr(request.state, "request_id", None))
-
-
 def writer(request: Request) -> Services:
     """The services, for a request that changes the index: only with the token, when one is set."""
     services = svc(request)
     action = "remove" if request.method == "DELETE" else "add"
-    services.check_token(_bearer(request), actor(request), action)
+    services.check_token(_bearer(request), actor_of(request), action)
     return services
 
 
@@ -371,7 +361,7 @@ def documents_router() -> APIRouter:
         files: list[UploadFile] = File(..., description="one or more report files"),
         services: Services = Depends(writer),
     ) -> UploadOut:
-        report = services.upload([(item.filename, item.file) for item in files], actor(request))
+        report = services.upload([(item.filename, item.file) for item in files], actor_of(request))
         if report.results and len(report.failed) == len(report.results):
             reasons = "; ".join(f"{r.name}: {r.reason}" for r in report.failed)
             raise ServiceError(400, f"no file could be added: {reasons}")
@@ -382,7 +372,7 @@ def documents_router() -> APIRouter:
     def remove(doc_id: str, request: Request, services: Services = Depends(writer)) -> DocumentInfo:
         if not re.fullmatch(r"[0-9a-f]{6,64}", doc_id):
             raise ServiceError(404, f"no document with ID {doc_id}")
-        return services.remove(doc_id, actor(request))
+        return services.remove(doc_id, actor_of(request))
 
     return router
 

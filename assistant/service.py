@@ -156,7 +156,9 @@ class Services:
         if not files:
             raise ServiceError(400, "no file was uploaded")
         if len(files) > self.settings.max_upload_files:
-            raise ServiceError(400, f"{len(files)} files in one upload; the limit is {self.settings.max_upload_files}")
+            message = f"{len(files)} files in one upload; the limit is {self.settings.max_upload_files}"
+            self.refused(actor, "add", None, message)
+            raise ServiceError(400, message)
         limit = self.settings.max_file_bytes
         read: list[tuple[str | None, bytes]] = []
         for name, handle in files:

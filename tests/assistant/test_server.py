@@ -222,6 +222,10 @@ def test_upload_limits(guarded):
     many = [("files", (f"{i}.txt", f"Tài liệu số {i} về viện trợ PCPNN.".encode(), "text/plain")) for i in range(4)]
     too_many = httpx.post(f"{base}/documents", files=many, headers=auth)
     assert too_many.status_code == 400 and "limit is 3" in too_many.json()["error"]
+    history = httpx.get(f"{base}/documents/history", headers=auth).json()
+    refusals = {e["request"]: (e["name"], e["result"]) for e in history}
+    assert refusals[too_big.headers["x-request-id"]] == ("lon.txt", "refused: lon.txt is over the 0.05 MB limit per file")
+    assert refusals[too_many.headers["x-request-id"]] == (None, "refused: 4 files in one upload; the limit is 3")
     # a body announced at 10 GB is refused from its headers, before anything is read
     host, port = base.removeprefix("http://").split(":")
     with socket.create_connection((host, int(port)), timeout=30) as raw:

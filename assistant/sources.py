@@ -26,18 +26,12 @@ from vntext.vietnamese import fold
 
 
 @dataclass(frozen=True)
-class FactWords:
+class FactWords(FigureWords):
     """What scoring compares with a question, worked out once per fact: Vietnamese word
-    normalisation is too slow to repeat for every fact of every question in a large index. All but
-    the document's language and year are stored with the fact (see ``ingest.figure_words``)."""
+    normalisation is too slow to repeat for every fact of every question in a large index. The
+    figure's words are stored with the fact (see ``ingest.figure_words``); its document's language
+    and year are added here."""
 
-    near: dict[str, float]  # content words describing the figure, weighted by closeness
-    sentence: frozenset[str]  # content words of the whole sentence
-    concepts: frozenset[str]  # concepts named around the figure
-    folded_near: str  # the words around the figure, folded and lower-cased
-    folded_sentence: str
-    headline: bool  # the document's title line, which restates a figure its body gives in context
-    sentence_metrics: frozenset[str]  # every metric the sentence names ("thu hút", "cam kết", ...)
     language: str = "vi"  # the language of the figure's document
     published_year: int | None = None  # the year its document was published
 
